@@ -1,0 +1,600 @@
+"""Safe parsing of distribution strings such as ``"Normal(mu1, sigma1)"``.
+
+The command line accepts distributions as text.  That text is never handed to
+``eval``, ``sympify`` or ``parse_expr``.  Instead it goes through three stages:
+
+1. a small tokenizer (:func:`_tokenize`) that accepts only ASCII identifiers,
+   decimal numbers and the operators ``+ - * / ** ( ) [ ] ,``;
+2. Python's own parser (``ast.parse(..., mode="eval")``), used purely as a
+   parser -- nothing is compiled or executed;
+3. a walk over the syntax tree with a strict whitelist of node types
+   (:class:`_Reader`), producing a tiny intermediate form, which is then turned
+   into sympy objects by :class:`_Builder` with size limits on every number.
+
+Parameters named in the text become :class:`sympy.Symbol` objects whose
+assumptions follow the *role* the parameter plays in its family (location ->
+real, scale/shape/rate -> positive, count -> positive integer), see
+:data:`FAMILIES`.  The same name used in two distributions parsed together
+(:func:`parse_pair`) becomes one Symbol carrying the strongest role.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from dataclasses import dataclass
+
+import sympy
+import sympy.stats as st
+from sympy.stats.rv import RandomSymbol
+
+from symxent.errors import ParseError
+
+__all__ = [
+    "FAMILIES",
+    "parse_distribution",
+    "parse_pair",
+    "parse_number",
+    "MAX_LENGTH",
+]
+
+# --------------------------------------------------------------------------
+# Limits
+# --------------------------------------------------------------------------
+MAX_LENGTH = 500  # characters of input text
+MAX_DEPTH = 24  # nesting depth of the syntax tree
+MAX_NAME_LENGTH = 32  # characters of one identifier
+MAX_EXPONENT = 64  # |p/q| of an exponent in a ** b
+MAX_BITS = 4096  # bit length of numerator/denominator of any exact number
+MAX_SCI_EXPONENT = 300  # |e| in a literal like 1.5e-7
+MAX_ITEMS = 16  # entries of a vector
+MAX_MATRIX = 8  # rows/columns of a covariance matrix
+
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_TOKEN_RE = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>\*\*|[-+*/(),\[\]])"
+)
+# "lambda" is a Python keyword but a common parameter name (Poisson rate).  It
+# is renamed to this alias before ast.parse; user identifiers can never start
+# with "_", so the alias cannot collide with anything the user wrote.
+_LAMBDA_ALIAS = "_symxent_lambda_"
+
+# --------------------------------------------------------------------------
+# Families and parameter roles
+# --------------------------------------------------------------------------
+# Scalar roles, weakest to strongest; a symbol used in several roles gets the
+# strongest one (each implies the weaker ones, so this never contradicts).
+_ROLE_LEVEL = {"real": 1, "positive": 2, "prob": 2, "count": 3}
+_LEVEL_ASSUMPTIONS = {
+    1: {"real": True},
+    2: {"positive": True},
+    3: {"positive": True, "integer": True},
+}
+# Non-scalar roles: "vreal"/"vpositive" (vector of real/positive entries),
+# "cov" (symmetric matrix: positive diagonal, real off-diagonal), "items"
+# (vector of real values of a finite distribution).
+
+
+@dataclass(frozen=True)
+class Family:
+    """A distribution name accepted in text, with the roles of its parameters."""
+
+    name: str
+    constructor: object
+    roles: tuple  # role of each positional parameter
+    required: int  # how many of them are mandatory
+    labels: tuple  # parameter names, for messages and --help
+
+    def signature(self) -> str:
+        parts = [
+            lab if i < self.required else f"[{lab}]"
+            for i, lab in enumerate(self.labels)
+        ]
+        return f"{self.name}({', '.join(parts)})"
+
+
+def _fam(name, ctor, spec, required=None):
+    labels = tuple(p.split(":")[0] for p in spec.split())
+    roles = tuple(p.split(":")[1] for p in spec.split())
+    req = len(roles) if required is None else required
+    return Family(name, ctor, roles, req, labels)
+
+
+_FAMILY_LIST = [
+    # continuous, real line or half line
+    _fam("Normal", st.Normal, "mean:real std:positive"),
+    _fam("LogNormal", st.LogNormal, "mean:real std:positive"),
+    _fam("Laplace", st.Laplace, "mu:real b:positive"),
+    _fam("Cauchy", st.Cauchy, "x0:real gamma:positive"),
+    _fam("Logistic", st.Logistic, "mu:real s:positive"),
+    _fam("Gumbel", st.Gumbel, "beta:positive mu:real"),
+    _fam("Levy", st.Levy, "mu:real c:positive"),
+    _fam("Moyal", st.Moyal, "mu:real sigma:positive"),
+    _fam("StudentT", st.StudentT, "nu:positive"),
+    _fam("Exponential", st.Exponential, "rate:positive"),
+    _fam("Gamma", st.Gamma, "k:positive theta:positive"),
+    _fam("GammaInverse", st.GammaInverse, "a:positive b:positive"),
+    _fam("Erlang", st.Erlang, "k:count rate:positive"),
+    _fam("ChiSquared", st.ChiSquared, "k:positive"),
+    _fam("Chi", st.Chi, "k:positive"),
+    _fam("Rayleigh", st.Rayleigh, "sigma:positive"),
+    _fam("Maxwell", st.Maxwell, "a:positive"),
+    _fam("Weibull", st.Weibull, "scale:positive shape:positive"),
+    _fam("Frechet", st.Frechet, "a:positive s:positive m:real", required=1),
+    _fam("Pareto", st.Pareto, "xm:positive alpha:positive"),
+    _fam("Lomax", st.Lomax, "alpha:positive lamda:positive"),
+    _fam("Nakagami", st.Nakagami, "mu:positive omega:positive"),
+    _fam("LogLogistic", st.LogLogistic, "alpha:positive beta:positive"),
+    _fam("BetaPrime", st.BetaPrime, "alpha:positive beta:positive"),
+    _fam("FDistribution", st.FDistribution, "d1:positive d2:positive"),
+    _fam("Gompertz", st.Gompertz, "b:positive eta:positive"),
+    _fam("ExGaussian", st.ExGaussian, "mean:real std:positive rate:positive"),
+    # continuous, bounded support
+    _fam("Uniform", st.Uniform, "left:real right:real"),
+    _fam("Beta", st.Beta, "alpha:positive beta:positive"),
+    _fam("Kumaraswamy", st.Kumaraswamy, "a:positive b:positive"),
+    _fam("Triangular", st.Triangular, "a:real b:real c:real"),
+    _fam("Arcsin", st.Arcsin, "a:real b:real", required=0),
+    _fam("WignerSemicircle", st.WignerSemicircle, "R:positive"),
+    _fam("RaisedCosine", st.RaisedCosine, "mu:real s:positive"),
+    _fam("QuadraticU", st.QuadraticU, "a:real b:real"),
+    _fam("VonMises", st.VonMises, "mu:real k:positive"),
+    # discrete, infinite support
+    _fam("Poisson", st.Poisson, "lamda:positive"),
+    _fam("Geometric", st.Geometric, "p:prob"),
+    _fam("NegativeBinomial", st.NegativeBinomial, "r:positive p:prob"),
+    _fam("Logarithmic", st.Logarithmic, "p:prob"),
+    _fam("Zeta", st.Zeta, "s:positive"),
+    _fam("Skellam", st.Skellam, "mu1:positive mu2:positive"),
+    _fam("YuleSimon", st.YuleSimon, "rho:positive"),
+    # finite
+    _fam("Bernoulli", st.Bernoulli, "p:prob"),
+    _fam("Coin", st.Coin, "p:prob", required=0),
+    _fam("Binomial", st.Binomial, "n:count p:prob"),
+    _fam("BetaBinomial", st.BetaBinomial, "n:count alpha:positive beta:positive"),
+    _fam("Hypergeometric", st.Hypergeometric, "N:count m:count n:count"),
+    _fam("Die", st.Die, "sides:count", required=0),
+    _fam("Rademacher", st.Rademacher, ""),
+    _fam("DiscreteUniform", st.DiscreteUniform, "items:items"),
+    # multivariate
+    _fam("MultivariateNormal", st.MultivariateNormal, "mu:vreal sigma:cov"),
+    _fam("MultivariateBeta", st.MultivariateBeta, "alpha:vpositive"),
+    _fam("Dirichlet", st.MultivariateBeta, "alpha:vpositive"),
+]
+
+#: Distribution names accepted by :func:`parse_distribution`.
+FAMILIES: dict = {f.name: f for f in _FAMILY_LIST}
+
+# Functions and constants allowed inside parameter expressions.
+_FUNCTIONS = {"sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log}
+_CONSTANTS = {"pi": sympy.pi}
+_RESERVED = set(FAMILIES) | set(_FUNCTIONS) | set(_CONSTANTS)
+
+
+# --------------------------------------------------------------------------
+# Stage 1: tokenizer
+# --------------------------------------------------------------------------
+def _check_text(text, what="distribution"):
+    if not isinstance(text, str):
+        raise ParseError(f"{what} must be given as text, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"{what} text too long ({len(text)} > {MAX_LENGTH} characters)")
+    if not text.strip():
+        raise ParseError(f"empty {what}")
+
+
+def _tokenize(text):
+    """Split *text* into (kind, string, position) tokens or raise ParseError."""
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:
+            raise ParseError(
+                f"unexpected character {text[pos]!r} at position {pos}"
+                " (allowed: names, numbers, + - * / ** ( ) [ ] ,)"
+            )
+        kind = m.lastgroup
+        tok = m.group()
+        if kind == "num":
+            end = m.end()
+            if end < len(text) and (text[end].isalnum() or text[end] in "_."):
+                raise ParseError(f"malformed number starting at position {pos}")
+            _check_number_literal(tok, pos)
+        elif kind == "name":
+            _check_identifier(tok, pos)
+        if kind != "space":
+            tokens.append((kind, tok, pos))
+        pos = m.end()
+    return tokens
+
+
+def _check_number_literal(tok, pos):
+    exp = re.search(r"[eE]([+-]?\d+)\Z", tok)
+    if exp and abs(int(exp.group(1))) > MAX_SCI_EXPONENT:
+        raise ParseError(f"exponent of number {tok!r} too large (limit 1e{MAX_SCI_EXPONENT})")
+
+
+def _check_identifier(tok, pos):
+    if tok.startswith("_"):
+        raise ParseError(f"identifier {tok!r} at position {pos}: names may not start with '_'")
+    if len(tok) > MAX_NAME_LENGTH:
+        raise ParseError(f"identifier at position {pos} too long (limit {MAX_NAME_LENGTH})")
+    if keyword.iskeyword(tok) and tok != "lambda":
+        raise ParseError(f"{tok!r} is a reserved word and cannot be used")
+
+
+def _check_brackets(tokens, text):
+    """Balanced ( ) and [ ], nested at most MAX_DEPTH deep."""
+    stack = []
+    pairs = {")": "(", "]": "["}
+    for kind, tok, pos in tokens:
+        if tok in "([":
+            stack.append(tok)
+            if len(stack) > MAX_DEPTH:
+                raise ParseError(f"{_show(text)} is nested too deeply (limit {MAX_DEPTH})")
+        elif tok in ")]":
+            if not stack or stack.pop() != pairs[tok]:
+                raise ParseError(f"unmatched {tok!r} at position {pos} in {_show(text)}")
+    if stack:
+        raise ParseError(f"unclosed {stack[-1]!r} in {_show(text)}")
+
+
+def _show(text, limit=80):
+    """repr of *text*, shortened for one-line error messages."""
+    if len(text) > limit:
+        return repr(text[: limit - 3] + "...")
+    return repr(text)
+
+
+def _to_python_source(tokens):
+    """Rebuild source text from tokens, renaming ``lambda`` to a safe alias."""
+    parts = []
+    for kind, tok, _pos in tokens:
+        parts.append(_LAMBDA_ALIAS if (kind == "name" and tok == "lambda") else tok)
+    return " ".join(parts)
+
+
+def _parse_tree(text, what):
+    _check_text(text, what)
+    tokens = _tokenize(text)
+    _check_brackets(tokens, text)
+    source = _to_python_source(tokens)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise ParseError(f"syntax error in {what} {_show(text)}: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ParseError(f"{what} {_show(text)} is nested too deeply") from None
+    return source, tree.body
+
+
+# --------------------------------------------------------------------------
+# Stage 2: whitelist walk to an intermediate form
+# --------------------------------------------------------------------------
+# Intermediate form of a scalar expression (plain tuples):
+#   ("num", sympy.Rational) | ("name", str) | ("const", str)
+#   ("op", "+"|"-"|"*"|"/"|"**", left, right) | ("neg", x) | ("func", name, x)
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+class _Reader:
+    """Walks a syntax tree, allowing only whitelisted nodes, recording roles."""
+
+    def __init__(self, source, text):
+        self.source = source
+        self.text = text
+        self.roles = {}  # symbol name -> role level
+
+    def fail(self, message):
+        raise ParseError(f"{message} (in {_show(self.text)})")
+
+    def distribution(self, node):
+        if not isinstance(node, ast.Call):
+            self.fail("expected a distribution such as Normal(mu, sigma)")
+        family = self._family(node.func)
+        if node.keywords:
+            self.fail(f"keyword arguments are not accepted by {family.name}; pass parameters by position")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            self.fail("starred arguments are not allowed")
+        nargs = len(node.args)
+        if not family.required <= nargs <= len(family.roles):
+            self.fail(f"{family.name} takes {self._arity(family)}, got {nargs}; usage: {family.signature()}")
+        args = [self.argument(a, role) for a, role in zip(node.args, family.roles)]
+        return family, args
+
+    @staticmethod
+    def _arity(family):
+        lo, hi = family.required, len(family.roles)
+        count = str(lo) if lo == hi else f"{lo} to {hi}"
+        return f"{count} parameter{'s' if hi != 1 else ''}"
+
+    def _family(self, func):
+        if not isinstance(func, ast.Name):
+            self.fail(f"only a distribution name may be called, not {type(func).__name__.lower()}")
+        name = func.id
+        if name not in FAMILIES:
+            hint = _suggest(name)
+            self.fail(f"unknown distribution {name!r}{hint}")
+        return FAMILIES[name]
+
+    def argument(self, node, role):
+        if role in _ROLE_LEVEL:
+            return self.scalar(node, role, 1)
+        if role in ("vreal", "vpositive", "items"):
+            scalar_role = "positive" if role == "vpositive" else "real"
+            items = self._sequence(node, 1, "a vector [a, b, ...]")
+            minimum = 2 if role == "vpositive" else 1
+            if len(items) < minimum:
+                self.fail(f"the vector needs at least {minimum} entries")
+            return ("vector", [self.scalar(x, scalar_role, 2) for x in items])
+        if role == "cov":
+            rows = self._sequence(node, 1, "a matrix [[a, b], [b, c]]")
+            n = len(rows)
+            if n > MAX_MATRIX:
+                self.fail(f"matrix too large ({n} > {MAX_MATRIX} rows)")
+            matrix = []
+            for i, row in enumerate(rows):
+                entries = self._sequence(row, 2, "a matrix row [a, b, ...]")
+                if len(entries) != n:
+                    self.fail("the covariance matrix must be square")
+                matrix.append([
+                    self.scalar(x, "positive" if i == j else "real", 3)
+                    for j, x in enumerate(entries)
+                ])
+            return ("matrix", matrix)
+        raise AssertionError(f"unknown role {role}")  # pragma: no cover
+
+    def _sequence(self, node, depth, what):
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            self.fail(f"expected {what}")
+        if not node.elts:
+            self.fail(f"expected {what}, got an empty list")
+        if len(node.elts) > MAX_ITEMS:
+            self.fail(f"too many entries ({len(node.elts)} > {MAX_ITEMS})")
+        return node.elts
+
+    def scalar(self, node, role, depth):
+        if depth > MAX_DEPTH:
+            self.fail(f"expression nested too deeply (limit {MAX_DEPTH})")
+        if isinstance(node, ast.Constant):
+            return ("num", self._number(node))
+        if isinstance(node, ast.Name):
+            return self._name(node.id, role)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return ("neg", self.scalar(node.operand, role, depth + 1))
+            if isinstance(node.op, ast.UAdd):
+                return self.scalar(node.operand, role, depth + 1)
+            self.fail("only unary + and - are allowed")
+        if isinstance(node, ast.BinOp):
+            op = _BINOPS.get(type(node.op))
+            if op is None:
+                self.fail("only the operators + - * / ** are allowed")
+            return ("op", op, self.scalar(node.left, role, depth + 1),
+                    self.scalar(node.right, role, depth + 1))
+        if isinstance(node, ast.Call):
+            return self._function(node, role, depth)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            self.fail("a list is not allowed here; expected a number or a parameter")
+        self.fail(f"{type(node).__name__} expressions are not allowed")
+
+    def _number(self, node):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(f"literal {value!r} is not allowed; only numbers are")
+        literal = ast.get_source_segment(self.source, node)
+        if literal is None:  # pragma: no cover - positions always present
+            self.fail("could not read a number")
+        # Exact conversion from the decimal text (0.1 -> 1/10), never via float.
+        return sympy.Rational(literal)
+
+    def _name(self, ident, role):
+        if ident == _LAMBDA_ALIAS:
+            ident = "lambda"
+        if ident in _CONSTANTS:
+            return ("const", ident)
+        if ident in _RESERVED:
+            self.fail(f"{ident!r} is a reserved name and cannot be a parameter")
+        if not _NAME_RE.match(ident) or (ident.startswith("__") and ident.endswith("__")):
+            self.fail(f"invalid parameter name {ident!r}")  # pragma: no cover
+        level = _ROLE_LEVEL[role]
+        self.roles[ident] = max(level, self.roles.get(ident, 0))
+        return ("name", ident)
+
+    def _function(self, node, role, depth):
+        func = node.func
+        if not isinstance(func, ast.Name):
+            self.fail(f"only {', '.join(sorted(_FUNCTIONS))} may be called inside parameters")
+        if func.id in FAMILIES:
+            self.fail(f"a distribution ({func.id}) cannot be used as a parameter")
+        if func.id not in _FUNCTIONS:
+            self.fail(f"unknown function {func.id!r}; allowed: {', '.join(sorted(_FUNCTIONS))}")
+        if node.keywords or len(node.args) != 1:
+            self.fail(f"{func.id} takes exactly one argument")
+        # sqrt and log need a positive argument to stay real; exp takes any real
+        inner = "real" if func.id == "exp" else "positive"
+        return ("func", func.id, self.scalar(node.args[0], inner, depth + 1))
+
+
+def _suggest(name):
+    low = name.lower()
+    close = [f for f in FAMILIES if f.lower() == low or f.lower().startswith(low[:4])]
+    return f"; did you mean {close[0]}?" if close else "; see `symxent --help` for the list"
+
+
+# --------------------------------------------------------------------------
+# Stage 3: build sympy objects with size limits
+# --------------------------------------------------------------------------
+class _Builder:
+    def __init__(self, symbols, text):
+        self.symbols = symbols
+        self.text = text
+
+    def fail(self, message):
+        raise ParseError(f"{message} (in {_show(self.text)})")
+
+    def argument(self, ir):
+        if ir[0] == "vector":
+            return [self.scalar(x) for x in ir[1]]
+        if ir[0] == "matrix":
+            return sympy.Matrix([[self.scalar(x) for x in row] for row in ir[1]])
+        return self.scalar(ir)
+
+    def scalar(self, ir):
+        value = self._expr(ir)
+        if value.has(sympy.zoo, sympy.oo, sympy.nan, sympy.I) or value.is_extended_real is False:
+            self.fail(f"parameter value {value} is not a finite real number")
+        return value
+
+    def _expr(self, ir):
+        tag = ir[0]
+        if tag == "num":
+            return self._sized(ir[1])
+        if tag == "name":
+            return self.symbols[ir[1]]
+        if tag == "const":
+            return _CONSTANTS[ir[1]]
+        if tag == "neg":
+            return -self._expr(ir[1])
+        if tag == "func":
+            arg = self._expr(ir[2])
+            return self._sized(_FUNCTIONS[ir[1]](arg))
+        op, left, right = ir[1], self._expr(ir[2]), self._expr(ir[3])
+        if op == "+":
+            return self._sized(left + right)
+        if op == "-":
+            return self._sized(left - right)
+        if op == "*":
+            return self._sized(left * right)
+        if op == "/":
+            if right.is_zero:
+                self.fail("division by zero")
+            return self._sized(left / right)
+        return self._power(left, right)
+
+    def _power(self, base, exp):
+        if not exp.is_Rational:
+            self.fail("exponents must be plain numbers such as 2 or 1/2")
+        if abs(exp) > MAX_EXPONENT or exp.q > MAX_EXPONENT:
+            self.fail(f"exponent {exp} too large (limit {MAX_EXPONENT})")
+        if base.is_zero and exp.is_negative:
+            self.fail("division by zero (0 to a negative power)")
+        if base.is_Rational:
+            bits = max(base.p.bit_length(), base.q.bit_length()) * int(abs(exp) + 1)
+            if bits > MAX_BITS:
+                self.fail("number too large")
+        return self._sized(base**exp)
+
+    def _sized(self, value):
+        if value.is_Rational and max(value.p.bit_length(), value.q.bit_length()) > MAX_BITS:
+            self.fail("number too large")
+        return value
+
+
+def _make_symbols(roles, text):
+    symbols = {}
+    for name, level in roles.items():
+        if not _NAME_RE.match(name):  # pragma: no cover - guaranteed by tokenizer
+            raise ParseError(f"invalid parameter name {name!r} (in {_show(text)})")
+        symbols[name] = sympy.Symbol(name, **_LEVEL_ASSUMPTIONS[level])
+    return symbols
+
+
+def _check_rv_name(name):
+    if not isinstance(name, str) or not _NAME_RE.match(name) or len(name) > MAX_NAME_LENGTH:
+        raise ParseError(f"invalid random-variable name {name!r}")
+
+
+def _read(text, what="distribution"):
+    source, body = _parse_tree(text, what)
+    reader = _Reader(source, text)
+    try:
+        family, args = reader.distribution(body)
+    except RecursionError:
+        raise ParseError(f"{what} {_show(text)} is nested too deeply") from None
+    return family, args, reader.roles
+
+
+def _construct(family, args, name, symbols, text):
+    builder = _Builder(symbols, text)
+    values = [builder.argument(a) for a in args]
+    if family.name == "MultivariateNormal":
+        mu, sigma = values
+        if sigma.shape[0] != len(mu):
+            builder.fail("mean vector and covariance matrix have different sizes")
+        for i in range(sigma.shape[0]):
+            for j in range(i):
+                diff = sympy.expand(sigma[i, j] - sigma[j, i])
+                if diff.is_zero is not True and sympy.simplify(diff) != 0:
+                    builder.fail("the covariance matrix must be symmetric")
+    try:
+        rv = family.constructor(name, *values)
+    except ParseError:
+        raise
+    except Exception as exc:  # sympy's own domain checks raise ValueError & co.
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ParseError(
+            f"invalid parameters for {family.signature()}: {detail} (in {_show(text)})"
+        ) from None
+    if not isinstance(rv, RandomSymbol):  # pragma: no cover - defensive
+        raise ParseError(f"{family.name} did not produce a random variable")
+    return rv
+
+
+# --------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------
+def parse_distribution(text, name="X"):
+    """Parse ``"Family(param, ...)"`` into a sympy.stats random variable.
+
+    Raises :class:`~symxent.errors.ParseError` for anything that is not a
+    whitelisted distribution with well-formed, size-limited parameters.
+    """
+    _check_rv_name(name)
+    family, args, roles = _read(text)
+    return _construct(family, args, name, _make_symbols(roles, text), text)
+
+
+def parse_pair(text_p, text_q, names=("P", "Q")):
+    """Parse two distributions that share their parameter symbols.
+
+    A name used in both texts becomes a single Symbol; if its roles differ
+    (say a location in one and a scale in the other) it gets the strongest
+    assumptions (positive integer > positive > real).
+    """
+    if len(names) != 2 or names[0] == names[1]:
+        raise ParseError("parse_pair needs two different random-variable names")
+    for n in names:
+        _check_rv_name(n)
+    fam_p, args_p, roles_p = _read(text_p)
+    fam_q, args_q, roles_q = _read(text_q)
+    roles = dict(roles_p)
+    for ident, level in roles_q.items():
+        roles[ident] = max(level, roles.get(ident, 0))
+    symbols = _make_symbols(roles, f"{text_p} / {text_q}")
+    p = _construct(fam_p, args_p, names[0], symbols, text_p)
+    q = _construct(fam_q, args_q, names[1], symbols, text_q)
+    return p, q
+
+
+def parse_number(text):
+    """Parse a numeric constant like ``"2"``, ``"-1/3"``, ``"0.25"``, ``"sqrt(2)"``.
+
+    Returns an exact sympy number (a Rational when possible).  Names other than
+    ``pi`` are rejected.  Used for ``--at name=value`` on the command line.
+    """
+    source, body = _parse_tree(text, "number")
+    reader = _Reader(source, text)
+    try:
+        ir = reader.scalar(body, "real", 1)
+    except RecursionError:
+        raise ParseError(f"number {_show(text)} is nested too deeply") from None
+    if reader.roles:
+        names = ", ".join(sorted(reader.roles))
+        raise ParseError(f"{_show(text)} is not a number (contains the name(s) {names})")
+    return _Builder({}, text).scalar(ir)
