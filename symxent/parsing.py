@@ -50,6 +50,8 @@ MAX_BITS = 4096  # bit length of numerator/denominator of any exact number
 MAX_SCI_EXPONENT = 300  # |e| in a literal like 1.5e-7
 MAX_ITEMS = 16  # entries of a vector
 MAX_MATRIX = 8  # rows/columns of a covariance matrix
+MAX_FINITE = 10_000  # numeric count parameter of a finite family (its support size)
+_FINITE_FAMILIES = {"Binomial", "BetaBinomial", "Hypergeometric", "Die"}
 
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _TOKEN_RE = re.compile(
@@ -523,6 +525,12 @@ def _read(text, what="distribution"):
 def _construct(family, args, name, symbols, text):
     builder = _Builder(symbols, text)
     values = [builder.argument(a) for a in args]
+    if family.name in _FINITE_FAMILIES:
+        # the support is enumerated by exact sums: keep it small
+        for role, value in zip(family.roles, values):
+            if role == "count" and value.is_number and value > MAX_FINITE:
+                builder.fail(f"{family.name} parameter {value} too large for an exact "
+                             f"finite distribution (limit {MAX_FINITE})")
     if family.name == "MultivariateNormal":
         mu, sigma = values
         if sigma.shape[0] != len(mu):
