@@ -1,0 +1,25 @@
+"""symxent: symbolic entropy, cross-entropy and KL divergence on SymPy and mpmath.
+
+The public surface is exactly what ``__all__`` lists; implementation modules
+may change behind it.
+"""
+from .budget import BudgetExceeded, get_default_timeout, set_default_timeout
+from .errors import (DensityError, MissingAssumptionError, NegativeDensityError,
+                     NotNormalizedError, ParameterError, ParseError, SymxentError,
+                     UnsupportedError)
+from .measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
+                       cross_entropy, entropy, kl_divergence)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # measures
+    "entropy", "cross_entropy", "kl_divergence",
+    "Entropy", "CrossEntropy", "KLDivergence",
+    # configuration
+    "set_default_timeout", "get_default_timeout",
+    # warnings and errors
+    "NoClosedFormWarning", "BudgetExceeded", "SymxentError", "DensityError",
+    "NotNormalizedError", "NegativeDensityError", "ParameterError",
+    "MissingAssumptionError", "UnsupportedError", "ParseError",
+]

@@ -1,0 +1,104 @@
+"""Canonical, textbook-shaped forms of closed-form results.
+
+Every transformation here is an identity under the symbols' assumptions:
+
+* logarithms of positive quantities are combined into one logarithm of a
+  ratio, ``log(sigma2) - log(sigma1) -> log(sigma2/sigma1)`` (SymPy's
+  ``logcombine``, which only combines when the arguments are positive);
+* the rational part is put over one denominator, keeping the pure-number
+  constant apart: ``(sigma1**2 + (mu1 - mu2)**2)/(2*sigma2**2) - 1/2``;
+* a polynomial in two real locations that depends only on their difference
+  is written in that difference, ``mu1**2 - 2*mu1*mu2 + mu2**2 -> (mu1 - mu2)**2``;
+* a ``Piecewise`` over ``u <= v`` / otherwise whose branches are mirror
+  images is written with ``Abs(u - v)``.
+"""
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+__all__ = ["canonical"]
+
+
+def canonical(expr):
+    """The textbook shape of ``expr`` (mathematically the same expression)."""
+    if not isinstance(expr, sp.Basic) or expr.is_Number or expr in (sp.oo, -sp.oo):
+        return expr
+    if isinstance(expr, sp.Piecewise):
+        branches = [(canonical(e), c) for e, c in expr.args]
+        merged = _merge_abs(branches)
+        return merged if merged is not None else sp.Piecewise(*branches)
+    if expr.has(sp.Sum, sp.Integral, sp.Piecewise):
+        return expr
+    e = sp.expand(expr)
+    logs, rational, other, const = [], [], [], []
+    for t in sp.Add.make_args(e):
+        c, rest = t.as_coeff_Mul()
+        if isinstance(rest, sp.log) and c.is_Rational and rest.args[0].is_positive:
+            logs.append(t)
+        elif t.is_number and not t.has(sp.log):
+            const.append(t)
+        elif t.is_rational_function() and not t.has(sp.log):
+            rational.append(t)
+        else:
+            other.append(t)
+    out = []
+    if logs:
+        out.append(sp.logcombine(sp.Add(*logs), force=False))
+    if rational:
+        out.append(_rational(sp.Add(*rational)))
+    out.extend(_collect_other(other))
+    out.extend(const)
+    return sp.Add(*out)
+
+
+def _rational(r):
+    r = sp.together(r)
+    num, den = sp.fraction(r)
+    num = _differences(sp.expand(num))
+    return num / sp.factor(den)
+
+
+def _differences(poly):
+    """Rewrite a polynomial that depends only on ``m1 - m2`` in that difference."""
+    reals = sorted((s for s in poly.free_symbols if s.is_real and not s.is_positive), key=str)
+    for m1, m2 in itertools.combinations(reals, 2):
+        d = sp.Dummy("d")
+        shifted = sp.expand(poly.subs(m1, m2 + d))
+        if not shifted.has(m2):
+            return sp.factor(shifted).subs(d, m1 - m2) if shifted.has(d) else shifted
+    return sp.factor(poly) if poly.is_polynomial() else poly
+
+
+def _collect_other(terms):
+    if not terms:
+        return []
+    s = sp.Add(*terms)
+    fs = sorted(s.atoms(sp.polygamma, sp.exp, sp.Abs), key=sp.default_sort_key)
+    if not fs:
+        return [s]
+    return [sp.collect(s, fs, evaluate=True, func=sp.factor)]
+
+
+def _merge_abs(branches):
+    """``Piecewise((A, u <= v), (B, True))`` with B = A mirrored -> A in ``Abs(v - u)``."""
+    if len(branches) != 2 or branches[1][1] is not sp.true:
+        return None
+    (a, cond), (b, _) = branches
+    if not isinstance(cond, (sp.Le, sp.Lt, sp.Ge, sp.Gt)):
+        return None
+    u, v = (cond.lhs, cond.rhs) if isinstance(cond, (sp.Le, sp.Lt)) else (cond.rhs, cond.lhs)
+    syms = [s for s in (v - u).free_symbols if s.is_real]
+    if not syms:
+        return None
+    s = syms[0]
+    t = sp.Dummy("t", positive=True)
+    sol = sp.solve(sp.Eq(v - u, t), s)
+    if len(sol) != 1:
+        return None
+    at = a.subs(s, sol[0])
+    bt = b.subs(s, sp.solve(sp.Eq(v - u, -t), s)[0])
+    if sp.simplify(at - bt) != 0:
+        return None
+    return canonical(at.subs(t, sp.Abs(v - u)))

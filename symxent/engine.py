@@ -1,0 +1,265 @@
+"""The engine: S, H and D_KL from the definitions, step by step.
+
+``compute(kind, P, Q)`` follows one path for every input:
+
+1. *Definition.*  ``S(P) = -E_P[log p]``, ``H(P,Q) = -E_P[log q]``,
+   ``D_KL(P||Q) = E_P[log p - log q]``.
+2. *Support.*  If P's support is not inside Q's, H and D_KL are ``+oo``; when
+   containment depends on the parameters the result is a ``Piecewise``.
+3. *Log-density features.*  ``log p`` and ``log q`` are expanded into
+   features of ``x`` (see :mod:`symxent.logform`); common features cancel.
+4. *Linearity.*  The expectation splits over the features.
+5. *Expectations.*  Each ``E_P[feature]`` comes from the exponential-family
+   structure of P (:mod:`symxent.expfamily`) or the kernel rules
+   (:mod:`symxent.expectation`), else SymPy's integration or summation under
+   the time budget, else nothing: the caller returns the unevaluated object.
+6. *Canonical form* (:mod:`symxent.canonical`).
+
+Each step is recorded as ``(relation, expression, justification)``: the chain
+:func:`trace` returns and :func:`symxent.derivation.derive` renders.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.relational import Relational
+
+from . import budget
+from .canonical import canonical
+from .domain import facts as domain_facts, validate
+from .expectation import NoClosedForm, Region, integral
+from .expfamily import detect
+from .logform import LogForm, log_terms
+from .support import describe, pieces, support_bounds, support_contains, known_le
+from .errors import UnsupportedError
+from .validation import check_density
+
+__all__ = ["compute", "trace", "NoClosedForm"]
+
+
+class Trace(list):
+    """Steps ``(relation, expr, justification)`` of one computation."""
+
+    def step(self, expr, why, rel="="):
+        self.append((rel, expr, why))
+
+
+def compute(kind, p, q=None, tr=None):
+    """Closed form of ``kind`` in {entropy, cross_entropy, kl}, or raise NoClosedForm."""
+    tr = Trace() if tr is None else tr
+    dp = describe(p)
+    dq = describe(q) if q is not None else dp
+    for rv in {p, q} - {None}:
+        validate(rv)
+        check_density(describe(rv))
+    if (dp.kind in ("continuous",)) != (dq.kind in ("continuous",)):
+        raise UnsupportedError(
+            f"cannot compare the {dp.kind} {p} with the {dq.kind} {q}: "
+            "one is continuous and the other discrete")
+    facts = domain_facts(*[rv for rv in (p, q) if rv is not None])
+    if dp.kind == "mvnormal" or dq.kind == "mvnormal":
+        from .multivariate import mvnormal
+        return mvnormal(kind, dp, dq, tr)
+    if dp.kind == "dirichlet" or dq.kind == "dirichlet":
+        from .multivariate import dirichlet
+        return dirichlet(kind, dp, dq, tr)
+    if dp.kind == "finite":
+        return _finite(kind, dp, dq, facts, tr)
+    return _univariate(kind, dp, dq, facts, tr)
+
+
+# ------------------------------------------------------------ definitions
+
+def _integrand(kind, lp, lq):
+    if kind == "entropy":
+        return -lp
+    if kind == "cross_entropy":
+        return -lq
+    return lp - lq
+
+
+_DEF = {"entropy": "definition of S", "cross_entropy": "definition of H",
+        "kl": "definition of D_KL"}
+
+
+def _expectation(expr, rv, x):
+    """``E_P[expr]`` shown unevaluated, with the random variable in place of x."""
+    from sympy.stats import Expectation
+    return Expectation(expr.subs(x, rv), evaluate=False) if expr.has(x) else expr
+
+
+# ------------------------------------------------------------ finite
+
+def _finite(kind, dp, dq, facts, tr):
+    total = sp.S.Zero
+    terms = []
+    for v, pv in dp.values.items():
+        pv = sp.sympify(pv)
+        if pv == 0:
+            continue  # 0 * log 0 = 0
+        qv = _mass_at(dq, v) if kind != "entropy" else pv
+        if qv == 0:
+            tr.step(sp.oo, f"P({v}) > 0 where Q({v}) = 0")
+            return sp.oo
+        lp = sp.Add(*log_terms(pv, sp.Dummy(), -sp.oo, sp.oo, facts))
+        lq = sp.Add(*log_terms(qv, sp.Dummy(), -sp.oo, sp.oo, facts))
+        terms.append(pv * _integrand(kind, lp, lq))
+    total = sp.Add(*terms)
+    tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)")
+    return total
+
+
+def _mass_at(d, v):
+    if d.kind == "finite":
+        return sp.sympify(d.values.get(v, 0))
+    if d.kind == "discrete":
+        lo, hi = support_bounds(d.support)
+        inside = sp.And(known_le(lo, v), known_le(v, hi))
+        if inside is sp.false:
+            return sp.S.Zero
+        return d.pdf.subs(d.var, v)
+    raise UnsupportedError(f"cannot take the mass of {d.rv} at {v}")
+
+
+# ------------------------------------------------------------ univariate
+
+def _univariate(kind, dp, dq, facts, tr):
+    x = dp.var
+    p = dp.pdf
+    q = dq.pdf.subs(dq.var, x) if kind != "entropy" else p
+    lo, hi = support_bounds(dp.support)
+    sym = sp.Sum if dp.kind == "discrete" else sp.Integral
+    tr.step(sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
+    cond = sp.true
+    if kind != "entropy":
+        if dq.kind == "finite":
+            return _finite_q(kind, dp, dq, facts, tr)
+        cond = sp.simplify(support_contains(dp.support, dq.support, facts))
+        if cond is sp.false:
+            tr.step(sp.oo, f"the support of {dp.rv} is not inside that of {dq.rv}")
+            return sp.oo
+        if cond is not sp.true:
+            facts = facts + tuple(c for c in (cond.args if isinstance(cond, sp.And) else [cond])
+                                  if isinstance(c, Relational))
+    value = _cases(kind, dp, p, q, x, lo, hi, facts, tr, 0)
+    if cond is not sp.true:
+        value = sp.Piecewise((value, cond), (sp.oo, True))
+        tr.step(value, "+oo where the support of P is not inside that of Q")
+    return value
+
+
+def _cases(kind, dp, p, q, x, lo, hi, facts, tr, depth):
+    """Split at Abs/Piecewise break points; case-split undecided orders."""
+    pcs = pieces(sp.Tuple(p, q), x, lo, hi, facts)
+    if pcs is None:
+        undecided = _undecided_pair(sp.Tuple(p, q), x, lo, hi, facts)
+        if undecided is None or depth > 3:
+            raise NoClosedForm("cannot order the break points of the densities")
+        u, v = undecided
+        a = _cases(kind, dp, p, q, x, lo, hi, facts + (sp.Le(u, v),), tr, depth + 1)
+        b = _cases(kind, dp, p, q, x, lo, hi, facts + (sp.Le(v, u),), tr, depth + 1)
+        return sp.Piecewise((a, sp.Le(u, v)), (b, True))
+    total = sp.S.Zero
+    single = len(pcs) == 1
+    for (pq, a, b) in pcs:
+        pi, qi = pq
+        if pi == 0:
+            continue
+        if qi == 0 and kind != "entropy":
+            tr.step(sp.oo, f"p > 0 where q = 0 on ({a}, {b})")
+            return sp.oo
+        total += _piece(kind, dp, pi, qi, x, a, b, facts, tr, single)
+    return total
+
+
+def _undecided_pair(expr, x, lo, hi, facts):
+    pts = [e for e in (lo, hi) if e.is_finite]
+    for a in expr.atoms(sp.Abs):
+        if a.args[0].has(x):
+            pts += sp.solve(a.args[0], x)
+    for pw in expr.atoms(sp.Piecewise):
+        for _, c in pw.args:
+            for rel in c.atoms(Relational):
+                if rel.has(x):
+                    pts += sp.solve(sp.Eq(rel.lhs, rel.rhs), x)
+    for i, u in enumerate(pts):
+        for v in pts[i + 1:]:
+            if known_le(u, v, facts) not in (sp.true, sp.false) and \
+                    known_le(v, u, facts) not in (sp.true, sp.false):
+                return u, v
+    return None
+
+
+def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):
+    Lp = LogForm.of_density(p, x, a, b, facts)
+    lq = LogForm.of_density(q, x, a, b, facts).expr() if kind != "entropy" else Lp.expr()
+    g = sp.expand(_integrand(kind, Lp.expr(), lq))
+    if dp.kind == "discrete":
+        return _discrete_expectation(dp, Lp, g, x, a, b, facts, tr)
+    tr.step(_linear_display(g, dp.rv, x, normalized, a, b, Lp),
+            "log-density expanded into features; linearity of expectation")
+    region = Region(Lp, a, b, facts, normalized)
+    value = integral(region, g)
+    tr.step(value, "; ".join(dict.fromkeys(region.notes)) or "integration")
+    return value
+
+
+def _linear_display(g, rv, x, normalized, a, b, Lp):
+    G = LogForm.from_terms([g], x)
+    if not normalized:
+        return sp.Integral(sp.exp(Lp.expr()) * g, (x, a, b))
+    return G.const + sp.Add(*[c * _expectation(f, rv, x) for f, c in G.coeff.items()])
+
+
+# ------------------------------------------------------------ discrete
+
+def _discrete_expectation(dp, Lp, g, k, lo, hi, facts, tr):
+    G = LogForm.from_terms([g], k)
+    tr.step(G.const + sp.Add(*[c * _expectation(f, dp.rv, k) for f, c in G.coeff.items()]),
+            "log-mass expanded into features; linearity of expectation")
+    fixed = set()
+    for e in (lo, hi):
+        fixed |= sp.sympify(e).free_symbols
+    ef = detect([Lp.expr()], [k], dp.params, fixed)
+    means = ef.mean_statistics() if ef is not None else {}
+    total = G.const
+    why = set()
+    for f, c in G.coeff.items():
+        budget.check()
+        if f in means:
+            total += c * means[f]
+            why.add("expected sufficient statistics = gradient of the log-normaliser")
+            continue
+        term = sp.exp(Lp.expr()) * f
+        s = sp.Sum(term, (k, lo, hi))
+        try:
+            v = s.doit()
+        except budget.BudgetExceeded:
+            raise
+        except Exception:
+            v = s
+        if v.has(sp.Sum) or v.has(sp.Piecewise):
+            v = sp.Sum(sp.powsimp(term), (k, lo, hi))
+            why.add("residual series kept exactly")
+        else:
+            why.add("summation")
+        total += c * v
+    tr.step(total, "; ".join(sorted(why)) or "summation")
+    return total
+
+
+def _finite_q(kind, dp, dq, facts, tr):
+    tr.step(sp.oo, f"{dp.rv} has infinitely many atoms, {dq.rv} finitely many")
+    return sp.oo
+
+
+def trace(quantity):
+    """The steps the engine follows for an unevaluated quantity."""
+    tr = Trace()
+    with budget.budget():
+        value = compute(quantity.kind, quantity.p, quantity.q, tr)
+    final = canonical(value)
+    if quantity.base != sp.E:
+        final = final / sp.log(quantity.base)
+    tr.step(final, "canonical form" + (f", in base {quantity.base}" if quantity.base != sp.E
+                                       else ""))
+    return list(tr)

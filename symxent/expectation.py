@@ -1,0 +1,333 @@
+"""The rule-based expectation engine: ``E_P[g(X)]`` in closed form.
+
+Rules are tried in order, cheapest first; each is a small class whose
+docstring is the rule.  A rule returns ``None`` when it does not apply, and
+the engine moves on; when none applies the engine raises
+:class:`NoClosedForm` and the caller returns the unevaluated object.  Nothing
+is guessed: every rule is an identity, valid under the conditions it returns.
+
+Integrals are *unnormalised*: ``I(L, f) = int exp(L) f dx`` on an interval,
+with ``L`` a :class:`~symxent.logform.LogForm`; on the whole support of a
+normalised density, ``I(L, 1) = 1``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import budget
+from .kernels import integrate_exp
+from .logform import LogForm, positive_on
+from .support import known_le
+
+__all__ = ["NoClosedForm", "Region", "integral", "Rule"]
+
+
+class NoClosedForm(Exception):
+    """No rule found a closed form."""
+
+
+@dataclass
+class Region:
+    """A piece of the support: the log-density ``L`` on ``(lo, hi)``."""
+
+    L: LogForm
+    lo: object
+    hi: object
+    facts: tuple = ()
+    normalized: bool = False
+    notes: list = field(default_factory=list)
+
+    @property
+    def x(self):
+        return self.L.x
+
+
+def _cond_value(cond):
+    cond = sp.simplify(cond) if cond not in (sp.true, sp.false) else cond
+    return cond
+
+
+def _guard(value, cond, sign):
+    """Attach a convergence condition: ``value`` where ``cond``, ``sign*oo`` elsewhere."""
+    cond = _cond_value(cond)
+    if cond is sp.true:
+        return value
+    if sign is None:
+        if cond is sp.false:
+            raise NoClosedForm("divergent integral of unknown sign")
+        raise NoClosedForm(f"convergence depends on {cond}")
+    if cond is sp.false:
+        return sign * sp.oo
+    return sp.Piecewise((value, cond), (sign * sp.oo, True))
+
+
+class Rule:
+    """Base class: ``apply(region, f) -> value or None``."""
+
+    name = "rule"
+
+    def apply(self, region, f):  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _Z(form, region):
+    return integrate_exp(form, region.lo, region.hi, region.facts)
+
+
+def _logZ(Z):
+    return sp.expand_log(sp.log(Z), force=True)
+
+
+class Tilt(Rule):
+    """I(L, phi) = d/de Z(L + e*phi) at e = 0 (exponential tilting).
+
+    On a normalised region Z(L) = 1 and this is d/de log Z(L + e*phi): the
+    expected sufficient statistic is the gradient of the log-normaliser.
+    """
+
+    name = "gradient of the log-normaliser (tilting)"
+
+    def apply(self, region, f):
+        e = sp.Dummy("e")
+        r = _Z(region.L.add(f, e), region)
+        if r is None:
+            return None
+        if region.normalized:
+            val = sp.diff(_logZ(r.Z), e).subs(e, 0)
+        else:
+            val = sp.diff(r.Z, e).subs(e, 0)
+        region.notes.append(r.rule)
+        return _guard(val, r.cond.subs(e, 0), None)
+
+
+class Ratio(Rule):
+    """I(L, exp(s*psi)) = Z(L + s*psi): a power ``b**s`` with ``b > 0`` is ``exp(s*log b)``.
+
+    Moments E[X**s] are ratios of normalisers (Mellin transform); exponentials
+    E[exp(k*X)] likewise (moment generating function).
+    """
+
+    name = "ratio of normalisers (Mellin / moment generating function)"
+
+    def apply(self, region, f):
+        x = region.x
+        if isinstance(f, sp.exp):
+            psi, s = f.args[0], sp.S.One
+        elif f.is_Pow and not f.exp.has(x) and positive_on(f.base, x, region.lo, region.hi,
+                                                            region.facts):
+            psi, s = sp.log(f.base), f.exp
+        elif f == x and positive_on(x, x, region.lo, region.hi, region.facts):
+            psi, s = sp.log(x), sp.S.One
+        else:
+            return None
+        r = _Z(region.L.add(psi, s), region)
+        if r is None:
+            return None
+        val = r.Z
+        if region.normalized:
+            z0 = _Z(region.L, region)
+            val = sp.gammasimp(sp.powsimp(r.Z / z0.Z)) if z0 is not None else val
+        region.notes.append(r.rule)
+        sign = 1 if positive_on(f, x, region.lo, region.hi, region.facts) else None
+        return _guard(val, r.cond, sign)
+
+
+class FeaturePower(Rule):
+    """I(L, psi**n) = d^n/de^n Z(L + e*psi) at e = 0, for an integer n >= 2."""
+
+    name = "derivatives of the normaliser (moments of a feature)"
+
+    def apply(self, region, f):
+        if not (f.is_Pow and f.exp.is_Integer and f.exp >= 2):
+            return None
+        psi, n = f.base, int(f.exp)
+        e = sp.Dummy("e")
+        r = _Z(region.L.add(psi, e), region)
+        if r is None:
+            return None
+        val = sp.diff(r.Z, e, n).subs(e, 0)
+        if region.normalized:
+            val = sp.expand(sp.gammasimp(val))
+        region.notes.append(r.rule)
+        return _guard(val, r.cond.subs(e, 0), None)
+
+
+class CauchyLog(Rule):
+    """E[log((X-m)**2 + s**2)] = log((mu-m)**2 + (gamma+s)**2) for X ~ Cauchy(mu, gamma).
+
+    log|x - z|**2 splits into log(x - z) + log(x - conj z), analytic in the
+    lower and upper half-planes; the Cauchy density is the Poisson kernel, so
+    each expectation is the function's value at mu -/+ i*gamma
+    (Chyzak & Nielsen 2019, "A closed-form formula for the KL divergence
+    between Cauchy distributions", Sec. 2).
+    """
+
+    name = "Poisson kernel (Cauchy)"
+
+    def apply(self, region, f):
+        x, L = region.x, region.L
+        if not (region.normalized and region.lo is sp.S.NegativeInfinity and region.hi is sp.oo):
+            return None
+        if len(L.coeff) != 1 or not isinstance(f, sp.log):
+            return None
+        (lf, c), = L.coeff.items()
+        if c != -1 or not isinstance(lf, sp.log):
+            return None
+        pq, fq = lf.args[0].as_poly(x), f.args[0].as_poly(x)
+        if pq is None or fq is None or pq.degree() != 2 or fq.degree() != 2:
+            return None
+        (A1, B1, C1), (A2, B2, C2) = pq.all_coeffs(), fq.all_coeffs()
+        if A1 != 1 or A2 != 1:
+            return None
+        mu, m = -B1 / 2, -B2 / 2
+        g2, s2 = sp.factor(C1 - mu**2), sp.factor(C2 - m**2)
+        if not (g2.is_positive and s2.is_positive):
+            return None
+        return sp.log((mu - m) ** 2 + (sp.sqrt(g2) + sp.sqrt(s2)) ** 2)
+
+
+class Integrate(Rule):
+    """Last resort: SymPy's ``integrate`` on the region, under the time budget.
+
+    Accepted only when the result is free of unevaluated integrals and of
+    unresolved convergence conditions.
+    """
+
+    name = "direct integration (SymPy)"
+
+    def apply(self, region, f):
+        x = region.x
+        integrand = sp.exp(region.L.expr()) * f
+        try:
+            res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
+        except budget.BudgetExceeded:
+            raise
+        except Exception:
+            return None
+        if res.has(sp.Integral) or res.has(sp.nan) or res.has(sp.zoo):
+            return None
+        if isinstance(res, sp.Piecewise):
+            val, cond = res.args[0]
+            if _cond_value(cond) is not sp.true:
+                return None
+            res = val
+        if res.has(sp.Piecewise):
+            return None
+        return res
+
+
+RULES = [Tilt(), Ratio(), FeaturePower(), CauchyLog()]
+FALLBACK = Integrate()
+
+
+# ------------------------------------------------------------ substitutions
+
+def _substitutions(region, f):
+    """Changes of variable that may bring ``(L, f)`` to a kernel's shape.
+
+    Yields ``(description, new_region, new_f)``.
+    """
+    x, L, lo, hi = region.x, region.L, region.lo, region.hi
+    feats = set(L.coeff) | {f}
+    y = sp.Dummy("y", real=True)
+    # shift a finite end point to 0: x = lo + y  (or x = hi - y)
+    if lo.is_finite and lo != 0 and hi is sp.oo:
+        yield _sub(region, f, lo + y, y, 0, sp.oo, f"shift x = {lo} + y")
+    if hi.is_finite and lo is sp.S.NegativeInfinity:
+        yield _sub(region, f, hi - y, y, 0, sp.oo, f"reflect x = {hi} - y")
+    # log-normal type: features in log(x)**n -> x = exp(y)
+    if lo == 0 and hi is sp.oo and any(a.is_Pow and a.base == sp.log(x) for ff in feats
+                                       for a in sp.preorder_traversal(ff)):
+        yield _sub(region, f, sp.exp(y), y, -sp.oo, sp.oo, "substitute x = exp(y)")
+    # exp features (Gumbel, logistic): y = exp(k*x + d)
+    for ff in L.coeff:
+        for ex in ff.atoms(sp.exp):
+            arg = sp.expand(ex.args[0])
+            k = arg.coeff(x)
+            if k != 0 and not (arg - k * x).has(x) and lo is sp.S.NegativeInfinity \
+                    and hi is sp.oo and (k.is_positive or k.is_negative):
+                d = arg - k * x
+                yp = sp.Dummy("y", positive=True)
+                yield _sub(region, f, (sp.log(yp) - d) / k, yp, 0, sp.oo,
+                           f"substitute y = exp({arg})")
+    # x**a inside log(1 - x**a) (Kumaraswamy): y = x**a
+    for ff in L.coeff:
+        if isinstance(ff, sp.log):
+            for pw in ff.args[0].atoms(sp.Pow):
+                if pw.base == x and not pw.exp.has(x) and pw.exp.is_positive and lo == 0:
+                    yp = sp.Dummy("y", positive=True)
+                    yield _sub(region, f, yp ** (1 / pw.exp), yp, 0, hi ** pw.exp,
+                               f"substitute y = x**{pw.exp}")
+    # log(1 + c*x) on (0, oo) (beta prime): x = y/(c*(1 - y)), y in (0, 1)
+    if lo == 0 and hi is sp.oo:
+        for ff in L.coeff:
+            if isinstance(ff, sp.log):
+                poly = ff.args[0].as_poly(x)
+                if poly is not None and poly.degree() == 1:
+                    c, one = poly.all_coeffs()
+                    if one == 1 and c.is_positive:
+                        yp = sp.Dummy("y", positive=True)
+                        yield _sub(region, f, yp / (c * (1 - yp)), yp, 0, 1,
+                                   "substitute x = y/(c*(1-y))")
+
+
+def _sub(region, f, x_of_y, y, lo, hi, text):
+    facts = region.facts
+    L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
+    f2 = sp.expand(sp.powsimp(sp.expand_log(f.subs(region.x, x_of_y), force=False)))
+    f2form = LogForm.from_terms([f2], y, lo, hi, facts)
+    new = Region(L2, lo, hi, facts, region.normalized, region.notes)
+    return text, new, f2form.expr()
+
+
+# ------------------------------------------------------------ driver
+
+def integral(region, g, depth=0):
+    """``int exp(L) * g`` on the region (``E[g]`` when normalised), or raise NoClosedForm."""
+    budget.check()
+    x = region.x
+    G = LogForm.from_terms([g], x, region.lo, region.hi, region.facts)
+    total = sp.S.Zero
+    if G.const != 0:
+        total += G.const * (sp.S.One if region.normalized else _mass(region))
+    for f, c in G.coeff.items():
+        total += c * _feature(region, sp.powsimp(f, combine="exp"), depth)
+    return total
+
+
+def _mass(region):
+    r = _Z(region.L, region)
+    if r is None:
+        return _feature(region, sp.S.One, 0)
+    return _guard(r.Z, r.cond, 1)
+
+
+def _feature(region, f, depth):
+    for rule in RULES:
+        budget.check()
+        v = rule.apply(region, f)
+        if v is not None:
+            region.notes.append(rule.name)
+            return v
+    if depth < 3:
+        for text, new, f2 in _substitutions(region, f):
+            try:
+                v = integral(new, f2, depth + 1)
+            except NoClosedForm:
+                continue
+            region.notes.append(text)
+            return v
+    if depth == 0 or region.lo.is_finite and region.hi.is_finite:
+        v = FALLBACK.apply(region, f)
+        if v is not None:
+            region.notes.append(FALLBACK.name)
+            return v
+    raise NoClosedForm(f"no rule for E[{f}]")
+
+
+def known_order(u, v, facts):
+    """True/False/None for ``u <= v``."""
+    r = known_le(u, v, facts)
+    return True if r is sp.true else False if r is sp.false else None

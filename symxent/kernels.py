@@ -1,0 +1,219 @@
+"""Closed-form integrals of ``exp(L(x))`` for log-linear forms ``L``.
+
+Each kernel is a small rule whose docstring *is* the rule.  A kernel looks at
+the features of a :class:`~symxent.logform.LogForm` on an interval and, when
+they have its shape, returns ``Z = integral of exp(L)`` with the condition under
+which the integral converges.  Every expectation the engine needs is a
+derivative or a ratio of such ``Z`` (exponential tilting): for a feature
+``phi``, ``E[phi] = d/de log Z(L + e*phi)`` at ``e = 0`` and
+``E[exp(s*phi)] = Z(L + s*phi) / Z(L)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .support import known_le
+
+__all__ = ["KERNELS", "integrate_exp", "KernelResult"]
+
+
+@dataclass(frozen=True)
+class KernelResult:
+    """``Z`` in closed form, valid where ``cond`` holds; ``rule`` names the kernel."""
+
+    Z: object
+    cond: object
+    rule: str
+
+
+def _is_pos(e, facts):
+    """``e > 0`` as a SymPy boolean, decided where assumptions or facts allow."""
+    e = sp.factor_terms(e)
+    if e.is_positive:
+        return sp.true
+    if e.is_nonpositive:
+        return sp.false
+    for f in facts:
+        if isinstance(f, (sp.Gt, sp.Lt)):
+            g = f.lhs - f.rhs if isinstance(f, sp.Gt) else f.rhs - f.lhs
+            if sp.expand(g - e) == 0:
+                return sp.true
+    return sp.Gt(e, 0)
+
+
+def _only(form, allowed):
+    return all(f in allowed for f in form.coeff)
+
+
+class GeneralizedGamma:
+    """int_0^oo x**a * exp(-b*x**c) dx = Gamma((a+1)/c) / (|c| * b**((a+1)/c)).
+
+    Valid for b > 0 and (a+1)/c > 0 (Gradshteyn & Ryzhik 3.478.1).  Covers
+    Gamma, Weibull, Chi, Rayleigh, Maxwell, Nakagami, GammaInverse (c = -1) ...
+    """
+
+    name = "generalized Gamma integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if lo != 0 or hi is not sp.oo:
+            return None
+        powers = [f for f in form.coeff if f != sp.log(x)]
+        if len(powers) != 1:
+            return None
+        p = powers[0]
+        if p == x:
+            c = sp.S.One
+        elif p.is_Pow and p.base == x and not p.exp.has(x):
+            c = p.exp
+        else:
+            return None
+        a = form.coeff.get(sp.log(x), sp.S.Zero)
+        b = -form.coeff[p]
+        if c.is_zero or (c.is_positive is None and c.is_negative is None):
+            return None
+        absc = c if c.is_positive else -c
+        z = (a + 1) / c
+        Z = sp.exp(form.const) * sp.gamma(z) / (absc * b ** z)
+        return KernelResult(Z, sp.And(_is_pos(b, facts), _is_pos(sp.together(z), facts)), self.name)
+
+
+class PowerTail:
+    """int_l^oo x**a dx = l**(a+1) / (-a-1) for a < -1, l > 0;  int_0^u x**a dx = u**(a+1)/(a+1) for a > -1.
+
+    (Elementary; the Pareto family.)
+    """
+
+    name = "power integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not _only(form, {sp.log(x)}):
+            return None
+        a = form.coeff.get(sp.log(x), sp.S.Zero)
+        if hi is sp.oo and lo.is_finite and known_le(0, lo, facts) is sp.true and lo != 0:
+            Z = sp.exp(form.const) * lo ** (a + 1) / (-a - 1)
+            return KernelResult(Z, _is_pos(-a - 1, facts), self.name)
+        if lo == 0 and hi.is_finite:
+            Z = sp.exp(form.const) * hi ** (a + 1) / (a + 1)
+            return KernelResult(Z, _is_pos(a + 1, facts), self.name)
+        return None
+
+
+class BetaIntegral:
+    """int_l^u (x-l)**a (u-x)**b dx = (u-l)**(a+b+1) * B(a+1, b+1) for a, b > -1.
+
+    Euler's Beta integral after the affine map x = l + (u-l)*t (DLMF 5.12.1).
+    Covers Beta, Arcsin, Uniform (a = b = 0), Kumaraswamy after x = t**(1/a).
+    """
+
+    name = "Beta integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not (lo.is_finite and hi.is_finite):
+            return None
+        left = sp.log(x - lo) if lo != 0 else sp.log(x)
+        right = sp.log(hi - x)
+        if not _only(form, {left, right}):
+            return None
+        a = form.coeff.get(left, sp.S.Zero)
+        b = form.coeff.get(right, sp.S.Zero)
+        Z = sp.exp(form.const) * (hi - lo) ** (a + b + 1) * sp.beta(a + 1, b + 1)
+        if a == 0 and b == 0:
+            Z = sp.exp(form.const) * (hi - lo)
+        return KernelResult(Z, sp.And(_is_pos(a + 1, facts), _is_pos(b + 1, facts)), self.name)
+
+
+class Gaussian:
+    """int_R exp(-alpha*x**2 + beta*x) dx = sqrt(pi/alpha) * exp(beta**2/(4*alpha)), alpha > 0.
+
+    (Completing the square; DLMF 7.4.2 with the shift.)
+    """
+
+    name = "Gaussian integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if lo is not sp.S.NegativeInfinity or hi is not sp.oo:
+            return None
+        if not _only(form, {x, x**2}) or x**2 not in form.coeff:
+            return None
+        alpha = -form.coeff[x**2]
+        beta = form.coeff.get(x, sp.S.Zero)
+        Z = sp.exp(form.const) * sp.sqrt(sp.pi / alpha) * sp.exp(beta**2 / (4 * alpha))
+        return KernelResult(Z, _is_pos(alpha, facts), self.name)
+
+
+class ExponentialTail:
+    """int_l^oo exp(-b*x) dx = exp(-b*l)/b and int_-oo^u exp(b*x) dx = exp(b*u)/b, b > 0.
+
+    int_l^u exp(b*x) dx = (exp(b*u) - exp(b*l))/b on a bounded interval.
+    """
+
+    name = "exponential integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not _only(form, {x}):
+            return None
+        b = form.coeff.get(x, sp.S.Zero)
+        if b == 0:
+            if lo.is_finite and hi.is_finite:
+                return KernelResult(sp.exp(form.const) * (hi - lo), sp.true, self.name)
+            return None
+        if hi is sp.oo and lo.is_finite:
+            return KernelResult(sp.exp(form.const + b * lo) / (-b), _is_pos(-b, facts), self.name)
+        if lo is sp.S.NegativeInfinity and hi.is_finite:
+            return KernelResult(sp.exp(form.const + b * hi) / b, _is_pos(b, facts), self.name)
+        if lo.is_finite and hi.is_finite:
+            Z = sp.exp(form.const) * (sp.exp(b * hi) - sp.exp(b * lo)) / b
+            return KernelResult(Z, sp.Ne(b, 0), self.name)
+        return None
+
+
+class StudentKernel:
+    """int_R ((x-m)**2 + s**2)**(-r) dx = s**(1-2r) * sqrt(pi) * Gamma(r-1/2) / Gamma(r), r > 1/2.
+
+    Substitute x = m + s*t and use int_R (1+t**2)**(-r) dt = B(1/2, r-1/2)
+    (Gradshteyn & Ryzhik 3.251.11).  Covers Student's t and Cauchy.
+    """
+
+    name = "Student-t integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if lo is not sp.S.NegativeInfinity or hi is not sp.oo or len(form.coeff) != 1:
+            return None
+        (f, c), = form.coeff.items()
+        if not isinstance(f, sp.log):
+            return None
+        poly = f.args[0].as_poly(x)
+        if poly is None or poly.degree() != 2:
+            return None
+        A, B, C = poly.all_coeffs()
+        if A != 1:
+            return None
+        m = -B / 2
+        s2 = sp.factor(C - m**2)
+        if _is_pos(s2, facts) is not sp.true:
+            return None
+        r = -c
+        Z = (sp.exp(form.const) * s2 ** (sp.Rational(1, 2) - r) * sp.sqrt(sp.pi)
+             * sp.gamma(r - sp.Rational(1, 2)) / sp.gamma(r))
+        return KernelResult(Z, _is_pos(r - sp.Rational(1, 2), facts), self.name)
+
+
+KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), ExponentialTail(),
+           StudentKernel()]
+
+
+def integrate_exp(form, lo, hi, facts=()):
+    """``int_lo^hi exp(L) dx`` by the first kernel that fits, or ``None``."""
+    for k in KERNELS:
+        r = k(form, lo, hi, facts)
+        if r is not None:
+            return r
+    return None
