@@ -32,6 +32,9 @@ def canonical(expr):
     if expr.has(sp.Sum, sp.Integral, sp.Piecewise):
         return expr
     e = sp.expand(expr)
+    lg = sorted(e.atoms(sp.log), key=sp.default_sort_key)
+    if lg:
+        e = sp.expand(sp.collect(e, lg, func=sp.cancel))
     logs, rational, other, const = [], [], [], []
     for t in sp.Add.make_args(e):
         c, rest = t.as_coeff_Mul()

@@ -173,6 +173,9 @@ def _render_derivation(derivation, fmt):
 
 
 def _render_equation(quantity, closed, rvs, fmt):
+    if _is_unevaluated(closed):
+        head = "\n".join(_rv_text(rv) for rv in rvs)
+        return f"{head}\n{quantity}: no closed form found"
     if fmt == "text":
         lines = [_rv_text(rv) for rv in rvs]
         lines.append(f"{quantity} = {closed}")
@@ -230,17 +233,27 @@ def cmd_prove(args):
     return 0
 
 
+def _defines_build(path):
+    """Whether the script has a top-level ``def build`` (read, not executed)."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError, OSError):
+        return False  # runpy will report the problem
+    return any(isinstance(n, ast.FunctionDef) and n.name == "build" for n in tree.body)
+
+
 def _prove_one(name, path, fmt):
     """Run one derivation script; True on success.  Failures are reported."""
     saved_argv = sys.argv
     sys.argv = [str(path)]
     try:
-        spec = importlib.util.spec_from_file_location(f"_symxent_derivation_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        build = getattr(module, "build", None)
-        if callable(build):
-            derivation = build()
+        if _defines_build(path):
+            spec = importlib.util.spec_from_file_location(f"_symxent_derivation_{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            derivation = module.build()
             print(_render_derivation(derivation, fmt))
             verify = getattr(derivation, "verify", None)
             if callable(verify) and verify() is False:

@@ -69,6 +69,9 @@ def facts(*rvs) -> tuple:
     for rv in rvs:
         for c, _ in domain_conditions(rv):
             out.extend(c.args if isinstance(c, sp.And) else [c])
+        sup = describe(rv).support
+        if isinstance(sup, sp.Interval) and sup.start.is_finite and sup.end.is_finite:
+            out.append(sp.Lt(sup.start, sup.end))  # an interval support presupposes lo < hi
     return tuple(c for c in out if isinstance(c, Relational))
 
 

@@ -234,9 +234,9 @@ def _substitutions(region, f):
     y = sp.Dummy("y", real=True)
     # shift a finite end point to 0: x = lo + y  (or x = hi - y)
     if lo.is_finite and lo != 0 and hi is sp.oo:
-        yield _sub(region, f, lo + y, y, 0, sp.oo, f"shift x = {lo} + y")
+        yield _sub(region, f, lo + y, y, sp.S.Zero, sp.oo, f"shift x = {lo} + y")
     if hi.is_finite and lo is sp.S.NegativeInfinity:
-        yield _sub(region, f, hi - y, y, 0, sp.oo, f"reflect x = {hi} - y")
+        yield _sub(region, f, hi - y, y, sp.S.Zero, sp.oo, f"reflect x = {hi} - y")
     # log-normal type: features in log(x)**n -> x = exp(y)
     if lo == 0 and hi is sp.oo and any(a.is_Pow and a.base == sp.log(x) for ff in feats
                                        for a in sp.preorder_traversal(ff)):
@@ -250,7 +250,7 @@ def _substitutions(region, f):
                     and hi is sp.oo and (k.is_positive or k.is_negative):
                 d = arg - k * x
                 yp = sp.Dummy("y", positive=True)
-                yield _sub(region, f, (sp.log(yp) - d) / k, yp, 0, sp.oo,
+                yield _sub(region, f, (sp.log(yp) - d) / k, yp, sp.S.Zero, sp.oo,
                            f"substitute y = exp({arg})")
     # x**a inside log(1 - x**a) (Kumaraswamy): y = x**a
     for ff in L.coeff:
@@ -258,7 +258,7 @@ def _substitutions(region, f):
             for pw in ff.args[0].atoms(sp.Pow):
                 if pw.base == x and not pw.exp.has(x) and pw.exp.is_positive and lo == 0:
                     yp = sp.Dummy("y", positive=True)
-                    yield _sub(region, f, yp ** (1 / pw.exp), yp, 0, hi ** pw.exp,
+                    yield _sub(region, f, yp ** (1 / pw.exp), yp, sp.S.Zero, hi ** pw.exp,
                                f"substitute y = x**{pw.exp}")
     # log(1 + c*x) on (0, oo) (beta prime): x = y/(c*(1 - y)), y in (0, 1)
     if lo == 0 and hi is sp.oo:
@@ -269,7 +269,7 @@ def _substitutions(region, f):
                     c, one = poly.all_coeffs()
                     if one == 1 and c.is_positive:
                         yp = sp.Dummy("y", positive=True)
-                        yield _sub(region, f, yp / (c * (1 - yp)), yp, 0, 1,
+                        yield _sub(region, f, yp / (c * (1 - yp)), yp, sp.S.Zero, sp.S.One,
                                    "substitute x = y/(c*(1-y))")
 
 

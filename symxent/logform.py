@@ -105,9 +105,13 @@ def _terms(expr, x, lo, hi, facts):
                     return out + [sp.log(-rest[0])] + t
             return None if not positive_on(r, x, lo, hi, facts) else out + [sp.log(r)]
         return out
+    if isinstance(expr, (sp.gamma, sp.beta, sp.factorial, sp.binomial)) and all(
+            a.is_nonnegative for a in expr.args):
+        return [sp.log(expr)]
+    if isinstance(expr, sp.binomial) and expr.args[1].is_nonnegative and \
+            expr.args[1].is_integer and (expr.args[0] - expr.args[1] + 1).is_positive:
+        return [sp.log(expr)]  # Gamma(n+1)/(Gamma(k+1)*Gamma(n-k+1)) > 0
     if not expr.has(x):
-        if isinstance(expr, (sp.gamma, sp.beta)) and all(a.is_positive for a in expr.args):
-            return [sp.log(expr)]
         if expr.is_Rational:
             return [sp.log(expr.p), -sp.log(expr.q)] if expr.q != 1 else [sp.log(expr)]
         return [sp.log(expr)] if positive_on(expr, x, lo, hi, facts) else None

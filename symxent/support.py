@@ -94,13 +94,15 @@ def describe(rv) -> Dist:
         return Dist("continuous", "Custom" if handmade else family, rv, x, pdf, support,
                     _params(dist), handmade=handmade)
     if pstype == "SingleDiscretePSpace":
-        k = sp.Dummy("k", integer=True)
+        lo = dist.set.inf
+        k = sp.Dummy("k", integer=True, nonnegative=True) if lo >= 0 else sp.Dummy(
+            "k", integer=True)
         handmade = family == "DiscreteDistributionHandmade"
         pdf = _strip_support_guard(dist.pdf(k), k, dist.set)
         return Dist("discrete", "Custom" if handmade else family, rv, k, pdf, dist.set,
                     _params(dist), handmade=handmade)
     if pstype == "SingleFinitePSpace":
-        k = sp.Dummy("k", integer=True)
+        k = sp.Dummy("k", integer=True, nonnegative=True)
         try:
             values = dict(dist.dict)
         except Exception:
@@ -214,7 +216,7 @@ def known_le(u, v, facts=()):
             g = sp.expand(f.lhs - f.rhs)
         else:
             continue
-        if g == d:
+        if g == d or (g != 0 and sp.cancel(d / g).is_positive):
             return sp.true
         if sp.expand(g + d) == 0 and isinstance(f, (sp.Lt, sp.Gt)):
             return sp.false

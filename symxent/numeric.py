@@ -1,0 +1,470 @@
+"""Independent numeric reference values of S(P), H(P, Q) and D_KL(P || Q).
+
+Everything here is computed straight from the definitions (Cover & Thomas,
+*Elements of Information Theory*, 2nd ed., eqs. 2.1, 2.26 and 8.46)::
+
+    S(P)         = -E_P[log p]
+    H(P, Q)      = -E_P[log q]
+    D_KL(P || Q) =  E_P[log p - log q]
+
+using only the densities and supports that :func:`symxent.support.describe`
+reads from ``sympy.stats``; no closed form of the engine is ever used.  All
+arithmetic runs inside ``mpmath.workdps(...)``.
+
+How the integrals are made trustworthy (continuous case):
+
+* parameters are substituted *exactly*; ``log p`` is formed symbolically
+  (``expand_log``, checked against ``p`` at a point) so tiny densities never
+  underflow and ``0 log 0`` is ``0``;
+* the support is cut at every kink (``Abs``/``Piecewise``) of ``p`` and ``q``
+  and at every mode of ``p`` (found by bisection on ``d log p / dx``);
+* each piece is integrated outward from an exact anchor in a distance variable
+  ``v`` (``x = anchor +- v`` substituted symbolically, so ``1 - x`` near 1 is
+  computed as ``v`` without cancellation), split at multiples of the local mass
+  scale ``v*`` (where ``v p(anchor +- v)`` peaks), with logarithmic variables
+  near singular endpoints and in infinite tails;
+* before integrating, the decay of ``v f(v)`` towards each end is probed far
+  out (``v = v* 2**(-+1024)``): an integrand that does not decay means the
+  integral diverges (the value is ``+-inf``), one that decays too slowly to be
+  integrated reliably raises :class:`NumericError` -- never a wrong number.
+
+Working precision is ``dps + 10`` digits plus the decimal magnitude of the
+largest/smallest parameter, so parameters like ``1e-30`` or ``1e30`` do not
+silently eat the digits.  The returned ``error`` is the sum of mpmath's
+quadrature error estimates and a rounding allowance.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+from .errors import ParameterError, SymxentError, UnsupportedError
+from .support import describe
+
+__all__ = ["NumericValue", "NumericError", "evaluate", "evaluate_expression",
+           "entropy_value", "cross_entropy_value", "kl_value", "KINDS"]
+
+KINDS = ("entropy", "cross_entropy", "kl")
+_INF = mpmath.inf
+
+
+class NumericError(SymxentError, ArithmeticError):
+    """The numeric reference cannot produce a trustworthy value."""
+
+
+@dataclass(frozen=True)
+class NumericValue:
+    """A reference value with an error estimate (``value`` may be ``mpf('inf')``)."""
+
+    value: object
+    error: object
+    dps: int
+
+    @property
+    def is_finite(self) -> bool:
+        return bool(mpmath.isfinite(self.value))
+
+    def __str__(self):
+        return f"{mpmath.nstr(self.value, self.dps)} (+- {mpmath.nstr(self.error, 3)})"
+
+
+# ------------------------------------------------------------------ compiler
+# sympy expression -> closure on mpmath numbers.  Much cheaper to build than
+# lambdify (which prints and execs source) and always evaluated at the caller's
+# precision; constants are folded at build time, so build inside workdps.
+_FUNCS = {
+    sp.exp: mpmath.exp, sp.log: mpmath.log, sp.gamma: mpmath.gamma,
+    sp.loggamma: mpmath.loggamma, sp.digamma: mpmath.digamma, sp.beta: mpmath.beta,
+    sp.polygamma: mpmath.polygamma, sp.erf: mpmath.erf, sp.erfc: mpmath.erfc,
+    sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan, sp.atan: mpmath.atan,
+    sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh, sp.tanh: mpmath.tanh,
+    sp.asinh: mpmath.asinh, sp.acosh: mpmath.acosh, sp.Abs: abs,
+    sp.factorial: mpmath.factorial, sp.binomial: mpmath.binomial, sp.zeta: mpmath.zeta,
+    sp.sign: mpmath.sign, sp.besseli: mpmath.besseli, sp.besselk: mpmath.besselk,
+    sp.LambertW: mpmath.lambertw, sp.harmonic: mpmath.harmonic,
+    sp.uppergamma: lambda a, z: mpmath.gammainc(a, z),
+    sp.lowergamma: lambda a, z: mpmath.gammainc(a, 0, z),
+    sp.Max: max, sp.Min: min,
+}
+_CONSTS = {sp.pi: lambda: +mpmath.pi, sp.E: lambda: +mpmath.e,
+           sp.EulerGamma: lambda: +mpmath.euler, sp.Catalan: lambda: +mpmath.catalan,
+           sp.oo: lambda: mpmath.inf, -sp.oo: lambda: -mpmath.inf}
+
+
+def _const(e):
+    if e in _CONSTS:
+        return _CONSTS[e]()
+    if isinstance(e, sp.Integer):
+        return mpmath.mpf(int(e))
+    if isinstance(e, sp.Rational):
+        return mpmath.mpf(int(e.p)) / int(e.q)
+    if isinstance(e, sp.Float):
+        return mpmath.mpf(e._mpf_)
+    return _build(e, {})(())
+
+
+def _build(e, idx):
+    if e in idx:
+        i = idx[e]
+        return lambda v: v[i]
+    if e.is_Number or e in _CONSTS or not (e.free_symbols & idx.keys()):
+        if e.free_symbols:
+            raise ParameterError(f"no value given for {sorted(e.free_symbols, key=str)}")
+        if e.is_Number or e in _CONSTS:
+            c = _const(e)
+        else:
+            c = _build_any(e, idx)(())
+        return lambda v: c
+    return _build_any(e, idx)
+
+
+def _build_any(e, idx):
+    if e.is_Add:
+        fs = [_build(a, idx) for a in e.args]
+        return lambda v: mpmath.fsum(f(v) for f in fs)
+    if e.is_Mul:
+        fs = [_build(a, idx) for a in e.args]
+
+        def mul(v):
+            r = fs[0](v)
+            for f in fs[1:]:
+                r = r * f(v)
+            return r
+        return mul
+    if e.is_Pow:
+        b, x = e.args
+        fb = _build(b, idx)
+        if x.is_Integer:
+            n = int(x)
+            return lambda v: fb(v) ** n
+        if x == sp.S.Half:
+            return lambda v: mpmath.sqrt(fb(v))
+        fx = _build(x, idx)
+        return lambda v: mpmath.power(fb(v), fx(v))
+    if e in _CONSTS or e.is_Number:
+        c = _const(e)
+        return lambda v: c
+    g = _FUNCS.get(e.func)
+    if g is not None:
+        fs = [_build(a, idx) for a in e.args]
+        if len(fs) == 1:
+            f0 = fs[0]
+            return lambda v: g(f0(v))
+        return lambda v: g(*[f(v) for f in fs])
+    # rare functions: fall back on sympy's printer (still called inside workdps)
+    syms = sorted(idx, key=idx.get)
+    lam = sp.lambdify(syms, e, modules="mpmath")
+    return lambda v: lam(*v)
+
+
+def compile_mp(expr, args):
+    """Compile ``expr`` into ``f(*values)`` on mpmath numbers (build inside workdps)."""
+    f = _build(sp.sympify(expr), {a: i for i, a in enumerate(args)})
+    if len(args) == 1:
+        return lambda a: f((a,))
+    return lambda *a: f(a)
+
+
+# ------------------------------------------------------------------ inputs
+def _unpack(quantity):
+    """(kind, P, Q, base) of a measure object or of a tuple ``(kind, P[, Q][, base])``."""
+    if isinstance(quantity, tuple):
+        if not quantity or quantity[0] not in KINDS:
+            raise UnsupportedError(f"expected (kind, P[, Q][, base]) with kind in {KINDS}, "
+                                   f"got {quantity!r}")
+        kind = quantity[0]
+        n = 2 if kind == "entropy" else 3
+        if len(quantity) < n:
+            raise UnsupportedError(f"{kind} needs {n - 1} random variable(s): {quantity!r}")
+        P, Q = quantity[1], (None if kind == "entropy" else quantity[2])
+        base = quantity[n] if len(quantity) > n else sp.E
+        return kind, P, Q, (sp.E if base is None else sp.sympify(base))
+    kind = getattr(quantity, "kind", None)
+    if kind not in KINDS:
+        raise UnsupportedError(f"not an Entropy/CrossEntropy/KLDivergence: {quantity!r}")
+    base = getattr(quantity, "base", None)
+    return kind, quantity.p, getattr(quantity, "q", None), sp.E if base is None else base
+
+
+def _exact(v):
+    """An exact sympy number for a parameter value (floats keep their binary value)."""
+    if isinstance(v, mpmath.mpf):
+        man, exp = v.man_exp
+        return sp.Integer(man) * sp.Integer(2) ** exp
+    if isinstance(v, float):
+        return sp.Rational(v)
+    v = sp.sympify(v)
+    return sp.Rational(v) if isinstance(v, sp.Float) else v
+
+
+def _point(subs, rvs):
+    """The substitution dict restricted to the parameters of ``rvs``, exact."""
+    subs = dict(subs or {})
+    params = {s for rv in rvs for s in describe(rv).params}
+    byname = {str(s): s for s in params}
+    out = {}
+    for k, v in subs.items():
+        k = byname.get(k, k) if isinstance(k, str) else k
+        if k in params:
+            out[k] = _exact(v)
+    missing = params - out.keys()
+    if missing:
+        raise ParameterError(f"no value given for parameter(s) {sorted(map(str, missing))}")
+    for rv in rvs:
+        _check_domain(rv, out)
+    return out
+
+
+def _check_domain(rv, point):
+    from .domain import domain_conditions
+    try:
+        conds = domain_conditions(rv)
+    except Exception:  # domain unreadable: the density checks below still apply
+        return
+    for cond, message in conds:
+        if isinstance(cond, sp.Basic) and cond.xreplace(point) is sp.false:
+            raise ParameterError(f"{rv}: {message} (fails at {point})")
+
+
+def _magnitude(values) -> int:
+    """Decimal digits spanned by the nonzero finite numbers in ``values``."""
+    mag = 0
+    for v in values:
+        v = sp.sympify(v)
+        if v.is_number and v.is_finite and v != 0 and v.is_real:
+            mag = max(mag, abs(int(math.floor(float(sp.log(abs(v), 10).evalf(5))))))
+    return mag
+
+
+# ------------------------------------------------------------------ entry points
+def evaluate(quantity, subs=None, dps=30) -> NumericValue:
+    """Numeric value of an Entropy/CrossEntropy/KLDivergence from its definition.
+
+    ``quantity`` is a measure object (``.kind``, ``.p``, ``.q``, ``.base``) or a
+    tuple ``(kind, P[, Q][, base])`` with kind ``entropy``, ``cross_entropy`` or
+    ``kl``.  ``subs`` maps parameter symbols (or their names) to numbers.
+    """
+    kind, P, Q, base = _unpack(quantity)
+    rvs = (P,) if Q is None else (P, Q)
+    point = _point(subs, rvs)
+    dp = describe(P)
+    dq = describe(Q) if Q is not None else None
+    kinds = {dp.kind} | ({dq.kind} if dq else set())
+    mag = _magnitude(list(point.values()))
+    wdps = dps + 10 + mag
+    with mpmath.workdps(wdps):
+        if kinds <= {"continuous"}:
+            from ._quad import continuous
+            val, err = continuous(kind, dp, dq, point, wdps)
+        elif kinds <= {"discrete", "finite"}:
+            val, err = _discrete(kind, dp, dq, point, wdps)
+        elif kinds == {"mvnormal"}:
+            from ._quad import mvnormal
+            val, err = mvnormal(kind, dp, dq, point)
+        elif kinds == {"dirichlet"}:
+            from ._quad import dirichlet
+            val, err = dirichlet(kind, dp, dq, point)
+        else:
+            raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
+        if base != sp.E:
+            lb = _const(sp.sympify(base)) if sp.sympify(base).is_Number else \
+                compile_mp(sp.log(base), ())()
+            lb = mpmath.log(lb) if sp.sympify(base).is_Number else lb
+            val, err = val / lb, err / abs(lb)
+        err = abs(err) + (0 if mpmath.isinf(val) else abs(val) * mpmath.mpf(10) ** (-wdps + 3))
+        return NumericValue(+val, +err, dps)
+
+
+def entropy_value(P, subs=None, dps=30, base=None) -> NumericValue:
+    """S(P) from its definition."""
+    return evaluate(("entropy", P, base), subs, dps)
+
+
+def cross_entropy_value(P, Q, subs=None, dps=30, base=None) -> NumericValue:
+    """H(P, Q) from its definition."""
+    return evaluate(("cross_entropy", P, Q, base), subs, dps)
+
+
+def kl_value(P, Q, subs=None, dps=30, base=None) -> NumericValue:
+    """D_KL(P || Q) from its definition."""
+    return evaluate(("kl", P, Q, base), subs, dps)
+
+
+def is_measure(e) -> bool:
+    return getattr(e, "kind", None) in KINDS and hasattr(e, "p")
+
+
+def evaluate_expression(expr, subs=None, dps=30) -> NumericValue:
+    """Numeric value of an expression built from measures and parameters.
+
+    Each measure is replaced by its reference value; the error is propagated
+    to first order (``sum |d expr / d m_i| * error_i``).
+    """
+    expr = sp.sympify(expr)
+    measures = [m for m in sp.preorder_traversal(expr) if is_measure(m)]
+    measures = list(dict.fromkeys(measures))
+    if is_measure(expr):
+        return evaluate(expr, subs, dps)
+    point = {(_k if not isinstance(_k, str) else sp.Symbol(_k)): _exact(v)
+             for _k, v in (subs or {}).items()}
+    vals = [evaluate(m, subs, dps) for m in measures]
+    stand = [sp.Dummy(f"m{i}") for i in range(len(measures))]
+    e = expr.xreplace(dict(zip(measures, stand))).xreplace(point)
+    wdps = dps + 10
+    with mpmath.workdps(wdps):
+        if any(not v.is_finite for v in vals):
+            return _inf_combination(e, stand, vals, dps)
+        f = compile_mp(e, stand)
+        value = f(*[v.value for v in vals])
+        err = mpmath.mpf(0)
+        for s, v in zip(stand, vals):
+            d = compile_mp(sp.diff(e, s), stand)(*[w.value for w in vals])
+            err += abs(d) * v.error
+        err += abs(value) * mpmath.mpf(10) ** (-wdps + 3)
+        return NumericValue(+value, +err, dps)
+
+
+def _inf_combination(e, stand, vals, dps):
+    sub = {s: (sp.oo if v.value > 0 else -sp.oo) if not v.is_finite else
+           sp.Float(mpmath.nstr(v.value, dps + 5), dps + 5) for s, v in zip(stand, vals)}
+    r = e.xreplace(sub)
+    if r in (sp.oo, -sp.oo):
+        return NumericValue(mpmath.inf if r == sp.oo else -mpmath.inf, mpmath.mpf(0), dps)
+    if r.is_finite:
+        return NumericValue(mpmath.mpf(sp.Float(r, dps + 5)._mpf_), mpmath.mpf(0), dps)
+    raise NumericError(f"the expression is undefined (inf - inf or similar): {e} -> {r}")
+
+
+# ------------------------------------------------------------------ discrete
+_MAX_TERMS = 200000
+
+
+def _atoms(d, point):
+    """Finite atoms {k: prob} or (pmf(k) expression, var, support) of a discrete Dist."""
+    if d.kind == "finite":
+        return {sp.sympify(k).xreplace(point): sp.sympify(p).xreplace(point)
+                for k, p in d.values.items()}
+    return d.pdf.xreplace(point), d.var, d.support.xreplace(point)
+
+
+def _in_support(k, support):
+    try:
+        r = support.contains(k)
+    except Exception:
+        return False
+    return r is sp.true
+
+
+def _log_pmf(pmf, var):
+    L = sp.expand_log(sp.log(pmf), force=True)
+    return L
+
+
+def _discrete(kind, dp, dq, point, wdps):
+    P = _atoms(dp, point)
+    Q = _atoms(dq, point) if dq is not None else None
+
+    def logq_fn():
+        if Q is None:
+            return None
+        if isinstance(Q, dict):
+            table = {k: mpmath.log(_const(sp.nsimplify(v) if not v.is_Number else v))
+                     if v != 0 else -_INF for k, v in Q.items()}
+            return lambda k: table.get(k, -_INF)
+        pmf, var, sup = Q
+        f = compile_mp(_log_pmf(pmf, var), (var,))
+
+        def lq(k):
+            return f(mpmath.mpf(int(k))) if _in_support(k, sup) else -_INF
+        return lq
+
+    lq = logq_fn()
+
+    def term(lp, k):
+        if lp == -_INF:
+            return mpmath.mpf(0)
+        if kind == "entropy":
+            return -mpmath.exp(lp) * lp
+        lqk = lq(k)
+        if lqk == -_INF:
+            return _INF
+        return mpmath.exp(lp) * ((lp - lqk) if kind == "kl" else -lqk)
+
+    if isinstance(P, dict):
+        terms = []
+        for k, p in P.items():
+            pv = _const(p) if p.is_Number else compile_mp(p, ())()
+            if pv < 0:
+                raise ParameterError(f"negative probability {p} at {k} for {dp.rv}")
+            terms.append(term(mpmath.log(pv) if pv > 0 else -_INF, k))
+        if _INF in terms:
+            return _INF, mpmath.mpf(0)
+        s = mpmath.fsum(terms)
+        return s, mpmath.mpf(10) ** (-wdps + 2) * (1 + mpmath.fsum(abs(t) for t in terms))
+    pmf, var, sup = P
+    lp = compile_mp(_log_pmf(pmf, var), (var,))
+    lo, hi = _int_bounds(sup)
+
+    def t_at(k):
+        return term(lp(mpmath.mpf(k)), sp.Integer(k))
+
+    if hi is not None and lo is not None and hi - lo < _MAX_TERMS:
+        terms = [t_at(k) for k in range(lo, hi + 1)]
+        if _INF in terms:
+            return _INF, mpmath.mpf(0)
+        return mpmath.fsum(terms), mpmath.mpf(10) ** (-wdps + 2) * len(terms)
+    total, err = mpmath.mpf(0), mpmath.mpf(0)
+    for start, step, stop in _directions(lo, hi):
+        s, e = _series(t_at, start, step, stop, wdps, lp, pmf, var)
+        if mpmath.isinf(s):
+            return s, mpmath.mpf(0)
+        total += s
+        err += e
+    return total, err
+
+
+def _int_bounds(sup):
+    from .support import support_bounds
+    lo, hi = support_bounds(sup)
+    lo = None if lo.is_infinite else int(lo)
+    hi = None if hi.is_infinite else int(hi)
+    return lo, hi
+
+
+def _directions(lo, hi):
+    if lo is not None:
+        return [(lo, 1, hi)]
+    if hi is not None:
+        return [(hi, -1, None)]
+    return [(0, 1, None), (-1, -1, None)]
+
+
+def _series(t_at, start, step, stop, wdps, lp, pmf, var):
+    """Sum t_at(k) for k = start, start+step, ... with a ratio-test tail bound."""
+    eps = mpmath.mpf(10) ** (-wdps + 2)
+    terms, small, k = [], 0, start
+    s = mpmath.mpf(0)
+    while len(terms) < _MAX_TERMS and (stop is None or step * (stop - k) >= 0):
+        t = t_at(k)
+        if mpmath.isinf(t):
+            return t, mpmath.mpf(0)
+        terms.append(t)
+        s += t
+        k += step
+        small = small + 1 if abs(t) <= eps * (abs(s) + eps) else 0
+        if small >= 20:
+            ratios = [abs(terms[-i] / terms[-i - 1]) for i in range(1, 10)
+                      if terms[-i - 1] != 0]
+            rho = max(ratios) if ratios else mpmath.mpf(0)
+            if rho < 1:
+                tail = abs(terms[-1]) * rho / (1 - rho)
+                return mpmath.fsum(terms), tail + eps * len(terms)
+    if stop is not None and step * (stop - k) < 0:
+        return mpmath.fsum(terms), eps * len(terms)
+    raise NumericError(
+        f"the series does not converge fast enough to sum numerically "
+        f"({len(terms)} terms, last term {mpmath.nstr(terms[-1], 5)}); "
+        f"it may diverge or the parameters are too extreme")
