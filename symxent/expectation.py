@@ -98,8 +98,10 @@ class Tilt(Rule):
             val = sp.diff(_logZ(r.Z), e).subs(e, 0)
         else:
             val = sp.diff(r.Z, e).subs(e, 0)
+        if _cond_value(r.cond.subs(e, 0)) is not sp.true:
+            return None
         region.notes.append(r.rule)
-        return _guard(val, r.cond.subs(e, 0), None)
+        return val
 
 
 class Ratio(Rule):
@@ -150,8 +152,10 @@ class FeaturePower(Rule):
         val = sp.diff(r.Z, e, n).subs(e, 0)
         if region.normalized:
             val = sp.expand(sp.gammasimp(val))
+        if _cond_value(r.cond.subs(e, 0)) is not sp.true:
+            return None
         region.notes.append(r.rule)
-        return _guard(val, r.cond.subs(e, 0), None)
+        return val
 
 
 class CauchyLog(Rule):
@@ -188,6 +192,41 @@ class CauchyLog(Rule):
         return sp.log((mu - m) ** 2 + (sp.sqrt(g2) + sp.sqrt(s2)) ** 2)
 
 
+class Elementary(Rule):
+    """On a bounded interval: int_a^b exp(L) f = F(b) - F(a) with F an antiderivative.
+
+    Used when exp(L) * f is elementary (polynomial, log and exponential
+    pieces: Uniform, Triangular, the middle piece of a Laplace).  End values
+    are limits where F is singular at an end point (x log x at 0).
+    """
+
+    name = "antiderivative on a bounded interval"
+
+    def apply(self, region, f):
+        x, lo, hi = region.x, region.lo, region.hi
+        if not (lo.is_finite and hi.is_finite):
+            return None
+        feats = set(region.L.coeff)
+        if any(not (ff.is_polynomial(x) or isinstance(ff, sp.log)) for ff in feats):
+            return None
+        integrand = sp.exp(region.L.expr()) * f
+        try:
+            with budget.budget(3):
+                F = sp.integrate(sp.expand(integrand), x)
+        except budget.BudgetExceeded:
+            budget.check()
+            return None
+        if F.has(sp.Integral, sp.Piecewise):
+            return None
+        ends = []
+        for e, d in ((hi, "-"), (lo, "+")):
+            v = F.subs(x, e)
+            if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                v = sp.limit(F, x, e, d)
+            ends.append(v)
+        return sp.expand(ends[0] - ends[1])
+
+
 class Integrate(Rule):
     """Last resort: SymPy's ``integrate`` on the region, under the time budget.
 
@@ -218,7 +257,7 @@ class Integrate(Rule):
         return res
 
 
-RULES = [Tilt(), Ratio(), FeaturePower(), CauchyLog()]
+RULES = [Elementary(), Tilt(), Ratio(), FeaturePower(), CauchyLog()]
 FALLBACK = Integrate()
 
 

@@ -174,6 +174,54 @@ class ExponentialTail:
         return None
 
 
+class GaussianTail:
+    """int_l^oo exp(-alpha*x**2 + beta*x) dx = 1/2 sqrt(pi/alpha) exp(beta**2/(4 alpha)) erfc((2 alpha l - beta)/(2 sqrt(alpha))).
+
+    The mirror image for (-oo, u).  Completing the square (DLMF 7.2.2, 7.4.2).
+    """
+
+    name = "Gaussian tail integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not _only(form, {x, x**2}) or x**2 not in form.coeff:
+            return None
+        alpha = -form.coeff[x**2]
+        beta = form.coeff.get(x, sp.S.Zero)
+        pre = sp.exp(form.const) * sp.sqrt(sp.pi / alpha) * sp.exp(beta**2 / (4 * alpha)) / 2
+        if hi is sp.oo and lo.is_finite:
+            Z = pre * sp.erfc((2 * alpha * lo - beta) / (2 * sp.sqrt(alpha)))
+        elif lo is sp.S.NegativeInfinity and hi.is_finite:
+            Z = pre * sp.erfc((beta - 2 * alpha * hi) / (2 * sp.sqrt(alpha)))
+        else:
+            return None
+        return KernelResult(Z, _is_pos(alpha, facts), self.name)
+
+
+class IncompleteGamma:
+    """int_0^u x**a exp(-b*x) dx = b**(-a-1) lowergamma(a+1, b*u);  int_l^oo ... = b**(-a-1) uppergamma(a+1, b*l).
+
+    For b > 0, a > -1 (the lower one) and l > 0 (the upper one); DLMF 8.2.1-8.2.2.
+    """
+
+    name = "incomplete Gamma integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not _only(form, {x, sp.log(x)}) or x not in form.coeff:
+            return None
+        a = form.coeff.get(sp.log(x), sp.S.Zero)
+        b = -form.coeff[x]
+        pre = sp.exp(form.const) * b ** (-a - 1)
+        if lo == 0 and hi.is_finite:
+            return KernelResult(pre * sp.lowergamma(a + 1, b * hi),
+                                sp.And(_is_pos(b, facts), _is_pos(a + 1, facts)), self.name)
+        if hi is sp.oo and lo.is_finite and lo != 0 and known_le(0, lo, facts) is sp.true:
+            return KernelResult(pre * sp.uppergamma(a + 1, b * lo), _is_pos(b, facts),
+                                self.name)
+        return None
+
+
 class StudentKernel:
     """int_R ((x-m)**2 + s**2)**(-r) dx = s**(1-2r) * sqrt(pi) * Gamma(r-1/2) / Gamma(r), r > 1/2.
 
@@ -207,7 +255,7 @@ class StudentKernel:
 
 
 KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), ExponentialTail(),
-           StudentKernel()]
+           StudentKernel(), GaussianTail(), IncompleteGamma()]
 
 
 def integrate_exp(form, lo, hi, facts=()):

@@ -39,8 +39,10 @@ def positive_on(f, x, lo, hi, facts=()):
     poly = f.as_poly(x)
     if poly is not None and poly.degree() == 1:
         a, b = poly.all_coeffs()
-        ends = [f.subs(x, e) if e.is_finite else sp.sign(a) * e for e in (lo, hi)]
-        return all(known_le(0, v, facts) is sp.true for v in ends)
+        if not (a.is_positive or a.is_negative):
+            return False
+        end = lo if a.is_positive else hi  # a linear f is smallest at this end
+        return end.is_finite and known_le(0, f.subs(x, end), facts) is sp.true
     # f = c0 + c1*h(x) with h monotone (x**s on x > 0, exp(k*x)): check the ends
     hs = [a for a in f.atoms(sp.Pow, sp.exp) if a.has(x)]
     if len(hs) == 1 and lo.is_finite and hi.is_finite:

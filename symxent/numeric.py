@@ -257,22 +257,20 @@ def evaluate(quantity, subs=None, dps=30) -> NumericValue:
     wdps = dps + 10 + mag
     with mpmath.workdps(wdps):
         if kinds <= {"continuous"}:
-            from ._quad import continuous
+            from .quadrature import continuous
             val, err = continuous(kind, dp, dq, point, wdps)
         elif kinds <= {"discrete", "finite"}:
             val, err = _discrete(kind, dp, dq, point, wdps)
         elif kinds == {"mvnormal"}:
-            from ._quad import mvnormal
+            from .quadrature import mvnormal
             val, err = mvnormal(kind, dp, dq, point)
         elif kinds == {"dirichlet"}:
-            from ._quad import dirichlet
+            from .quadrature import dirichlet
             val, err = dirichlet(kind, dp, dq, point)
         else:
             raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
         if base != sp.E:
-            lb = _const(sp.sympify(base)) if sp.sympify(base).is_Number else \
-                compile_mp(sp.log(base), ())()
-            lb = mpmath.log(lb) if sp.sympify(base).is_Number else lb
+            lb = compile_mp(sp.log(base), ())()
             val, err = val / lb, err / abs(lb)
         err = abs(err) + (0 if mpmath.isinf(val) else abs(val) * mpmath.mpf(10) ** (-wdps + 3))
         return NumericValue(+val, +err, dps)
@@ -371,8 +369,8 @@ def _discrete(kind, dp, dq, point, wdps):
         if Q is None:
             return None
         if isinstance(Q, dict):
-            table = {k: mpmath.log(_const(sp.nsimplify(v) if not v.is_Number else v))
-                     if v != 0 else -_INF for k, v in Q.items()}
+            table = {k: mpmath.log(compile_mp(v, ())()) if v != 0 else -_INF
+                     for k, v in Q.items()}
             return lambda k: table.get(k, -_INF)
         pmf, var, sup = Q
         f = compile_mp(_log_pmf(pmf, var), (var,))
@@ -396,7 +394,7 @@ def _discrete(kind, dp, dq, point, wdps):
     if isinstance(P, dict):
         terms = []
         for k, p in P.items():
-            pv = _const(p) if p.is_Number else compile_mp(p, ())()
+            pv = compile_mp(p, ())()
             if pv < 0:
                 raise ParameterError(f"negative probability {p} at {k} for {dp.rv}")
             terms.append(term(mpmath.log(pv) if pv > 0 else -_INF, k))

@@ -281,11 +281,11 @@ def _resolve_on(expr, var, a, b, facts):
     def sign_of(arg):
         # arg is linear in var: its sign on (a, b) is that of its end values
         c = arg.coeff(var)
-        if arg.has(var) and not (arg - c * var).has(var) and c != 0:
-            ends = [arg.subs(var, e) if not e.is_infinite else sp.sign(c) * e for e in (a, b)]
-            if all(known_le(0, v, facts) is sp.true for v in ends):
+        if arg.has(var) and not (arg - c * var).has(var) and (c.is_positive or c.is_negative):
+            low, high = (a, b) if c.is_positive else (b, a)  # arg is smallest at `low`
+            if low.is_finite and known_le(0, arg.subs(var, low), facts) is sp.true:
                 return 1
-            if all(known_le(v, 0, facts) is sp.true for v in ends):
+            if high.is_finite and known_le(arg.subs(var, high), 0, facts) is sp.true:
                 return -1
         return None
 
