@@ -25,35 +25,86 @@ def canonical(expr):
     """The textbook shape of ``expr`` (mathematically the same expression)."""
     if not isinstance(expr, sp.Basic) or expr.is_Number or expr in (sp.oo, -sp.oo):
         return expr
+    if expr.has(sp.Piecewise) and not isinstance(expr, sp.Piecewise):
+        expr = sp.piecewise_fold(expr)
     if isinstance(expr, sp.Piecewise):
+        expr = _flatten(expr)
         branches = [(canonical(e), c) for e, c in expr.args]
         merged = _merge_abs(branches)
         return merged if merged is not None else sp.Piecewise(*branches)
     if expr.has(sp.Sum, sp.Integral, sp.Piecewise):
         return expr
-    e = sp.expand(expr)
+    e = sp.expand(expr, deep=False)
+    e = sp.Add(*[sp.expand(t, deep=False) for t in sp.Add.make_args(e)])
     lg = sorted(e.atoms(sp.log), key=sp.default_sort_key)
     if lg:
-        e = sp.expand(sp.collect(e, lg, func=sp.cancel))
-    logs, rational, other, const = [], [], [], []
+        e = sp.expand(sp.collect(e, lg, func=sp.cancel), deep=False)
+    logpart, e = _group_logs(e)
+    logs, rational, other, const = [logpart], [], [], []
     for t in sp.Add.make_args(e):
-        c, rest = t.as_coeff_Mul()
-        if isinstance(rest, sp.log) and c.is_Rational and rest.args[0].is_positive:
-            logs.append(t)
-        elif t.is_number and not t.has(sp.log):
+        if t.is_number and not t.has(sp.log):
             const.append(t)
         elif t.is_rational_function() and not t.has(sp.log):
             rational.append(t)
         else:
             other.append(t)
-    out = []
-    if logs:
-        out.append(sp.logcombine(sp.Add(*logs), force=False))
+    out = list(logs)
     if rational:
         out.append(_rational(sp.Add(*rational)))
     out.extend(_collect_other(other))
     out.extend(const)
     return sp.Add(*out)
+
+
+def _flatten(pw):
+    """Piecewise whose branches are Piecewise -> one level, conditions conjoined."""
+    out = []
+    for e, c in pw.args:
+        if isinstance(e, sp.Piecewise):
+            for e2, c2 in e.args:
+                out.append((e2, sp.And(c, c2)))
+        else:
+            out.append((e, c))
+    # drop branches made impossible by earlier ones, keep order
+    res = sp.Piecewise(*out)
+    return res if isinstance(res, sp.Piecewise) else res
+
+
+def _group_logs(e):
+    """sum c_i log(a_i) -> c log(a_1 / a_2 ...) for logs sharing a coefficient up to sign.
+
+    Only logarithms produced from densities reach here, so their arguments are
+    positive on the parameters' domain and log(a) - log(b) = log(a/b).
+    """
+    terms = sp.Add.make_args(e)
+    coeff, rest = {}, []
+    for t in terms:
+        c, f = t.as_independent(sp.log, as_Add=False) if t.has(sp.log) else (t, sp.S.One)
+        if isinstance(f, sp.log) and not c.has(sp.log):
+            coeff[f] = coeff.get(f, 0) + c
+        else:
+            rest.append(t)
+    groups = {}
+    for f, c in coeff.items():
+        c = sp.factor(c)
+        if c == 0:
+            continue
+        neg = c.could_extract_minus_sign()
+        key = -c if neg else c
+        groups.setdefault(key, []).append((f.args[0], -1 if neg else 1))
+    out = []
+    for key, args in groups.items():
+        if key.is_Rational:
+            out.append(sp.logcombine(sp.Add(*[s * key * sp.log(a) for a, s in args]),
+                                     force=False))
+            continue
+        num = sp.Mul(*[a for a, s in args if s > 0])
+        den = sp.Mul(*[a for a, s in args if s < 0])
+        if num == 1 and den != 1:
+            out.append(-key * sp.log(den))
+        else:
+            out.append(key * sp.log(num / den))
+    return sp.Add(*out), sp.Add(*rest)
 
 
 def _rational(r):
@@ -77,7 +128,9 @@ def _differences(poly):
 def _collect_other(terms):
     if not terms:
         return []
-    s = sp.Add(*terms)
+    s = sp.powsimp(sp.Add(*terms), combine="exp")
+    s = s.replace(lambda a: isinstance(a, sp.exp), lambda a: sp.exp(_differences(
+        sp.factor(a.args[0]) if a.args[0].is_rational_function() else a.args[0])))
     fs = sorted(s.atoms(sp.polygamma, sp.exp, sp.Abs), key=sp.default_sort_key)
     if not fs:
         return [s]

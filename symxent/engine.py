@@ -26,7 +26,7 @@ from sympy.core.relational import Relational
 from . import budget
 from .canonical import canonical
 from .domain import facts as domain_facts, validate
-from .expectation import NoClosedForm, Region, integral
+from .expectation import NoClosedForm, Region, integral, undecided_pair
 from .expfamily import detect
 from .logform import LogForm, log_terms
 from .support import describe, pieces, support_bounds, support_contains, known_le
@@ -148,45 +148,24 @@ def _univariate(kind, dp, dq, facts, tr):
 
 
 def _cases(kind, dp, p, q, x, lo, hi, facts, tr, depth):
-    """Split at Abs/Piecewise break points; case-split undecided orders."""
-    pcs = pieces(sp.Tuple(p, q), x, lo, hi, facts)
+    """Split P's support at the break points of p (Abs/Piecewise)."""
+    pcs = pieces(p, x, lo, hi, facts)
     if pcs is None:
-        undecided = _undecided_pair(sp.Tuple(p, q), x, lo, hi, facts)
-        if undecided is None or depth > 3:
-            raise NoClosedForm("cannot order the break points of the densities")
-        u, v = undecided
+        pair = undecided_pair(p, x, lo, hi, facts)
+        if pair is None or depth > 3:
+            raise NoClosedForm("cannot order the break points of the density")
+        u, v = pair
         a = _cases(kind, dp, p, q, x, lo, hi, facts + (sp.Le(u, v),), tr, depth + 1)
         b = _cases(kind, dp, p, q, x, lo, hi, facts + (sp.Le(v, u),), tr, depth + 1)
         return sp.Piecewise((a, sp.Le(u, v)), (b, True))
     total = sp.S.Zero
     single = len(pcs) == 1
-    for (pq, a, b) in pcs:
-        pi, qi = pq
+    for (pi, a, b) in pcs:
         if pi == 0:
             continue
-        if qi == 0 and kind != "entropy":
-            tr.step(sp.oo, f"p > 0 where q = 0 on ({a}, {b})")
-            return sp.oo
+        qi = pi if kind == "entropy" else q
         total += _piece(kind, dp, pi, qi, x, a, b, facts, tr, single)
     return total
-
-
-def _undecided_pair(expr, x, lo, hi, facts):
-    pts = [e for e in (lo, hi) if e.is_finite]
-    for a in expr.atoms(sp.Abs):
-        if a.args[0].has(x):
-            pts += sp.solve(a.args[0], x)
-    for pw in expr.atoms(sp.Piecewise):
-        for _, c in pw.args:
-            for rel in c.atoms(Relational):
-                if rel.has(x):
-                    pts += sp.solve(sp.Eq(rel.lhs, rel.rhs), x)
-    for i, u in enumerate(pts):
-        for v in pts[i + 1:]:
-            if known_le(u, v, facts) not in (sp.true, sp.false) and \
-                    known_le(v, u, facts) not in (sp.true, sp.false):
-                return u, v
-    return None
 
 
 def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):

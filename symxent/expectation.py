@@ -19,7 +19,7 @@ import sympy as sp
 from . import budget
 from .kernels import integrate_exp
 from .logform import LogForm, positive_on
-from .support import known_le
+from .support import known_le, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule"]
 
@@ -192,6 +192,64 @@ class CauchyLog(Rule):
         return sp.log((mu - m) ** 2 + (sp.sqrt(g2) + sp.sqrt(s2)) ** 2)
 
 
+class Split(Rule):
+    """int_a^b = sum of the integrals between the break points of Abs/Piecewise.
+
+    When the order of two break points depends on the parameters, both orders
+    are computed and the result is a Piecewise over the order.
+    """
+
+    name = "split at the break points"
+
+    def apply(self, region, f):
+        x = region.x
+        if not any(a.has(x) for a in f.atoms(sp.Abs, sp.Piecewise)):
+            return None
+        return _split(region, f, 0)
+
+
+def _split(region, f, depth):
+    x, lo, hi, facts = region.x, region.lo, region.hi, region.facts
+    pcs = pieces(f, x, lo, hi, facts)
+    if pcs is None:
+        pair = undecided_pair(f, x, lo, hi, facts)
+        if pair is None or depth > 3:
+            raise NoClosedForm("cannot order the break points")
+        u, v = pair
+        a = _split(_with_facts(region, sp.Le(u, v)), f, depth + 1)
+        b = _split(_with_facts(region, sp.Le(v, u)), f, depth + 1)
+        return sp.Piecewise((a, sp.Le(u, v)), (b, True))
+    total = sp.S.Zero
+    for fi, a, b in pcs:
+        sub = Region(region.L, a, b, facts, region.normalized and len(pcs) == 1, region.notes)
+        total += integral(sub, fi)
+    return total
+
+
+def _with_facts(region, fact):
+    return Region(region.L, region.lo, region.hi, region.facts + (fact,), region.normalized,
+                  region.notes)
+
+
+def undecided_pair(expr, x, lo, hi, facts):
+    """Two break points (or ends) of ``expr`` whose order is not known."""
+    pts = [e for e in (lo, hi) if e.is_finite]
+    for a in expr.atoms(sp.Abs):
+        if a.args[0].has(x):
+            pts += sp.solve(a.args[0], x)
+    for pw in expr.atoms(sp.Piecewise):
+        for _, c in pw.args:
+            for rel in c.atoms(sp.core.relational.Relational):
+                if rel.has(x):
+                    pts += sp.solve(sp.Eq(rel.lhs, rel.rhs), x)
+    for i, u in enumerate(pts):
+        for v in pts[i + 1:]:
+            if known_le(u, v, facts) not in (sp.true, sp.false) and \
+                    known_le(v, u, facts) not in (sp.true, sp.false):
+                return u, v
+    return None
+
+
 class Elementary(Rule):
     """On a bounded interval: int_a^b exp(L) f = F(b) - F(a) with F an antiderivative.
 
@@ -257,7 +315,7 @@ class Integrate(Rule):
         return res
 
 
-RULES = [Elementary(), Tilt(), Ratio(), FeaturePower(), CauchyLog()]
+RULES = [Split(), Elementary(), Tilt(), Ratio(), FeaturePower(), CauchyLog()]
 FALLBACK = Integrate()
 
 
@@ -331,9 +389,35 @@ def integral(region, g, depth=0):
     total = sp.S.Zero
     if G.const != 0:
         total += G.const * (sp.S.One if region.normalized else _mass(region))
+    poly = {f: c for f, c in G.coeff.items() if f.is_polynomial(x) and f.as_poly(x).is_monomial}
+    if len(poly) < 2 or not (region.hi is sp.oo and known_le(0, region.lo, region.facts)
+                             is sp.true):
+        poly = {}
     for f, c in G.coeff.items():
-        total += c * _feature(region, sp.powsimp(f, combine="exp"), depth)
+        if f not in poly:
+            total += c * _feature(region, sp.powsimp(f, combine="exp"), depth)
+    if poly:
+        total += _polynomial(region, poly, depth)
     return total
+
+
+def _polynomial(region, poly, depth):
+    """E[sum c_n x**n] on (lo >= 0, oo): finite iff the top moment is; else sign(c_top)*oo."""
+    x = region.x
+    values, conds = [], []
+    for f, c in poly.items():
+        v = _feature(region, f, depth)
+        if isinstance(v, sp.Piecewise) and v.args[-1][0] in (sp.oo, -sp.oo):
+            v, cond = v.args[0]
+            conds.append(cond)
+        values.append(c * v)
+    if not conds:
+        return sp.Add(*values)
+    top = max(poly, key=lambda f: sp.degree(f, x))
+    sign = sp.sign(poly[top])
+    if sign not in (1, -1):
+        raise NoClosedForm("divergent moments with a coefficient of unknown sign")
+    return sp.Piecewise((sp.Add(*values), sp.And(*conds)), (sign * sp.oo, True))
 
 
 def _mass(region):
