@@ -192,6 +192,41 @@ class CauchyLog(Rule):
         return sp.log((mu - m) ** 2 + (sp.sqrt(g2) + sp.sqrt(s2)) ** 2)
 
 
+class AlgebraicTail(Rule):
+    """A density decaying like |x|**(-d) has E[|x|**n] = +oo when n >= d - 1.
+
+    Applies to densities whose log is a combination of logs of polynomials
+    (Cauchy, Student's t) on an infinite end, and to features that grow like
+    |x|**n there with a positive sign (x**n for even n, |x - m|).  It only
+    ever concludes divergence; finite cases go to the other rules.
+    """
+
+    name = "algebraic tail: the moment diverges"
+
+    def apply(self, region, f):
+        x, L = region.x, region.L
+        if not (region.hi is sp.oo and region.lo is sp.S.NegativeInfinity):
+            return None
+        d = sp.S.Zero
+        for g, c in L.coeff.items():
+            if not isinstance(g, sp.log):
+                return None
+            poly = g.args[0].as_poly(x)
+            if poly is None:
+                return None
+            d -= c * poly.degree()
+        if isinstance(f, sp.Abs) and f.args[0].as_poly(x) is not None:
+            n = f.args[0].as_poly(x).degree()
+        elif f.is_polynomial(x) and f.as_poly(x).degree() % 2 == 0 and \
+                f.as_poly(x).LC().is_positive:
+            n = f.as_poly(x).degree()
+        else:
+            return None
+        if n >= 1 and (sp.S(n) - d + 1).is_nonnegative:
+            return sp.oo
+        return None
+
+
 class Split(Rule):
     """int_a^b = sum of the integrals between the break points of Abs/Piecewise.
 
@@ -315,7 +350,7 @@ class Integrate(Rule):
         return res
 
 
-RULES = [Split(), Elementary(), Tilt(), Ratio(), FeaturePower(), CauchyLog()]
+RULES = [AlgebraicTail(), Split(), Elementary(), Tilt(), Ratio(), FeaturePower(), CauchyLog()]
 FALLBACK = Integrate()
 
 
@@ -390,8 +425,10 @@ def integral(region, g, depth=0):
     if G.const != 0:
         total += G.const * (sp.S.One if region.normalized else _mass(region))
     poly = {f: c for f, c in G.coeff.items() if f.is_polynomial(x) and f.as_poly(x).is_monomial}
-    if len(poly) < 2 or not (region.hi is sp.oo and known_le(0, region.lo, region.facts)
-                             is sp.true):
+    positive_end = region.hi is sp.oo and known_le(0, region.lo, region.facts) is sp.true
+    even_top = poly and region.hi is sp.oo and region.lo is sp.S.NegativeInfinity and \
+        max(sp.degree(f, x) for f in poly) % 2 == 0
+    if len(poly) < 2 or not (positive_end or even_top):
         poly = {}
     for f, c in G.coeff.items():
         if f not in poly:
@@ -405,16 +442,19 @@ def _polynomial(region, poly, depth):
     """E[sum c_n x**n] on (lo >= 0, oo): finite iff the top moment is; else sign(c_top)*oo."""
     x = region.x
     values, conds = [], []
+    top = max(poly, key=lambda f: sp.degree(f, x))
+    sign = sp.sign(poly[top])
+    vtop = _feature(region, top, depth)
+    if vtop in (sp.oo, -sp.oo) and sign in (1, -1):
+        return sign * vtop  # the top power dominates at the infinite end(s)
     for f, c in poly.items():
-        v = _feature(region, f, depth)
+        v = vtop if f == top else _feature(region, f, depth)
         if isinstance(v, sp.Piecewise) and v.args[-1][0] in (sp.oo, -sp.oo):
             v, cond = v.args[0]
             conds.append(cond)
         values.append(c * v)
     if not conds:
         return sp.Add(*values)
-    top = max(poly, key=lambda f: sp.degree(f, x))
-    sign = sp.sign(poly[top])
     if sign not in (1, -1):
         raise NoClosedForm("divergent moments with a coefficient of unknown sign")
     return sp.Piecewise((sp.Add(*values), sp.And(*conds)), (sign * sp.oo, True))
