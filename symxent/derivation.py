@@ -1,0 +1,678 @@
+"""Checked derivations: calc-chains of (in)equalities, each step verified.
+
+A :class:`Derivation` starts from an expression and lists :class:`Step` objects,
+like a ``calc`` block in Lean's mathlib: each step relates the previous
+expression to a new one by ``=``, ``<=`` or ``>=`` and says why.
+
+:meth:`Derivation.check` verifies every step, first symbolically (SymPy must
+*prove* ``prev - new == 0``, or the sign of the difference for an inequality),
+otherwise numerically with mpmath at ``dps`` significant digits at random
+admissible parameter points.  Each step records how it was checked:
+
+``"symbolic"``  proved by SymPy;
+``"numeric"``   agreed to ``dps`` digits at every sampled point (and is shown as
+                "checked numerically at <dps> digits" when rendered);
+``"failed"``    a sampled point contradicts it;
+``"unchecked"`` it could be neither proved nor evaluated.
+
+Only a derivation whose steps are all ``symbolic`` or ``numeric`` is valid;
+:meth:`Derivation.verify` raises :class:`DerivationError` naming the first
+step that is not.
+
+Unknown functions (``Function('p')``) are checked numerically by substituting
+the concrete test densities listed in ``models``; ``given`` eliminates symbols
+tied by equations (e.g. ``{p3: 1 - p1 - p2}``); ``constraints`` are extra
+relations the sampled points must satisfy (rejection sampling).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+from .errors import SymxentError
+
+__all__ = ["Step", "Derivation", "DerivationError", "CheckReport", "StepResult", "derive",
+           "RELATIONS", "STATUSES"]
+
+RELATIONS = ("=", "<=", ">=")
+STATUSES = ("symbolic", "numeric", "failed", "unchecked")
+
+
+class DerivationError(SymxentError):
+    """A derivation step failed its check (or could not be checked)."""
+
+    def __init__(self, message, step=None, justification=None):
+        super().__init__(message)
+        self.step = step
+        self.justification = justification
+
+
+@dataclass(frozen=True)
+class Step:
+    """``<relation> expr`` with a justification, plus how it was checked."""
+
+    relation: str
+    expr: sp.Basic
+    justification: str
+    checked: str = "unchecked"
+    detail: str = ""
+
+    def __post_init__(self):
+        if self.relation not in RELATIONS:
+            raise ValueError(f"relation must be one of {RELATIONS}, got {self.relation!r}")
+        if self.checked not in STATUSES:
+            raise ValueError(f"checked must be one of {STATUSES}, got {self.checked!r}")
+        if not isinstance(self.justification, str) or not self.justification.strip():
+            raise ValueError("every step needs a non-empty justification")
+        object.__setattr__(self, "expr", sp.sympify(self.expr))
+
+
+@dataclass(frozen=True)
+class StepResult:
+    index: int          # 1-based step number
+    justification: str
+    status: str
+    detail: str
+
+
+@dataclass
+class CheckReport:
+    """Outcome of :meth:`Derivation.check`."""
+
+    results: list
+    dps: int
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status in ("symbolic", "numeric") for r in self.results)
+
+    @property
+    def problems(self) -> list:
+        return [r for r in self.results if r.status not in ("symbolic", "numeric")]
+
+    def __str__(self):
+        lines = []
+        for r in self.results:
+            how = {"numeric": f"numeric ({self.dps} digits)"}.get(r.status, r.status)
+            lines.append(f"step {r.index}: {how:<22} {r.justification}"
+                         + (f" -- {r.detail}" if r.detail and r.status != "symbolic" else ""))
+        lines.append("valid" if self.ok else "INVALID")
+        return "\n".join(lines)
+
+
+def _combine_relations(rels):
+    """The relation a chain of relations proves (``None`` for an empty chain)."""
+    strict = {r for r in rels if r != "="}
+    if len(strict) > 1:
+        raise ValueError("a chain cannot mix <= and >= steps: it would prove nothing")
+    return strict.pop() if strict else ("=" if rels else None)
+
+
+class Derivation:
+    """A chain ``start R1 e1 R2 e2 ...``; see the module docstring.
+
+    ``steps`` may hold :class:`Step` objects or ``(relation, expr, why)`` tuples.
+    ``models`` is a list of dicts mapping undefined functions (or IndexedBase
+    objects, or symbols) to ``Lambda`` objects (or values); every numeric
+    check is repeated under each model.  ``ranges`` maps symbols to open
+    intervals ``(lo, hi)`` to sample from.  ``sampler(rng)`` may supply part of
+    each point (e.g. :func:`symxent.domain.sample_point`).
+    """
+
+    def __init__(self, start, steps=(), *, constraints=(), models=(), given=None,
+                 ranges=None, sampler=None, title=None):
+        self.start = sp.sympify(start)
+        self.steps = []
+        self.constraints = [sp.sympify(c) for c in constraints]
+        self.models = [dict(m) for m in models]
+        self.given = {sp.sympify(k): sp.sympify(v) for k, v in (given or {}).items()}
+        self.ranges = {k: (sp.Rational(a), sp.Rational(b)) for k, (a, b) in (ranges or {}).items()}
+        self.sampler = sampler
+        self.title = title
+        self.report = None
+        for s in steps:
+            self.step(*s) if isinstance(s, tuple) else self._append(s)
+
+    # ---- building
+    def _append(self, step):
+        if not isinstance(step, Step):
+            raise TypeError(f"expected a Step, got {step!r}")
+        _combine_relations([s.relation for s in self.steps] + [step.relation])
+        self.steps.append(step)
+        self.report = None
+        return self
+
+    def step(self, relation, expr, justification):
+        """Append ``relation expr`` (justified); returns ``self`` for chaining."""
+        return self._append(Step(relation, expr, justification))
+
+    @property
+    def end(self):
+        return self.steps[-1].expr if self.steps else self.start
+
+    @property
+    def relation(self):
+        """The relation between ``start`` and ``end`` that the chain proves."""
+        return _combine_relations([s.relation for s in self.steps])
+
+    @property
+    def conclusion(self):
+        """``start <rel> end`` as a SymPy relational (unevaluated)."""
+        cls = {"=": sp.Eq, "<=": sp.Le, ">=": sp.Ge}[self.relation]
+        return cls(self.start, self.end, evaluate=False)
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.steps) and all(s.checked in ("symbolic", "numeric") for s in self.steps)
+
+    # ---- checking
+    def check(self, dps=30, points=3, seed=0) -> CheckReport:
+        """Check every step; fills in each step's ``checked`` status."""
+        if dps < 15:
+            raise ValueError("numeric checks use at least 15 digits")
+        checker = _Checker(self, dps=dps, points=points, seed=seed)
+        results, new_steps = [], []
+        for i, step in enumerate(self.steps, 1):
+            status, detail = checker.check_step(i)
+            new_steps.append(replace(step, checked=status, detail=detail))
+            results.append(StepResult(i, step.justification, status, detail))
+        self.steps = new_steps
+        self.dps = dps
+        self.report = CheckReport(results, dps)
+        return self.report
+
+    def verify(self, dps=30, points=3, seed=0):
+        """Check, and raise :class:`DerivationError` at the first bad step; returns self."""
+        if not self.steps:
+            raise DerivationError("an empty derivation proves nothing")
+        report = self.check(dps=dps, points=points, seed=seed)
+        for r in report.results:
+            if r.status == "failed":
+                raise DerivationError(
+                    f"step {r.index} ({r.justification}) is wrong: {r.detail}",
+                    r.index, r.justification)
+            if r.status == "unchecked":
+                raise DerivationError(
+                    f"step {r.index} ({r.justification}) could not be checked: {r.detail}",
+                    r.index, r.justification)
+        return self
+
+    # ---- rendering (see symxent.render)
+    def to_latex(self, **options):
+        from .render import to_latex
+        return to_latex(self, **options)
+
+    def to_markdown(self, **options):
+        from .render import to_markdown
+        return to_markdown(self, **options)
+
+    def to_text(self, **options):
+        from .render import to_text
+        return to_text(self, **options)
+
+    def __str__(self):
+        return self.to_text()
+
+    def __repr__(self):
+        return (f"Derivation({self.start!s}, {len(self.steps)} steps, "
+                f"{'valid' if self.is_valid else 'not verified'})")
+
+    def _repr_latex_(self):
+        from .render import to_latex
+        return to_latex(self, environment="aligned", display=True)
+
+    def _repr_markdown_(self):
+        return self.to_markdown()
+
+
+def derive(quantity, *, check=True, dps=30, points=3, seed=0):
+    """The engine's derivation of an unevaluated Entropy/CrossEntropy/KLDivergence.
+
+    Built from :func:`symxent.engine.trace` (``(relation, expr, why)`` tuples
+    from the definition to the closed form) and checked (unless ``check`` is
+    false); numeric checks draw parameters with :func:`symxent.domain.sample_point`.
+    """
+    from . import engine
+    steps = list(engine.trace(quantity))
+    rvs = [rv for rv in (getattr(quantity, "p", None), getattr(quantity, "q", None))
+           if rv is not None]
+
+    def sampler(rng):
+        from .domain import sample_point
+        return sample_point(rvs, rng)
+
+    d = Derivation(quantity, [tuple(s) for s in steps], sampler=sampler if rvs else None,
+                   title=str(quantity))
+    if check:
+        d.check(dps=dps, points=points, seed=seed)
+    return d
+
+
+# ===================================================================== checking
+class _Trouble(Exception):
+    """A value could not be computed reliably (the point is skipped, not passed)."""
+
+
+_KINDS = ("entropy", "cross_entropy", "kl")
+_BOUND_TYPES = (sp.Integral, sp.Sum)
+
+
+def _is_measure(e):
+    return getattr(e, "kind", None) in _KINDS and hasattr(e, "p") and isinstance(e, sp.Expr)
+
+
+def _unfold_notation(e):
+    """Display notation (``render.Defined``/``Expect``) and sympy.stats
+    expectations replaced by their defining integrals or sums."""
+    from sympy.stats import Expectation, Probability, Variance
+
+    def query(a):
+        return hasattr(a, "_symxent_definition") or isinstance(
+            a, (Expectation, Variance, Probability))
+
+    def value(a):
+        if hasattr(a, "_symxent_definition"):
+            return a._symxent_definition()
+        return a.rewrite(sp.Integral)
+    for _ in range(20):
+        if not any(query(a) for a in sp.preorder_traversal(e)):
+            return e
+        e = e.replace(query, value)
+    raise ValueError("notation nested too deeply to unfold")
+
+
+def _measure_definition(m):
+    from .support import describe
+    cls = sp.Integral if describe(m.p).kind == "continuous" else sp.Sum
+    return m.rewrite(cls)
+
+
+def _unfold_symbolic(e):
+    e = _unfold_notation(e)
+    ms = [a for a in sp.preorder_traversal(e) if _is_measure(a)]
+    if ms:
+        sub = {}
+        for m in ms:
+            try:
+                sub[m] = _measure_definition(m)
+            except Exception:  # no definition available: stays opaque
+                pass
+        e = e.xreplace(sub)
+    return e
+
+
+_CANON = {}
+
+
+def _canonical(obj):
+    """(key, body) of an Integral/Sum with its bound variables renamed canonically."""
+    body, key, ren = obj.function, [type(obj)], {}
+    for n, lim in enumerate(obj.limits):
+        if len(lim) != 3:
+            return None
+        v = lim[0]
+        tag = (n, tuple(sorted(v.assumptions0.items())))
+        d = _CANON.setdefault(tag, sp.Dummy(f"b{n}", **v.assumptions0))
+        ren[v] = d
+        key.append((lim[1].xreplace(ren), lim[2].xreplace(ren)))
+    return tuple(key), body.xreplace(ren)
+
+
+def _linear_parts(d):
+    """``d`` as ``rest + sum_k Integral_k(g_k)`` with integrals over equal limits combined."""
+    d = sp.expand_mul(d)
+    groups, rest = {}, sp.S.Zero
+    for term in sp.Add.make_args(d):
+        factors = sp.Mul.make_args(term)
+        bound = [f for f in factors if isinstance(f, _BOUND_TYPES)]
+        canon = _canonical(bound[0]) if len(bound) == 1 else None
+        if canon is None:
+            rest += term
+            continue
+        coeff = sp.Mul(*[f for f in factors if f is not bound[0]])
+        groups[canon[0]] = groups.get(canon[0], sp.S.Zero) + coeff * canon[1]
+    return rest, groups
+
+
+def _simplified_forms(e):
+    yield e
+    yield sp.expand(e)
+    yield sp.expand(sp.expand_log(e, force=False))
+    s = sp.simplify(e, doit=False)  # doit=True would try to integrate every Integral
+    yield s
+    yield sp.simplify(sp.expand_log(s, force=False), doit=False)
+
+
+def _zero(e):
+    try:
+        return any(f == 0 for f in _simplified_forms(e))
+    except Exception:
+        return False
+
+
+def _nonnegative(e):
+    try:
+        return any(f.is_nonnegative for f in _simplified_forms(e))
+    except Exception:
+        return False
+
+
+def _ordered(key):
+    """Every (lower, upper) pair in an integral/sum key runs upwards."""
+    return all(hi == sp.oo or lo == -sp.oo or (hi - lo).is_nonnegative for lo, hi in key[1:])
+
+
+def _proved(diff, relation):
+    """True when SymPy proves ``diff == 0`` ("=") or ``diff >= 0`` (otherwise)."""
+    test = _zero if relation == "=" else _nonnegative
+    if test(diff):
+        return True
+    try:
+        rest, groups = _linear_parts(diff)
+    except Exception:
+        return False
+    if not groups:
+        return False
+    if relation != "=" and not all(_ordered(k) for k in groups):
+        return False
+    return test(rest) and all(test(g) for g in groups.values())
+
+
+# ---- numbers
+def _to_mp(x):
+    """A SymPy constant as an mpmath number (call inside workdps)."""
+    x = sp.sympify(x)
+    if x in (sp.oo, -sp.oo):
+        return mpmath.inf if x == sp.oo else -mpmath.inf
+    v = x.evalf(mpmath.mp.dps)
+    if v.free_symbols or not v.is_number or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise _Trouble(f"not a finite number: {x}")
+    re, im = v.as_real_imag()
+    re, im = [mpmath.mpf(sp.Float(t, mpmath.mp.dps)._mpf_) for t in (re, im)]
+    return re if im == 0 else mpmath.mpc(re, im)
+
+
+def _from_mp(v):
+    if isinstance(v, mpmath.mpc):
+        return _from_mp(v.real) + sp.I * _from_mp(v.imag)
+    if mpmath.isinf(v):
+        return sp.oo if v > 0 else -sp.oo
+    if mpmath.isnan(v):
+        raise _Trouble("nan")
+    return sp.Float(v, mpmath.mp.dps)
+
+
+def _compile(f, v):
+    if f.atoms(AppliedUndef):
+        raise _Trouble(f"unknown function {sorted(map(str, f.atoms(AppliedUndef)))[0]} "
+                       "has no model")
+    extra = f.free_symbols - {v}
+    if extra:
+        raise _Trouble(f"no value for {sorted(map(str, extra))}")
+    return sp.lambdify([v], f, modules="mpmath")  # built inside workdps by the caller
+
+
+def _small(err, val, wdps):
+    return err <= mpmath.mpf(10) ** (-(wdps - 8)) * max(1, abs(val))
+
+
+def _quad1(f, v, a, b, wdps):
+    a, b = _to_mp(a), _to_mp(b)
+    fn = _compile(f, v)
+    pts = [a, 0, b] if (a < 0 < b) else [a, b]
+    val, err = mpmath.quad(fn, pts, error=True, maxdegree=10)
+    if not _small(err, val, wdps):
+        raise _Trouble(f"quadrature did not reach {wdps - 8} digits (error {mpmath.nstr(err, 3)})")
+    return val
+
+
+def _num_integral(I, wdps):
+    lims = I.limits
+    if any(len(l) != 3 for l in lims):
+        raise _Trouble("indefinite integral")
+    if len(lims) == 1:
+        return _quad1(I.function, *lims[0], wdps)
+    vs = [l[0] for l in lims]
+    if any((l[1].free_symbols | l[2].free_symbols) & set(vs) for l in lims):
+        raise _Trouble("integration limits depend on other integration variables")
+    # Fubini/Tonelli term by term: a product of one-dimensional integrals each.
+    total = mpmath.mpf(0)
+    f = sp.expand(I.function, mul=True, power_exp=True, log=False, multinomial=False,
+                  power_base=False)
+    for t in sp.Add.make_args(f):
+        sep = sp.separatevars(t, symbols=vs, dict=True)
+        if sep is None:
+            raise _Trouble("multiple integral of a non-separable integrand")
+        val = _to_mp(sep.pop("coeff"))
+        for v, a, b in lims:
+            val *= _quad1(sep.get(v, sp.S.One), v, a, b, wdps)
+        total += val
+    return total
+
+
+def _num_sum(s, wdps):
+    if len(s.limits) != 1:
+        raise _Trouble("multiple sum")
+    i, a, b = s.limits[0]
+    fn = _compile(s.function, i)
+    a = _to_mp(a)
+    b = _to_mp(b)
+    if mpmath.isinf(b):
+        val = mpmath.nsum(fn, [a, b])
+        with mpmath.workdps(wdps + 15):  # nsum gives no error bound: redo more precisely
+            fn2 = _compile(s.function, i)
+            val2 = mpmath.nsum(fn2, [a, b])
+        if not _small(abs(val2 - val), val, wdps):
+            raise _Trouble("series did not converge to the working precision")
+        return val
+    if b - a > 100000:
+        raise _Trouble("finite sum too long")
+    return mpmath.fsum(fn(k) for k in range(int(a), int(b) + 1))
+
+
+def _numeric_value(e, wdps):
+    """Value of a closed SymPy expression (integrals and sums by mpmath), inside workdps."""
+    with mpmath.workdps(wdps):
+        for _ in range(50):
+            inner = [a for a in e.atoms(sp.Integral, sp.Sum, sp.Product)
+                     if not a.function.has(sp.Integral, sp.Sum, sp.Product)]
+            if not inner:
+                return _to_mp(e)
+            sub = {}
+            for a in inner:
+                if isinstance(a, sp.Product):
+                    sub[a] = a.doit()
+                else:
+                    sub[a] = _from_mp((_num_integral if isinstance(a, sp.Integral)
+                                       else _num_sum)(a, wdps))
+            e = e.xreplace(sub)
+        raise _Trouble("integrals nested too deeply")
+
+
+def _draw(obj, rng, interval=None):
+    """A random rational respecting the assumptions of ``obj`` (or ``interval``)."""
+    frac = sp.Rational(rng.randint(1, 999), 1000)
+    if interval is not None:
+        lo, hi = interval
+        return lo + (hi - lo) * frac
+    if obj.is_integer:
+        lo = 1 if obj.is_positive else (0 if obj.is_nonnegative else -6)
+        hi = -1 if obj.is_negative else (0 if obj.is_nonpositive else 6)
+        return sp.Integer(rng.randint(lo, hi))
+    if obj.is_positive or obj.is_nonnegative:
+        return 5 * frac
+    if obj.is_negative or obj.is_nonpositive:
+        return -5 * frac
+    return 10 * frac - 5
+
+
+def _apply_model(e, model):
+    for key, val in model.items():
+        if isinstance(key, UndefinedFunction):
+            e = e.replace(lambda a, k=key: isinstance(a, AppliedUndef) and a.func == k,
+                          lambda a, v=val: v(*a.args))
+        elif isinstance(key, sp.IndexedBase):
+            e = e.replace(lambda a, k=key: isinstance(a, sp.Indexed) and a.base == k,
+                          lambda a, v=val: v(*a.indices))
+        else:
+            e = e.xreplace({key: val})
+    return e
+
+
+class _Checker:
+    """Shared state of one :meth:`Derivation.check` run (points, cached values)."""
+
+    def __init__(self, deriv, dps, points, seed):
+        self.d, self.dps, self.wdps = deriv, dps, dps + 10
+        self.rng = random.Random(seed)
+        chain = [deriv.start] + [s.expr for s in deriv.steps]
+        self.notation = [_unfold_notation(e).xreplace(deriv.given) for e in chain]
+        self.symbolic = [None] * len(chain)
+        self.models = deriv.models or [{}]
+        self.points, self.indexed, self.cache = [], [], {}
+        self.symbols = self._symbols()
+        closed = not self.symbols and not any(a.atoms(sp.Indexed) for a in self.notation)
+        self.needed = 1 if closed else points
+
+    def _symbols(self):
+        from sympy.stats.rv import RandomSymbol
+        syms = set()
+        exprs = list(self.notation) + [sp.sympify(v) for m in self.models for v in m.values()]
+        for e in exprs:
+            labels = {b.label for b in e.atoms(sp.IndexedBase)}
+            syms |= {s for s in e.free_symbols
+                     if s not in labels and not isinstance(s, RandomSymbol)}
+            for m in (a for a in sp.preorder_traversal(e) if _is_measure(a)):
+                from .support import describe
+                for rv in m.args[:-1]:
+                    syms |= set(describe(rv).params)
+        for m in self.models:
+            syms -= {k for k in m if isinstance(k, sp.Symbol)}
+        return sorted(syms - set(self.d.given), key=str)
+
+    def _sym(self, k):
+        if self.symbolic[k] is None:
+            self.symbolic[k] = _unfold_symbolic(self.notation[k])
+        return self.symbolic[k]
+
+    def _point(self, pi):
+        while len(self.points) <= pi:
+            for _ in range(5000):
+                pt = dict(self.d.sampler(self.rng)) if self.d.sampler else {}
+                for s in self.symbols:
+                    if s not in pt:
+                        pt[s] = _draw(s, self.rng, self.d.ranges.get(s))
+                if all(self._holds(c, pt) for c in self.d.constraints):
+                    break
+            else:
+                raise _Trouble("no sampled point satisfies the constraints")
+            self.points.append(pt)
+            self.indexed.append({})
+        return self.points[pi]
+
+    def _holds(self, c, pt):
+        v = c.xreplace(self.d.given).xreplace(pt)
+        if v not in (sp.true, sp.false):
+            v = sp.simplify(v, doit=False)
+        if v not in (sp.true, sp.false):
+            raise ValueError(f"constraint {c} is not decidable at {pt}")
+        return bool(v)
+
+    def value(self, k, mi, pi):
+        key = (k, mi, pi)
+        if key not in self.cache:
+            try:
+                self.cache[key] = self._value(k, mi, pi)
+            except _Trouble as t:
+                self.cache[key] = t
+            except Exception as t:  # evaluation blew up: the point proves nothing
+                self.cache[key] = _Trouble(f"{type(t).__name__}: {t}")
+        v = self.cache[key]
+        if isinstance(v, _Trouble):
+            raise v
+        return v
+
+    def _value(self, k, mi, pi):
+        pt = self._point(pi)
+        e = _apply_model(self.notation[k], self.models[mi])
+        ms = {a for a in sp.preorder_traversal(e) if _is_measure(a)}
+        if ms:
+            from .numeric import evaluate
+            with mpmath.workdps(self.wdps):
+                e = e.xreplace({m: _from_mp(evaluate(m, pt, dps=self.wdps).value) for m in ms})
+        e = e.xreplace(pt)
+        e = e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)) and a.has(sp.Indexed)
+                      and not a.free_symbols - {b.label for b in a.atoms(sp.IndexedBase)},
+                      lambda a: a.doit())
+        vals = self.indexed[pi]
+        for a in sorted(e.atoms(sp.Indexed), key=str):
+            if a not in vals and not a.free_symbols - {a.base.label} - set(a.indices):
+                vals[a] = _draw(a, self.rng, self.d.ranges.get(a.base))
+        e = e.xreplace(vals)
+        if e.free_symbols:
+            raise _Trouble(f"no value for {sorted(map(str, e.free_symbols))}")
+        return _numeric_value(e, self.wdps)
+
+    def check_step(self, i):
+        rel = self.d.steps[i - 1].relation
+        try:
+            a, b = self._sym(i - 1), self._sym(i)
+            diff = {"=": a - b, "<=": b - a, ">=": a - b}[rel]
+            if _proved(diff, rel):
+                return "symbolic", "proved by SymPy"
+        except Exception:
+            pass
+        return self._numeric(i, rel)
+
+    def _numeric(self, i, rel):
+        troubles, tol = [], mpmath.mpf(10) ** (-self.dps)
+        for mi in range(len(self.models)):
+            good = 0
+            for pi in range(4 * self.needed):
+                try:
+                    a, b = self.value(i - 1, mi, pi), self.value(i, mi, pi)
+                except _Trouble as t:
+                    troubles.append(str(t))
+                    continue
+                with mpmath.workdps(self.wdps):
+                    verdict = _compare(a, b, rel, tol)
+                if verdict is None:
+                    troubles.append("complex or undefined value")
+                    continue
+                if not verdict:
+                    where = {str(s): v for s, v in self.points[pi].items()}
+                    model = f" under model {mi + 1}" if len(self.models) > 1 else ""
+                    return "failed", (f"at {where}{model}: previous = {mpmath.nstr(a, 15)}, "
+                                      f"new = {mpmath.nstr(b, 15)}, difference "
+                                      f"{mpmath.nstr(b - a, 5)}")
+                good += 1
+                if good == self.needed:
+                    break
+            if good < self.needed:
+                return "unchecked", (troubles[0] if troubles else "no admissible point")
+        n, k = self.needed, len(self.models)
+        return "numeric", (f"agrees to {self.dps} digits at {n} point{'s' * (n > 1)}"
+                           + (f" under each of {k} models" if k > 1 else ""))
+
+
+def _compare(a, b, rel, tol):
+    """True/False, or None when the comparison is meaningless (nan, complex order)."""
+    if mpmath.isnan(a) or mpmath.isnan(b):
+        return None
+    if mpmath.isinf(a) or mpmath.isinf(b):
+        if rel == "=":
+            return a == b
+        if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
+            return None
+        return a <= b if rel == "<=" else a >= b
+    scale = tol * max(1, abs(a), abs(b))
+    if rel == "=":
+        return abs(a - b) <= scale
+    if abs(mpmath.im(a)) > scale or abs(mpmath.im(b)) > scale:
+        return None
+    d = mpmath.re(b) - mpmath.re(a)
+    return d >= -scale if rel == "<=" else d <= scale

@@ -1,0 +1,273 @@
+r"""Rendering derivations as LaTeX (amsmath), Markdown (KaTeX/MathJax) and text.
+
+Formulas go through SymPy's own :func:`sympy.latex` / :func:`sympy.sstr` with
+their settings (``symbol_names`` and any other printer setting are passed on);
+this module only lays out the chain and works around two printer pitfalls:
+
+* ``latex(-UnevaluatedExpr(a + b))`` prints ``- a + b`` in SymPy 1.14 (and
+  ``c - UnevaluatedExpr(a + b)`` prints ``c - a + b``); such sums are wrapped
+  in explicit parentheses first, so the formula means what the expression does.
+* with ``log_base=b``, a factor ``1/log(b)`` multiplying an expression that is
+  linear and homogeneous in its logarithms is absorbed, so
+  ``log(x)/log(2)`` prints as ``\log_{2}`` (an exact rewriting, never applied
+  to natural logarithms).
+
+Notation helpers :class:`Defined` and :class:`Expect` display as ``S(P)``,
+``H(P, Q)``, ``D_KL(P || Q)`` or ``E_P[...]`` while carrying their definitions,
+which :mod:`symxent.derivation` unfolds when checking.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.core.symbol import Str
+
+__all__ = ["Defined", "Expect", "entropy_notation", "cross_entropy_notation",
+           "kl_notation", "to_latex", "to_markdown", "to_text", "latex_expr",
+           "text_latex", "markdown_math"]
+
+
+# ================================================================= notation
+class Defined(sp.Expr):
+    """A named quantity, ``Defined(definition, text, latex)``: prints as its name."""
+
+    is_commutative = True
+
+    def __new__(cls, definition, text, latex):
+        return sp.Expr.__new__(cls, sp.sympify(definition), Str(text), Str(latex))
+
+    @property
+    def definition(self):
+        return self.args[0]
+
+    def _symxent_definition(self):
+        return self.args[0]
+
+    def doit(self, **hints):
+        return self.definition.doit(**hints) if hints.get("deep", True) else self.definition
+
+    def _sympystr(self, printer):
+        return self.args[1].name
+
+    def _latex(self, printer):
+        return self.args[2].name
+
+
+class Expect(sp.Expr):
+    r"""``E_label[body]``: expectation of ``body`` (a function of ``var``) under a
+    density (``kind="integral"``) or mass function (``kind="sum"``) ``weight`` on
+    ``[lower, upper]``.  Prints as ``\operatorname{E}_{P}\left[...\right]`` with
+    ``var`` shown as ``display`` (default: its name in capitals)."""
+
+    is_commutative = True
+
+    def __new__(cls, body, var, weight, lower, upper, label="P", kind="integral",
+                display=None):
+        if kind not in ("integral", "sum"):
+            raise ValueError("kind must be 'integral' or 'sum'")
+        display = sp.Symbol(display or str(var).upper())
+        return sp.Expr.__new__(cls, sp.sympify(body), sp.Tuple(var, lower, upper),
+                               sp.sympify(weight), Str(label), Str(kind), display)
+
+    @property
+    def bound_symbols(self):
+        return [self.args[1][0]]
+
+    @property
+    def free_symbols(self):
+        var = self.args[1][0]
+        inner = (self.args[0].free_symbols | self.args[2].free_symbols) - {var}
+        return inner | self.args[1][1].free_symbols | self.args[1][2].free_symbols
+
+    def _symxent_definition(self):
+        body, (var, lo, hi), weight = self.args[:3]
+        cls = sp.Integral if self.args[4].name == "integral" else sp.Sum
+        return cls(weight * body, (var, lo, hi))
+
+    def doit(self, **hints):
+        return self._symxent_definition().doit(**hints)
+
+    def _shown(self):
+        return self.args[0].xreplace({self.args[1][0]: self.args[5]})
+
+    def _sympystr(self, printer):
+        return f"E_{self.args[3].name}[{printer._print(self._shown())}]"
+
+    def _latex(self, printer):
+        return (r"\operatorname{E}_{%s}\left[%s\right]"
+                % (self.args[3].name, printer._print(self._shown())))
+
+
+def entropy_notation(definition, P="P"):
+    """``S(P)`` standing for ``definition``."""
+    return Defined(definition, f"S({P})", rf"S\left({P}\right)")
+
+
+def cross_entropy_notation(definition, P="P", Q="Q"):
+    """``H(P, Q)`` standing for ``definition``."""
+    return Defined(definition, f"H({P}, {Q})", rf"H\left({P}, {Q}\right)")
+
+
+def kl_notation(definition, P="P", Q="Q"):
+    """``D_KL(P || Q)`` standing for ``definition``."""
+    return Defined(definition, f"D_KL({P} || {Q})",
+                   rf"D_{{\mathrm{{KL}}}}\left({P} \,\middle\|\, {Q}\right)")
+
+
+# ============================================================ printer fixes
+class _Paren(sp.Expr):
+    """Display-only: a sum shown inside explicit parentheses."""
+
+    is_commutative = True
+
+    def _latex(self, printer):
+        return r"\left(%s\right)" % printer._print(self.args[0])
+
+    def _sympystr(self, printer):
+        return "(%s)" % printer._print(self.args[0])
+
+
+class _LogB(sp.Expr):
+    """Display-only: ``log(x)/log(b)`` shown as ``log_b(x)``."""
+
+    is_commutative = True
+
+    def _latex(self, printer):
+        return r"\log_{%s}{\left(%s \right)}" % (printer._print(self.args[1]),
+                                                printer._print(self.args[0]))
+
+    def _sympystr(self, printer):
+        return "log_%s(%s)" % (printer._print(self.args[1]), printer._print(self.args[0]))
+
+
+def _protect_sums(e):
+    """Wrap every ``UnevaluatedExpr(Add)`` that is a factor of a product."""
+    if e.is_Atom:
+        return e
+    args = [_protect_sums(a) for a in e.args]
+    if e.is_Mul:
+        args = [_Paren(a.args[0]) if isinstance(a, sp.UnevaluatedExpr) and a.args[0].is_Add
+                else a for a in args]
+        return sp.Mul(*args, evaluate=False) if args != list(e.args) else e
+    return e.func(*args) if args != list(e.args) else e
+
+
+def _absorb_log_base(e, base):
+    """Rewrite ``c * 1/log(base)`` as ``c`` with every ``log(x)`` -> ``log_base(x)``
+    when ``c`` is linear and homogeneous in its logarithms (exact)."""
+    base = sp.sympify(base)
+    if e.is_Atom:
+        return e
+    if e.is_Mul and sp.Pow(sp.log(base), -1) in e.args:
+        rest = sp.Mul(*[a for a in e.args if a != sp.Pow(sp.log(base), -1)])
+        logs = [a for a in rest.atoms(sp.log) if a != sp.log(base)]
+        if logs:
+            t = sp.Dummy("t")
+            scaled = rest.xreplace({l: t * l for l in logs})
+            try:
+                linear = sp.simplify(sp.diff(scaled, t, 2), doit=False) == 0 and \
+                    sp.simplify(scaled.subs(t, 0), doit=False) == 0
+            except Exception:
+                linear = False
+            if linear:
+                return rest.xreplace({l: _LogB(l.args[0], base) for l in logs})
+    args = [_absorb_log_base(a, base) for a in e.args]
+    return e.func(*args) if args != list(e.args) else e
+
+
+def _prepare(e, log_base):
+    e = sp.sympify(e)
+    if log_base is not None and sp.sympify(log_base) != sp.E:
+        e = _absorb_log_base(e, log_base)
+    return _protect_sums(e)
+
+
+def latex_expr(e, *, log_base=None, symbol_names=None, **settings):
+    """``sympy.latex`` of ``e`` after the fixes above."""
+    return sp.latex(_prepare(e, log_base), symbol_names=symbol_names or {}, **settings)
+
+
+# ================================================================ text parts
+_ASCII = {"\u2264": "<=", "\u2265": ">=", "\u2016": "||", "\u2212": "-", "\u2013": "-",
+          "\u2014": "--", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+          "\u00b7": "*", "\u2260": "!="}
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$",
+                 "&": r"\&", "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
+                 "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+                 "|": r"\textbar{}"}
+
+
+def text_latex(s):
+    """Plain text as the argument of ``\\text{...}``: ASCII only, specials escaped
+    (accepted by pdflatex and by KaTeX in strict mode)."""
+    out = []
+    for ch in "".join(_ASCII.get(c, c) for c in s):
+        if ord(ch) > 126 or (ord(ch) < 32):
+            raise ValueError(f"cannot typeset character {ch!r} in {s!r}; use ASCII")
+        out.append(_TEXT_ESCAPES.get(ch, ch))
+    return "".join(out)
+
+
+_REL_TEX = {"=": "=", "<=": r"\le", ">=": r"\ge"}
+
+
+def _remark(step, dps):
+    if step.checked == "numeric":
+        return f"; checked numerically at {dps} digits"
+    if step.checked == "unchecked":
+        return "; NOT CHECKED"
+    if step.checked == "failed":
+        return "; CHECK FAILED"
+    return ""
+
+
+def _rows(d, options):
+    dps = getattr(d, "dps", 30)
+    start = latex_expr(d.start, **options)
+    rows = []
+    for i, s in enumerate(d.steps):
+        lhs = start if i == 0 else ""
+        why = text_latex(f"({s.justification}{_remark(s, dps)})")
+        rows.append(rf"{lhs} &{_REL_TEX[s.relation]} {latex_expr(s.expr, **options)} "
+                    rf"&& \text{{{why}}}")
+    if not rows:
+        rows.append(start)
+    return rows
+
+
+def to_latex(d, *, environment="align*", display=False, **options):
+    r"""The derivation as ``\begin{align*} ... \end{align*}``.
+
+    ``options``: ``log_base``, ``symbol_names`` and any :func:`sympy.latex`
+    setting.  ``environment="aligned"`` with ``display=True`` gives
+    ``$$\begin{aligned}...\end{aligned}$$`` (for notebooks)."""
+    body = " \\\\\n".join(_rows(d, options))
+    out = f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+    return f"$$\n{out}\n$$" if display else out
+
+
+def markdown_math(tex):
+    r"""LaTeX made safe for Markdown math: ``\|`` (which Markdown may read as
+    an escaped bar) becomes ``\Vert``."""
+    return re.sub(r"(\\\\)|\\\|", lambda m: m.group(1) or r"\Vert ", tex)
+
+
+def to_markdown(d, **options):
+    r"""``$$\begin{aligned} ... \end{aligned}$$`` between blank lines (KaTeX
+    strict mode, MathJax and GitHub accept it)."""
+    tex = markdown_math(to_latex(d, environment="aligned", **options))
+    return f"\n$$\n{tex}\n$$\n"
+
+
+def to_text(d, *, log_base=None, **settings):
+    """Plain text: one step per line, justification and check status after it."""
+    dps = getattr(d, "dps", 30)
+    lines = [sp.sstr(_prepare(d.start, log_base), **settings)]
+    for s in d.steps:
+        note = {"symbolic": "checked symbolically",
+                "numeric": f"checked numerically at {dps} digits",
+                "failed": "CHECK FAILED", "unchecked": "not checked"}[s.checked]
+        lines.append(f"  {s.relation:>2} {sp.sstr(_prepare(s.expr, log_base), **settings)}"
+                     f"    [{s.justification}; {note}]")
+    return "\n".join(lines)
