@@ -91,6 +91,27 @@ def _closed_form(kind, rvs, base, timeout):
     return _engine_function(kind)(*rvs, **kwargs)
 
 
+def _apply_timeout(args):
+    """--timeout sets the engine's default budget for every call of this run."""
+    if getattr(args, "timeout", None) is None:
+        return
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be positive")
+    try:
+        from symxent.budget import set_default_timeout
+    except ImportError:
+        return
+    set_default_timeout(args.timeout)
+
+
+def _budget_exceeded_class():
+    try:
+        from symxent.budget import BudgetExceeded
+    except ImportError:
+        return None
+    return BudgetExceeded
+
+
 def _parse_rvs(kind, texts):
     need = _ARITY[kind]
     if len(texts) != need:
@@ -146,6 +167,7 @@ def cmd_derive(args):
     kind = args.quantity
     rvs = _parse_rvs(kind, args.distributions)
     base = _parse_base(args.base)
+    _apply_timeout(args)
     quantity = _quantity(kind, rvs, base)
     try:
         from symxent.derivation import derive
@@ -154,7 +176,7 @@ def cmd_derive(args):
               "showing the closed form only", file=sys.stderr)
         derive = None
     if derive is not None:
-        derivation = derive(quantity)
+        derivation = derive(quantity, check=not args.no_check)
         print(_render_derivation(derivation, args.format))
         return 0
     closed = _closed_form(kind, rvs, base, args.timeout)
@@ -283,6 +305,10 @@ def cmd_table(args):
     cases = [c for c in CASES if not args.k or args.k.lower() in c.name.lower()]
     if not cases:
         raise UsageError(f"no catalogue case matches {args.k!r}")
+    _apply_timeout(args)
+    budget = _budget_exceeded_class()
+    caught = (SymxentError, ValueError, TypeError, NotImplementedError) + (
+        (budget,) if budget else ())
     rows, failures = [], 0
     for case in cases:
         try:
@@ -293,7 +319,7 @@ def cmd_table(args):
                 failures += 1
                 closed = None
             rows.append((case, rvs, quantity, closed, None))
-        except (SymxentError, ValueError, TypeError, NotImplementedError) as exc:
+        except caught as exc:
             failures += 1
             rows.append((case, None, None, None, _one_line(exc)))
     print(_render_table(rows, args.format))
@@ -433,6 +459,7 @@ def cmd_check(args):
     base = _parse_base(args.base)
     subs = _assignments(args.at or [], _parameters(rvs))
     _check_domains(rvs, subs)
+    _apply_timeout(args)
     try:
         from symxent.numeric import evaluate
     except ImportError as exc:
@@ -529,6 +556,8 @@ def build_parser():
 
     p = quantity_command("derive", "derive a closed form step by step")
     p.add_argument("--format", choices=_FORMATS, default="text")
+    p.add_argument("--no-check", action="store_true",
+                   help="skip the symbolic/numeric check of each derivation step")
     p.set_defaults(func=cmd_derive)
 
     p = quantity_command("check", "compare the closed form with mpmath quadrature/summation")
@@ -588,6 +617,11 @@ def main(argv=None):
     except Exception as exc:
         if args.traceback:
             raise
+        budget = _budget_exceeded_class()
+        if budget is not None and isinstance(exc, budget):
+            print("symxent: gave up: the time budget ran out (raise it with --timeout SECONDS)",
+                  file=sys.stderr)
+            return 1
         print(f"symxent: internal error: {type(exc).__name__}: {_one_line(exc)} "
               "(rerun with --traceback for details)", file=sys.stderr)
         return 3
