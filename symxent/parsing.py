@@ -58,7 +58,8 @@ _TOKEN_RE = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/(),\[\]])"
+    r"|(?P<op>\*\*|[-+*/(),\[\]])",
+    re.ASCII,
 )
 # "lambda" is a Python keyword but a common parameter name (Poisson rate).  It
 # is renamed to this alias before ast.parse; user identifiers can never start

@@ -135,6 +135,8 @@ def test_function_arguments_get_roles():
     ("Bernoulli(1e-3)", sympy.Rational(1, 1000)),
     ("Bernoulli(2**-3)", sympy.Rational(1, 8)),
     ("Bernoulli(.25)", sympy.Rational(1, 4)),
+    ("Bernoulli(1.E-2)", sympy.Rational(1, 100)),
+    ("Bernoulli(sqrt(1/4))", sympy.Rational(1, 2)),
     ("Bernoulli(0.1000000000000000000001)", sympy.Rational("0.1000000000000000000001")),
 ])
 def test_numbers_are_exact_rationals(text, expected):
@@ -235,6 +237,9 @@ REJECTED = [
     ("Normal(0, 1, 2)", "takes 2 parameters"),
     ("Normal(0)", "takes 2 parameters"),
     ("Normal(μ, 1)", "unexpected character"),
+    ("Normal(\u0663, 1)", "unexpected character"),  # Arabic-Indic digit three
+    ("Normal(0,\u00a01)", "unexpected character"),  # no-break space
+    ("Normal(0, ...)", "unexpected character"),
     ("Normal(0, 1) # comment", "unexpected character"),
     ("Normal(0, 1 % 2)", "unexpected character"),
     ("Normal(0, 1 // 2)", "syntax error"),
