@@ -61,7 +61,7 @@ def budget(seconds=None):
     now = time.monotonic()
     deadline = now + seconds if outer is None else min(outer, now + seconds)
     use_signal = (threading.current_thread() is threading.main_thread()
-                  and hasattr(signal, "setitimer") and outer is None)
+                  and hasattr(signal, "setitimer"))
     _state.deadline = deadline
     old = None
     if use_signal:
@@ -73,4 +73,6 @@ def budget(seconds=None):
         if use_signal:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+            if outer is not None:  # re-arm the enclosing budget's alarm
+                signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 1e-3))
         _state.deadline = outer

@@ -299,9 +299,10 @@ class Elementary(Rule):
         x, lo, hi = region.x, region.lo, region.hi
         if not (lo.is_finite and hi.is_finite):
             return None
-        feats = set(region.L.coeff)
-        if any(not (ff.is_polynomial(x) or isinstance(ff, sp.log)) for ff in feats):
-            return None
+        for ff, c in region.L.coeff.items():
+            # exp(L) must be elementary: integer powers of polynomials, exp of a polynomial
+            if not (ff.is_polynomial(x) or (isinstance(ff, sp.log) and c.is_integer)):
+                return None
         integrand = sp.exp(region.L.expr()) * f
         try:
             with budget.budget(3):
@@ -350,7 +351,7 @@ class Integrate(Rule):
         return res
 
 
-RULES = [AlgebraicTail(), Split(), Elementary(), Tilt(), Ratio(), FeaturePower(), CauchyLog()]
+RULES = [AlgebraicTail(), Split(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
 FALLBACK = Integrate()
 
 

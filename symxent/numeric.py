@@ -28,7 +28,7 @@ How the integrals are made trustworthy (continuous case):
   integral diverges (the value is ``+-inf``), one that decays too slowly to be
   integrated reliably raises :class:`NumericError` -- never a wrong number.
 
-Working precision is ``dps + 10`` digits plus the decimal magnitude of the
+Working precision is ``dps + 8`` digits plus the decimal magnitude of the
 largest/smallest parameter, so parameters like ``1e-30`` or ``1e30`` do not
 silently eat the digits.  The returned ``error`` is the sum of mpmath's
 quadrature error estimates and a rounding allowance.
@@ -49,6 +49,7 @@ __all__ = ["NumericValue", "NumericError", "evaluate", "evaluate_expression",
 
 KINDS = ("entropy", "cross_entropy", "kl")
 _INF = mpmath.inf
+_GUARD = 8   # guard digits on top of dps and the parameters' magnitude
 
 
 class NumericError(SymxentError, ArithmeticError):
@@ -124,7 +125,13 @@ def _build(e, idx):
 def _build_any(e, idx):
     if e.is_Add:
         fs = [_build(a, idx) for a in e.args]
-        return lambda v: mpmath.fsum(f(v) for f in fs)
+
+        def add(v):
+            r = fs[0](v)
+            for f in fs[1:]:
+                r = r + f(v)
+            return r
+        return add
     if e.is_Mul:
         fs = [_build(a, idx) for a in e.args]
 
@@ -254,7 +261,7 @@ def evaluate(quantity, subs=None, dps=30) -> NumericValue:
     dq = describe(Q) if Q is not None else None
     kinds = {dp.kind} | ({dq.kind} if dq else set())
     mag = _magnitude(list(point.values()))
-    wdps = dps + 10 + mag
+    wdps = dps + _GUARD + mag
     with mpmath.workdps(wdps):
         if kinds <= {"continuous"}:
             from .quadrature import continuous

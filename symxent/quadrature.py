@@ -228,7 +228,9 @@ def _half(Lp, D, x, anchor, s, length, wdps):
     Lv, Dv = Lp.xreplace(sub), D.xreplace(sub)
     if Dv == 0:
         return mpmath.mpf(0), mpmath.mpf(0)
-    fL, fD = compile_mp(Lv, (v,)), compile_mp(Dv, (v,))
+    fL = compile_mp(Lv, (v,))
+    fD = (lambda t, lp: -lp) if D == -Lp else \
+        (lambda t, lp, _f=compile_mp(Dv, (v,)): _f(t))
     fdL = compile_mp(sp.diff(Lv, v), (v,))
     finite = length.is_finite
     flen = _mp(length) if finite else mpmath.inf
@@ -253,7 +255,7 @@ def _half(Lp, D, x, anchor, s, length, wdps):
         lp = fL(t)
         if lp == -mpmath.inf:
             return mpmath.mpf(0)
-        r = mpmath.exp(lp) * fD(t)
+        r = mpmath.exp(lp) * fD(t, lp)
         if isinstance(r, mpmath.mpc):
             if abs(r.imag) > abs(r.real) * mpmath.mpf(10) ** (-wdps // 2):
                 raise NumericError(f"complex integrand {r} at v = {t}")
@@ -264,14 +266,15 @@ def _half(Lp, D, x, anchor, s, length, wdps):
         """Decay rate of log|v f(v)| per factor 2 of v over the probe points."""
         g = []
         for t in ts:
-            lp, d = fL(t), fD(t)
+            lp = fL(t)
+            d = fD(t, lp)
             if d == 0 or lp == -mpmath.inf:
                 return mpmath.mpf(1), 0
             g.append(mpmath.log(t) + lp + mpmath.log(abs(d)))
         r = -(g[1] - g[0]) / ((_PROBE[1] - _PROBE[0]) * mpmath.log(2))
         if isinstance(r, mpmath.mpc):
             r = r.real
-        return r, _sign(fD(ts[1]))
+        return r, _sign(fD(ts[1], fL(ts[1])))
 
     ends = [("near the anchor", [vstar * two ** -j for j in _PROBE])]
     if not finite:
@@ -289,18 +292,30 @@ def _half(Lp, D, x, anchor, s, length, wdps):
             f"(|v f(v)| decays like v**{mpmath.nstr(-r, 3)}); refusing to guess")
     ys = [vstar * y for y in (mpmath.mpf(1) / 4, 1, 4, 16) if vstar * y < flen]
     v0 = ys[0] if ys else flen
-    r0 = rates[0]
-    total, err = mpmath.quad(lambda t: f(v0 * mpmath.exp(-t / r0)) * v0 * mpmath.exp(-t / r0)
-                             / r0, [0, 4, 32, mpmath.inf], error=True)
+    # log variables t: v = v0 exp(-t / r0) near the anchor, v = Y exp(t / rinf) in the
+    # tail; the integrand in t then decays like exp(-t), so it is below 10**-wdps
+    # beyond T (where evaluating it could mean exp(exp(huge))): cut there.
+    T = mpmath.mpf(2.31) * (wdps + 10) + 10
+
+    def logvar(f0, sgn, r):
+        def g(t):
+            if t > T:
+                return mpmath.mpf(0)
+            vv = f0 * mpmath.exp(sgn * t / r)
+            return f(vv) * vv / r
+        return g
+
+    g = logvar(v0, -1, rates[0])
+    total, err = mpmath.quad(g, [0, mpmath.inf], error=True)
+    err += abs(g(T))
     mids = ys + ([flen] if finite else [])
     if len(mids) > 1:
         i, e = mpmath.quad(f, mids, error=True)
         total, err = total + i, err + e
     if not finite:
-        Y, rinf = ys[-1] if ys else v0, rates[1]
-        i, e = mpmath.quad(lambda t: f(Y * mpmath.exp(t / rinf)) * Y * mpmath.exp(t / rinf)
-                           / rinf, [0, 4, 32, mpmath.inf], error=True)
-        total, err = total + i, err + e
+        g = logvar(ys[-1] if ys else v0, 1, rates[1])
+        i, e = mpmath.quad(g, [0, mpmath.inf], error=True)
+        total, err = total + i, err + e + abs(g(T))
     return total, err
 
 
