@@ -34,17 +34,18 @@ def canonical(expr):
         return merged if merged is not None else sp.Piecewise(*branches)
     if expr.has(sp.Sum, sp.Integral, sp.Piecewise):
         return expr
-    e = sp.expand(expr, deep=False)
-    e = sp.Add(*[sp.expand(t, deep=False) for t in sp.Add.make_args(e)])
+    e = sp.expand_mul(expr)
     lg = sorted(e.atoms(sp.log), key=sp.default_sort_key)
     if lg:
-        e = sp.expand(sp.collect(e, lg, func=sp.cancel), deep=False)
+        with_log = sp.Add(*[t for t in sp.Add.make_args(e) if t.has(sp.log)])
+        without = sp.Add(*[t for t in sp.Add.make_args(e) if not t.has(sp.log)])
+        e = sp.expand_mul(sp.collect(with_log, lg, func=sp.cancel)) + without
     logpart, e = _group_logs(e)
     logs, rational, other, const = [logpart], [], [], []
     for t in sp.Add.make_args(e):
         if t.is_number and not t.has(sp.log):
             const.append(t)
-        elif t.is_rational_function() and not t.has(sp.log):
+        elif t.is_rational_function(*t.free_symbols) and not t.has(sp.log):
             rational.append(t)
         else:
             other.append(t)
@@ -92,11 +93,10 @@ def _group_logs(e):
         neg = c.could_extract_minus_sign()
         key = -c if neg else c
         groups.setdefault(key, []).append((f.args[0], -1 if neg else 1))
-    out = []
+    out, rational = [], []
     for key, args in groups.items():
         if key.is_Rational:
-            out.append(sp.logcombine(sp.Add(*[s * key * sp.log(a) for a, s in args]),
-                                     force=False))
+            rational += [s * key * sp.log(a) for a, s in args]
             continue
         num = sp.Mul(*[a for a, s in args if s > 0])
         den = sp.Mul(*[a for a, s in args if s < 0])
@@ -104,6 +104,8 @@ def _group_logs(e):
             out.append(-key * sp.log(den))
         else:
             out.append(key * sp.log(num / den))
+    if rational:
+        out.append(sp.logcombine(sp.Add(*rational), force=False))
     return sp.Add(*out), sp.Add(*rest)
 
 
@@ -131,7 +133,7 @@ def _collect_other(terms):
     s = sp.powsimp(sp.Add(*terms), combine="exp")
     s = s.replace(lambda a: isinstance(a, sp.exp), lambda a: sp.exp(_differences(
         sp.factor(a.args[0]) if a.args[0].is_rational_function() else a.args[0])))
-    fs = sorted(s.atoms(sp.polygamma, sp.exp, sp.Abs), key=sp.default_sort_key)
+    fs = sorted(s.atoms(sp.polygamma), key=sp.default_sort_key)
     if not fs:
         return [s]
     return [sp.collect(s, fs, evaluate=True, func=sp.factor)]
