@@ -137,7 +137,7 @@ def sample_point(rvs, rng=None, tries=500) -> dict:
     if rng is None or isinstance(rng, int):
         rng = random.Random(rng)
     syms = sorted({s for rv in rvs for s in describe(rv).params}, key=str)
-    conds = [c for rv in rvs for c, _ in domain_conditions(rv)]
+    conds = [c for rv in rvs for c, _ in domain_conditions(rv)] + list(facts(*rvs))
     for _ in range(tries):
         point = {s: _draw(s, rng) for s in syms}
         if all(bool(c.subs(point)) for c in conds):
