@@ -146,7 +146,11 @@ def _describe_rv(rv):
     for suffix in ("Distribution", "DistributionHandmade"):
         if family.endswith(suffix) and family != suffix:
             family = family[: -len(suffix)]
-    return family, dist.args
+    args = dist.args
+    known = FAMILIES.get(family)
+    if known is not None and known.required == len(known.roles):
+        args = args[: len(known.roles)]  # drop trailing defaults (succ/fail, minimum)
+    return family, args
 
 
 def _rv_text(rv):

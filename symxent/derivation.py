@@ -272,11 +272,15 @@ def _unfold_notation(e):
 
     def query(a):
         return hasattr(a, "_symxent_definition") or isinstance(
-            a, (Expectation, Variance, Probability))
+            a, (Expectation, Variance, Probability, sp.UnevaluatedExpr, sp.Derivative))
 
     def value(a):
         if hasattr(a, "_symxent_definition"):
             return a._symxent_definition()
+        if isinstance(a, sp.UnevaluatedExpr):
+            return a.args[0]
+        if isinstance(a, sp.Derivative):  # differentiation is exact: carry it out
+            return a.doit(deep=False)
         return a.rewrite(sp.Integral)
     for _ in range(20):
         if not any(query(a) for a in sp.preorder_traversal(e)):
@@ -535,6 +539,7 @@ class _Checker:
         self.models = deriv.models or [{}]
         self.points, self.indexed, self.cache = [], [], {}
         self.symbols = self._symbols()
+        self.sampler = deriv.sampler or self._measure_sampler()
         closed = not self.symbols and not any(a.atoms(sp.Indexed) for a in self.notation)
         self.needed = 1 if closed else points
 
@@ -554,6 +559,17 @@ class _Checker:
             syms -= {k for k in m if isinstance(k, sp.Symbol)}
         return sorted(syms - set(self.d.given), key=str)
 
+    def _measure_sampler(self):
+        """Points admissible for every distribution in the chain's measures."""
+        rvs = []
+        for e in self.notation:
+            for m in (a for a in sp.preorder_traversal(e) if _is_measure(a)):
+                rvs += [rv for rv in m.args[:-1] if rv not in rvs]
+        if not rvs:
+            return None
+        from .domain import sample_point
+        return lambda rng: sample_point(rvs, rng)
+
     def _sym(self, k):
         if self.symbolic[k] is None:
             self.symbolic[k] = _unfold_symbolic(self.notation[k])
@@ -562,7 +578,7 @@ class _Checker:
     def _point(self, pi):
         while len(self.points) <= pi:
             for _ in range(5000):
-                pt = dict(self.d.sampler(self.rng)) if self.d.sampler else {}
+                pt = dict(self.sampler(self.rng)) if self.sampler else {}
                 for s in self.symbols:
                     if s not in pt:
                         pt[s] = _draw(s, self.rng, self.d.ranges.get(s))

@@ -299,10 +299,21 @@ class Elementary(Rule):
         x, lo, hi = region.x, region.lo, region.hi
         if not (lo.is_finite and hi.is_finite):
             return None
+        # exp(L) * f must have a continuous antiderivative on [lo, hi]: exp(L) a
+        # polynomial times exp(polynomial), f a polynomial, exp or log of a
+        # linear function positive on the interval
         for ff, c in region.L.coeff.items():
-            # exp(L) must be elementary: integer powers of polynomials, exp of a polynomial
-            if not (ff.is_polynomial(x) or (isinstance(ff, sp.log) and c.is_integer)):
+            if not (ff.is_polynomial(x) or (isinstance(ff, sp.log) and c.is_integer
+                                            and c.is_nonnegative
+                                            and ff.args[0].is_polynomial(x)
+                                            and sp.degree(ff.args[0], x) == 1)):
                 return None
+        for t in sp.Add.make_args(sp.expand(f)):
+            for a in t.atoms(sp.Function):
+                if a.has(x) and not (isinstance(a, (sp.log, sp.exp))
+                                     and sp.degree(a.args[0], x) <= 1
+                                     and a.args[0].is_polynomial(x)):
+                    return None
         integrand = sp.exp(region.L.expr()) * f
         try:
             with budget.budget(3):
@@ -310,7 +321,7 @@ class Elementary(Rule):
         except budget.BudgetExceeded:
             budget.check()
             return None
-        if F.has(sp.Integral, sp.Piecewise):
+        if F.has(sp.Integral, sp.Piecewise, sp.I):
             return None
         ends = []
         for e, d in ((hi, "-"), (lo, "+")):
@@ -318,7 +329,8 @@ class Elementary(Rule):
             if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 v = sp.limit(F, x, e, d)
             ends.append(v)
-        return sp.expand(ends[0] - ends[1])
+        res = sp.expand(ends[0] - ends[1])
+        return None if res.has(sp.I) else res
 
 
 class Integrate(Rule):
@@ -339,7 +351,7 @@ class Integrate(Rule):
             raise
         except Exception:
             return None
-        if res.has(sp.Integral) or res.has(sp.nan) or res.has(sp.zoo):
+        if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):
             return None
         if isinstance(res, sp.Piecewise):
             val, cond = res.args[0]
@@ -393,22 +405,26 @@ def _substitutions(region, f):
                     yp = sp.Dummy("y", positive=True)
                     yield _sub(region, f, yp ** (1 / pw.exp), yp, sp.S.Zero, hi ** pw.exp,
                                f"substitute y = x**{pw.exp}")
-    # log(1 + c*x) on (0, oo) (beta prime): x = y/(c*(1 - y)), y in (0, 1)
+    # log(a*x + b) on (0, oo), a, b > 0 (beta prime): x = (b/a) * t/(1 - t), t in (0, 1)
     if lo == 0 and hi is sp.oo:
         for ff in L.coeff:
             if isinstance(ff, sp.log):
                 poly = ff.args[0].as_poly(x)
                 if poly is not None and poly.degree() == 1:
-                    c, one = poly.all_coeffs()
-                    if one == 1 and c.is_positive:
-                        yp = sp.Dummy("y", positive=True)
-                        yield _sub(region, f, yp / (c * (1 - yp)), yp, sp.S.Zero, sp.S.One,
-                                   "substitute x = y/(c*(1-y))")
+                    a, b = poly.all_coeffs()
+                    if a.is_positive and b.is_positive:
+                        t = sp.Dummy("t", positive=True)
+                        yield _sub(region, f, (b / a) * t / (1 - t), t, sp.S.Zero, sp.S.One,
+                                   "substitute x = (b/a) t/(1-t)")
+                        return
 
 
 def _sub(region, f, x_of_y, y, lo, hi, text):
     facts = region.facts
-    L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
+    try:
+        L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
+    except ValueError:
+        return text, None, None
     f2 = sp.expand(sp.powsimp(sp.expand_log(f.subs(region.x, x_of_y), force=False)))
     f2form = LogForm.from_terms([f2], y, lo, hi, facts)
     new = Region(L2, lo, hi, facts, region.normalized, region.notes)
@@ -477,6 +493,8 @@ def _feature(region, f, depth):
             return v
     if depth < 3:
         for text, new, f2 in _substitutions(region, f):
+            if new is None:
+                continue
             try:
                 v = integral(new, f2, depth + 1)
             except NoClosedForm:

@@ -92,19 +92,26 @@ def _terms(expr, x, lo, hi, facts):
             return None
         return [sp.expand(e * t) for t in inner]
     if isinstance(expr, sp.Mul):
-        out, rest = [], []
+        out, rest, sign = [], [], 1
         for f in expr.args:
+            if f.is_Number and f.is_negative:
+                sign, f = -sign, -f
+            base, n = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+            if n.is_integer and base.has(x) and base.is_polynomial(x) and \
+                    sp.degree(base, x) == 1 and not positive_on(base, x, lo, hi, facts) \
+                    and positive_on(-base, x, lo, hi, facts):
+                sign, f = sign * (-1) ** int(n), (-base) ** n  # orient the linear factor
+            if f == 1:
+                continue
             t = _terms(f, x, lo, hi, facts)
             if t is None:
                 rest.append(f)
             else:
                 out.extend(t)
+        if sign < 0:
+            return None
         if rest:
             r = sp.Mul(*rest)
-            if len(rest) == 2 and rest[0].is_negative:  # -1 * (negative factor)
-                t = _terms(sp.expand(-rest[1]), x, lo, hi, facts)
-                if t is not None:
-                    return out + [sp.log(-rest[0])] + t
             return None if not positive_on(r, x, lo, hi, facts) else out + [sp.log(r)]
         return out
     if isinstance(expr, (sp.gamma, sp.beta, sp.factorial, sp.binomial)) and all(
@@ -127,6 +134,8 @@ def _terms(expr, x, lo, hi, facts):
         if sum(rts.values()) == 2 and all(r.is_real for r in rts):
             lc = poly.LC()
             lin = [x - r for r, m in rts.items() for _ in range(m)]
+            if len(lin) == 2 and lin[0] == lin[1] and positive_on(-lin[0], x, lo, hi, facts):
+                lin = [-lin[0], -lin[1]]  # (x - r)**2 = (r - x)**2
             if lc.is_negative or (lc.is_negative is None and sp.sign(lc) == -1):
                 lc, lin[0] = -lc, -lin[0]
             if all(positive_on(li, x, lo, hi, facts) for li in lin):
@@ -172,7 +181,11 @@ class LogForm:
                 reps = {}
                 for lg in t.atoms(sp.log):
                     if lg.has(x):
-                        new = sp.Add(*log_terms(lg.args[0], x, lo, hi, facts))
+                        arg = lg.args[0]
+                        if isinstance(arg, sp.Add) and any(
+                                sp.denom(a).has(x) for a in arg.args):
+                            arg = sp.factor(sp.together(arg))
+                        new = sp.Add(*log_terms(arg, x, lo, hi, facts))
                         if new != lg:
                             reps[lg] = new
                 if reps:
@@ -212,8 +225,11 @@ class LogForm:
 
         Adds ``log|dx/dy|`` (the Jacobian) to the form.
         """
-        jac = sp.diff(x_of_y, y)
-        jac_terms = log_terms(jac if positive_on(jac, y, lo, hi, facts) else -jac,
-                              y, lo, hi, facts)
+        jac = sp.factor(sp.together(sp.diff(x_of_y, y)))
+        jac_terms = _terms(jac, y, lo, hi, facts)
+        if jac_terms is None:
+            jac_terms = _terms(sp.factor(-jac), y, lo, hi, facts)
+        if jac_terms is None:
+            raise ValueError(f"cannot decide the sign of the Jacobian {jac}")
         terms = [sp.expand(self.expr().subs(self.x, x_of_y))] + jac_terms
         return LogForm.from_terms(terms, y, lo, hi, facts)

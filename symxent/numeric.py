@@ -76,8 +76,11 @@ class NumericValue:
 # sympy expression -> closure on mpmath numbers.  Much cheaper to build than
 # lambdify (which prints and execs source) and always evaluated at the caller's
 # precision; constants are folded at build time, so build inside workdps.
+# Sums that cancel (1 - (1 - v)**a for tiny v) and logarithms of numbers near 1
+# are recomputed at the precision the cancellation needs, so densities written
+# in cancelling forms keep their digits near support endpoints.
 _FUNCS = {
-    sp.exp: mpmath.exp, sp.log: mpmath.log, sp.gamma: mpmath.gamma,
+    sp.exp: mpmath.exp, sp.gamma: mpmath.gamma,
     sp.loggamma: mpmath.loggamma, sp.digamma: mpmath.digamma, sp.beta: mpmath.beta,
     sp.polygamma: mpmath.polygamma, sp.erf: mpmath.erf, sp.erfc: mpmath.erfc,
     sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan, sp.atan: mpmath.atan,
@@ -93,6 +96,12 @@ _FUNCS = {
 _CONSTS = {sp.pi: lambda: +mpmath.pi, sp.E: lambda: +mpmath.e,
            sp.EulerGamma: lambda: +mpmath.euler, sp.Catalan: lambda: +mpmath.catalan,
            sp.oo: lambda: mpmath.inf, -sp.oo: lambda: -mpmath.inf}
+_LOST = 24          # bits of cancellation tolerated before recomputing
+_MAX_EXTRA = 1 << 14
+
+
+_FZERO = mpmath.libmp.fzero
+_NEAR1 = mpmath.mpf(2) ** -_LOST
 
 
 def _const(e):
@@ -104,7 +113,7 @@ def _const(e):
         return mpmath.mpf(int(e.p)) / int(e.q)
     if isinstance(e, sp.Float):
         return mpmath.mpf(e._mpf_)
-    return _build(e, {})(())
+    return _build_any(e, {})(())
 
 
 def _build(e, idx):
@@ -114,30 +123,119 @@ def _build(e, idx):
     if e.is_Number or e in _CONSTS or not (e.free_symbols & idx.keys()):
         if e.free_symbols:
             raise ParameterError(f"no value given for {sorted(e.free_symbols, key=str)}")
-        if e.is_Number or e in _CONSTS:
-            c = _const(e)
-        else:
-            c = _build_any(e, idx)(())
+        c = _const(e) if (e.is_Number or e in _CONSTS) else _build_any(e, idx)(())
         return lambda v: c
     return _build_any(e, idx)
 
 
-def _build_any(e, idx):
-    if e.is_Add:
-        fs = [_build(a, idx) for a in e.args]
+def _mag(x):
+    """``n`` with ``2**(n-1) <= |x| < 2**n`` for a finite nonzero mpf, else None."""
+    m = getattr(x, "_mpf_", None)
+    if m is None or not m[1]:
+        return None
+    return m[2] + m[3]
 
-        def add(v):
-            r = fs[0](v)
-            for f in fs[1:]:
-                r = r + f(v)
+
+def _plain(x):
+    return isinstance(x, mpmath.mpf) and mpmath.isfinite(x)
+
+
+def _precise(compute, lost_of):
+    """Rerun ``compute()`` with more precision until the bits it loses are covered.
+
+    ``lost_of(r)`` is the number of bits lost in ``r`` (``None``: all of them, an
+    exact 0, which is accepted once 4x the precision confirms it).  Returns the
+    (unrounded) high-precision result.
+    """
+    prec, extra = mpmath.mp.prec, 0
+    while True:
+        with mpmath.workprec(prec + extra):
+            r = compute()
+            lost = lost_of(r)
+        if lost is None:
+            if extra >= 4 * prec:
+                return r
+            extra = max(2 * extra, prec)
+        elif lost + 16 <= extra or lost <= _LOST:
             return r
-        return add
-    if e.is_Mul:
-        fs = [_build(a, idx) for a in e.args]
+        else:
+            extra = lost + 32
+        if extra > _MAX_EXTRA:
+            return r
+
+
+def _lost_in_sum(r, big):
+    m = getattr(r, "_mpf_", None)
+    if m is None or big is None:
+        return 0
+    if not m[1]:
+        return None if m == _FZERO else 0
+    return max(0, big - (m[2] + m[3]))
+
+
+def _build_add(fs, c0):
+    cmag = _mag(c0)
+
+    def raw(v):
+        r = c0
+        for f in fs:
+            r = r + f(v)
+        return r
+
+    def add(v):
+        r, big = c0, cmag
+        for f in fs:
+            t = f(v)
+            r = r + t
+            m = _mag(t)
+            if m is not None and (big is None or m > big):
+                big = m
+        lost = _lost_in_sum(r, big)
+        if lost is not None and lost <= _LOST:
+            return r
+        return _precise(lambda: raw(v), lambda y: _lost_in_sum(y, big))
+    return add
+
+
+def _build_log(f0):
+    def lost(z):
+        if not _plain(z) or z <= 0:
+            return 0
+        d = z - 1
+        return None if not d else max(0, -_mag(d))
+
+    def log(v):
+        y = f0(v)
+        if _plain(y) and y > 0 and abs(y - 1) < _NEAR1:
+            y = _precise(lambda: f0(v), lost)
+            k = lost(y)
+            with mpmath.workprec(mpmath.mp.prec + (k or 0)):
+                return +mpmath.log(y)
+        return mpmath.log(y)
+    return log
+
+
+def _build_any(e, idx):
+    if e.is_Add or e.is_Mul:
+        keys = idx.keys()
+        const = [a for a in e.args if not (a.free_symbols & keys)]
+        fs = [_build(a, idx) for a in e.args if a.free_symbols & keys]
+        if e.is_Add:
+            c0 = mpmath.mpf(0)
+            for a in const:
+                c0 = c0 + _const(a)
+            if not fs:
+                return lambda v: c0
+            return _build_add(fs, c0)
+        c0 = mpmath.mpf(1)
+        for a in const:
+            c0 = c0 * _const(a)
+        if not fs:
+            return lambda v: c0
 
         def mul(v):
-            r = fs[0](v)
-            for f in fs[1:]:
+            r = c0
+            for f in fs:
                 r = r * f(v)
             return r
         return mul
@@ -154,6 +252,8 @@ def _build_any(e, idx):
     if e in _CONSTS or e.is_Number:
         c = _const(e)
         return lambda v: c
+    if e.func == sp.log and len(e.args) == 1:
+        return _build_log(_build(e.args[0], idx))
     g = _FUNCS.get(e.func)
     if g is not None:
         fs = [_build(a, idx) for a in e.args]
@@ -173,6 +273,40 @@ def compile_mp(expr, args):
     if len(args) == 1:
         return lambda a: f((a,))
     return lambda *a: f(a)
+
+
+def real_part(r, what="value"):
+    """``r`` as a real mpf; a non-negligible imaginary part is an error."""
+    if isinstance(r, mpmath.mpc):
+        if r.imag and abs(r.imag) > abs(r.real) * mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
+            raise NumericError(f"complex {what}: {r}")
+        return r.real
+    return r
+
+
+def log_form(e, var, points):
+    """``log e`` as an expression in ``var``, expanded so that it cannot underflow.
+
+    The expanded form (``expand_log(..., force=True)``) is used only if it agrees
+    with ``log e`` at the test ``points`` (exact numbers inside the support).
+    """
+    L = sp.expand_log(sp.log(e), force=True)
+    if L == sp.log(e):
+        return L
+    try:
+        fe, fl = compile_mp(e, (var,)), compile_mp(L, (var,))
+        for t in points:
+            pv = fe(_const(t) if t.is_Number else compile_mp(t, ())())
+            lv = fl(_const(t) if t.is_Number else compile_mp(t, ())())
+            pv, lv = real_part(pv, "density"), real_part(lv)
+            if pv < 0:
+                from .errors import NegativeDensityError
+                raise NegativeDensityError(f"the density {e} is negative at {var} = {t}")
+            if pv > 0 and abs(mpmath.exp(lv) / pv - 1) > mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
+                return sp.log(e)
+    except (ValueError, ZeroDivisionError, TypeError, NumericError):
+        return sp.log(e)
+    return L
 
 
 # ------------------------------------------------------------------ inputs
@@ -265,7 +399,7 @@ def evaluate(quantity, subs=None, dps=30) -> NumericValue:
     with mpmath.workdps(wdps):
         if kinds <= {"continuous"}:
             from .quadrature import continuous
-            val, err = continuous(kind, dp, dq, point, wdps)
+            val, err = continuous(kind, dp, dq, point, wdps, dps + 4)
         elif kinds <= {"discrete", "finite"}:
             val, err = _discrete(kind, dp, dq, point, wdps)
         elif kinds == {"mvnormal"}:
@@ -363,71 +497,63 @@ def _in_support(k, support):
     return r is sp.true
 
 
-def _log_pmf(pmf, var):
-    L = sp.expand_log(sp.log(pmf), force=True)
-    return L
+def _pmf_log(atoms):
+    """log-probability function k -> mpf of a finite table or a pmf on a support."""
+    if isinstance(atoms, dict):
+        table = {}
+        for k, p in atoms.items():
+            pv = real_part(compile_mp(p, ())(), "probability")
+            if pv < 0:
+                raise ParameterError(f"negative probability {p} at {k}")
+            table[k] = mpmath.log(pv) if pv > 0 else -_INF
+        return lambda k: table.get(k, -_INF)
+    pmf, var, sup = atoms
+    lo = _int_bounds(sup)[0]
+    first = sp.Integer(lo if lo is not None else 0)
+    f = compile_mp(log_form(pmf, var, [first, first + 1, first + 3]), (var,))
+
+    def lp(k):
+        if not _in_support(k, sup):
+            return -_INF
+        r = real_part(f(mpmath.mpf(int(k))), "log-probability")
+        return r
+    return lp
 
 
 def _discrete(kind, dp, dq, point, wdps):
     P = _atoms(dp, point)
-    Q = _atoms(dq, point) if dq is not None else None
+    lp = _pmf_log(P)
+    lq = _pmf_log(_atoms(dq, point)) if dq is not None else None
 
-    def logq_fn():
-        if Q is None:
-            return None
-        if isinstance(Q, dict):
-            table = {k: mpmath.log(compile_mp(v, ())()) if v != 0 else -_INF
-                     for k, v in Q.items()}
-            return lambda k: table.get(k, -_INF)
-        pmf, var, sup = Q
-        f = compile_mp(_log_pmf(pmf, var), (var,))
-
-        def lq(k):
-            return f(mpmath.mpf(int(k))) if _in_support(k, sup) else -_INF
-        return lq
-
-    lq = logq_fn()
-
-    def term(lp, k):
-        if lp == -_INF:
-            return mpmath.mpf(0)
+    def term(k):
+        a = lp(k)
+        if a == -_INF:
+            return mpmath.mpf(0)          # 0 log 0 = 0
         if kind == "entropy":
-            return -mpmath.exp(lp) * lp
-        lqk = lq(k)
-        if lqk == -_INF:
-            return _INF
-        return mpmath.exp(lp) * ((lp - lqk) if kind == "kl" else -lqk)
+            return -mpmath.exp(a) * a
+        b = lq(k)
+        if b == -_INF:
+            return _INF                    # P puts mass where q = 0
+        return mpmath.exp(a) * ((a - b) if kind == "kl" else -b)
 
+    eps = mpmath.mpf(10) ** (-wdps + 2)
     if isinstance(P, dict):
-        terms = []
-        for k, p in P.items():
-            pv = compile_mp(p, ())()
-            if pv < 0:
-                raise ParameterError(f"negative probability {p} at {k} for {dp.rv}")
-            terms.append(term(mpmath.log(pv) if pv > 0 else -_INF, k))
+        terms = [term(k) for k in P]
         if _INF in terms:
             return _INF, mpmath.mpf(0)
-        s = mpmath.fsum(terms)
-        return s, mpmath.mpf(10) ** (-wdps + 2) * (1 + mpmath.fsum(abs(t) for t in terms))
-    pmf, var, sup = P
-    lp = compile_mp(_log_pmf(pmf, var), (var,))
-    lo, hi = _int_bounds(sup)
-
-    def t_at(k):
-        return term(lp(mpmath.mpf(k)), sp.Integer(k))
-
+        return mpmath.fsum(terms), eps * (1 + mpmath.fsum(abs(t) for t in terms))
+    lo, hi = _int_bounds(P[2])
     if hi is not None and lo is not None and hi - lo < _MAX_TERMS:
-        terms = [t_at(k) for k in range(lo, hi + 1)]
+        terms = [term(sp.Integer(k)) for k in range(lo, hi + 1)]
         if _INF in terms:
             return _INF, mpmath.mpf(0)
-        return mpmath.fsum(terms), mpmath.mpf(10) ** (-wdps + 2) * len(terms)
+        return mpmath.fsum(terms), eps * (1 + mpmath.fsum(abs(t) for t in terms))
     total, err = mpmath.mpf(0), mpmath.mpf(0)
-    for start, step, stop in _directions(lo, hi):
-        s, e = _series(t_at, start, step, stop, wdps, lp, pmf, var)
+    for start, step in _directions(lo, hi):
+        s, e = _series(term, start, step, eps)
         if mpmath.isinf(s):
             return s, mpmath.mpf(0)
-        total += s
-        err += e
+        total, err = total + s, err + e
     return total, err
 
 
@@ -441,19 +567,18 @@ def _int_bounds(sup):
 
 def _directions(lo, hi):
     if lo is not None:
-        return [(lo, 1, hi)]
+        return [(lo, 1)]
     if hi is not None:
-        return [(hi, -1, None)]
-    return [(0, 1, None), (-1, -1, None)]
+        return [(hi, -1)]
+    return [(0, 1), (-1, -1)]
 
 
-def _series(t_at, start, step, stop, wdps, lp, pmf, var):
-    """Sum t_at(k) for k = start, start+step, ... with a ratio-test tail bound."""
-    eps = mpmath.mpf(10) ** (-wdps + 2)
+def _series(term, start, step, eps):
+    """Sum term(k), k = start, start + step, ..., with a ratio-test tail bound."""
     terms, small, k = [], 0, start
     s = mpmath.mpf(0)
-    while len(terms) < _MAX_TERMS and (stop is None or step * (stop - k) >= 0):
-        t = t_at(k)
+    while len(terms) < _MAX_TERMS:
+        t = term(sp.Integer(k))
         if mpmath.isinf(t):
             return t, mpmath.mpf(0)
         terms.append(t)
@@ -461,14 +586,11 @@ def _series(t_at, start, step, stop, wdps, lp, pmf, var):
         k += step
         small = small + 1 if abs(t) <= eps * (abs(s) + eps) else 0
         if small >= 20:
-            ratios = [abs(terms[-i] / terms[-i - 1]) for i in range(1, 10)
-                      if terms[-i - 1] != 0]
-            rho = max(ratios) if ratios else mpmath.mpf(0)
+            ratios = [abs(terms[-i] / terms[-i - 1]) for i in range(1, 10) if terms[-i - 1]]
+            rho = max(ratios, default=mpmath.mpf(0))
             if rho < 1:
                 tail = abs(terms[-1]) * rho / (1 - rho)
-                return mpmath.fsum(terms), tail + eps * len(terms)
-    if stop is not None and step * (stop - k) < 0:
-        return mpmath.fsum(terms), eps * len(terms)
+                return mpmath.fsum(terms), tail + eps * (1 + abs(s))
     raise NumericError(
         f"the series does not converge fast enough to sum numerically "
         f"({len(terms)} terms, last term {mpmath.nstr(terms[-1], 5)}); "

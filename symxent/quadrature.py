@@ -15,14 +15,15 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from .errors import NegativeDensityError, ParameterError, UnsupportedError
-from .numeric import NumericError, _exact, compile_mp
+from .errors import ParameterError, UnsupportedError
+from .numeric import NumericError, _exact, compile_mp, log_form, real_part
 from .support import support_bounds
 
 __all__ = ["continuous", "mvnormal", "dirichlet"]
 
 _DELTA = mpmath.mpf("0.01")   # slowest decay rate (of v f(v)) we integrate
 _PROBE = (512, 1024)         # probe at v* 2**(-+j), j in _PROBE
+_FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
 _KINKED = (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside, sp.Min, sp.Max)
 
 
@@ -107,23 +108,14 @@ def _resolve(e, x, rep):
         e = e.xreplace({a: _pick(a, x, rep)})
 
 
-def _log_density(pe, x, rep):
-    """``log pe`` expanded (no underflow); checked against ``pe`` at ``rep``."""
-    L = sp.expand_log(sp.log(pe), force=True)
-    try:
-        pv = compile_mp(pe, (x,))(mpmath.mpf(_mp(rep)))
-        lv = compile_mp(L, (x,))(mpmath.mpf(_mp(rep)))
-    except (ValueError, ZeroDivisionError, TypeError):
-        return sp.log(pe)
-    if isinstance(pv, mpmath.mpc) or isinstance(lv, mpmath.mpc):
-        if isinstance(pv, mpmath.mpc) and pv.imag != 0:
-            raise NegativeDensityError(f"the density {pe} is not real at {rep}")
-        return sp.log(pe)
-    if pv < 0:
-        raise NegativeDensityError(f"the density {pe} is negative at {rep}")
-    if pv > 0 and abs(mpmath.exp(lv) / pv - 1) > mpmath.mpf(10) ** (-mpmath.mp.dps // 2):
-        return sp.log(pe)
-    return L
+def _test_points(a, b):
+    if a.is_finite and b.is_finite:
+        return [a + (b - a) * sp.Rational(k, 7) for k in (1, 3, 6)]
+    if a.is_finite:
+        return [a + sp.Rational(1, 3), a + 1, a + 7]
+    if b.is_finite:
+        return [b - sp.Rational(1, 3), b - 1, b - 7]
+    return [sp.Integer(-3), sp.Rational(1, 3), sp.Integer(5)]
 
 
 def _mp(e):
@@ -163,45 +155,65 @@ def _modes(Lp, x, a, b, wdps):
     if a.is_finite and b.is_finite:
         fa, fb = _mp(a), _mp(b)
         w = fb - fa
-        xs = [fa + w * two ** -j for j in range(J, 1, -1)] + [fa + w / 2] + \
-             [fb - w * two ** -j for j in range(2, J + 1)]
+        xs = [fa + w * two ** -j for j in range(J, 1, -2)] + [fa + w / 2] + \
+             [fb - w * two ** -j for j in range(2, J + 1, 2)]
     elif a.is_finite:
         fa = _mp(a)
-        xs = [fa + two ** j for j in range(-J, J + 1)]
+        xs = [fa + two ** j for j in range(-J, J + 1, 2)]
     elif b.is_finite:
         fb = _mp(b)
-        xs = [fb - two ** j for j in range(J, -J - 1, -1)]
+        xs = [fb - two ** j for j in range(J, -J - 1, -2)]
     else:
-        xs = [-two ** j for j in range(J, -J - 1, -1)] + [mpmath.mpf(0)] + \
-             [two ** j for j in range(-J, J + 1)]
+        xs = [-two ** j for j in range(J, -J - 1, -2)] + [mpmath.mpf(0)] + \
+             [two ** j for j in range(-J, J + 1, 2)]
 
-    def sgn(t):
+    def slope(t):
         try:
-            return _sign(dL(t))
+            d = dL(t)
         except (ValueError, ZeroDivisionError):
             return None
+        return None if _sign(d) is None else d
 
     out, prev = [], None
     for t in xs:
-        s = sgn(t)
-        if not s:
+        d = slope(t)
+        if d is None or not d:
             continue
-        if prev is not None and prev[1] > 0 and s < 0:
-            lo, hi = prev[0], t
+        if prev is not None and prev[1] > 0 and d < 0:
+            (lo, dlo), (hi, dhi) = prev, (t, d)
+            # bisect until log p varies by < 1e-3 across the bracket: then any
+            # point of it is as good a split point as the exact mode
             for _ in range(8 * mpmath.mp.prec):
-                m = (lo + hi) / 2
-                if m == lo or m == hi:
+                if (hi - lo) * max(abs(dlo), abs(dhi)) < _FLAT:
                     break
-                sm = sgn(m)
-                if sm is None or sm == 0:
+                m = (lo + hi) / 2
+                dm = slope(m)
+                if m == lo or m == hi or dm is None or not dm:
                     lo = hi = m
                     break
-                lo, hi = (m, hi) if sm > 0 else (lo, m)
-            c = _exact((lo + hi) / 2)
-            if sp.Lt(a, c) and sp.Lt(c, b):
+                if dm > 0:
+                    lo, dlo = m, dm
+                else:
+                    hi, dhi = m, dm
+            c = _simplest(_exact(lo), _exact(hi))
+            if sp.Lt(a, c) is sp.true and sp.Lt(c, b) is sp.true:
                 out.append(c)
-        prev = (t, s)
+        prev = (t, d)
     return out
+
+
+def _simplest(lo, hi):
+    """The rational with the smallest denominator in [lo, hi] (continued fractions)."""
+    if lo > hi:
+        lo, hi = hi, lo
+    if lo <= 0 <= hi:
+        return sp.Integer(0)
+    if hi < 0:
+        return -_simplest(-hi, -lo)
+    fl = sp.floor(lo)
+    if fl == lo or fl + 1 <= hi:
+        return fl if fl == lo else fl + 1
+    return fl + 1 / _simplest(1 / (hi - fl), 1 / (lo - fl))
 
 
 def _halves(Lp, x, a, b, wdps):
@@ -221,7 +233,7 @@ def _halves(Lp, x, a, b, wdps):
     return out
 
 
-def _half(Lp, D, x, anchor, s, length, wdps):
+def _half(Lp, D, x, anchor, s, length, wdps, qdps):
     """Integral of exp(Lp) * D over x = anchor + s v, 0 < v < length."""
     v = sp.Dummy("v", positive=True)
     sub = {x: anchor + s * v}
@@ -235,9 +247,10 @@ def _half(Lp, D, x, anchor, s, length, wdps):
     finite = length.is_finite
     flen = _mp(length) if finite else mpmath.inf
     two = mpmath.mpf(2)
-    J = int(3.33 * wdps) + 8
+    # v*: where the mass per log-scale, v p(anchor + s v), peaks (to a factor 4)
     vstar = None
-    for j in range(-J, J + 1):
+    J = int(3.33 * wdps) + 8
+    for j in range(-J, J + 1, 2):
         t = two ** j
         if t >= flen:
             break
@@ -252,33 +265,28 @@ def _half(Lp, D, x, anchor, s, length, wdps):
         vstar = flen if finite else mpmath.mpf(1)
 
     def f(t):
-        lp = fL(t)
-        if lp == -mpmath.inf:
-            return mpmath.mpf(0)
-        r = mpmath.exp(lp) * fD(t, lp)
-        if isinstance(r, mpmath.mpc):
-            if abs(r.imag) > abs(r.real) * mpmath.mpf(10) ** (-wdps // 2):
-                raise NumericError(f"complex integrand {r} at v = {t}")
-            r = r.real
-        return r
+        with mpmath.workdps(wdps):
+            lp = real_part(fL(t), "log-density")
+            if lp == -mpmath.inf:
+                return mpmath.mpf(0)
+            r = real_part(mpmath.exp(lp) * fD(t, lp), "integrand")
+        return +r
 
     def rate(ts):
         """Decay rate of log|v f(v)| per factor 2 of v over the probe points."""
         g = []
         for t in ts:
-            lp = fL(t)
-            d = fD(t, lp)
+            lp = real_part(fL(t))
+            d = real_part(fD(t, lp))
             if d == 0 or lp == -mpmath.inf:
                 return mpmath.mpf(1), 0
             g.append(mpmath.log(t) + lp + mpmath.log(abs(d)))
         r = -(g[1] - g[0]) / ((_PROBE[1] - _PROBE[0]) * mpmath.log(2))
-        if isinstance(r, mpmath.mpc):
-            r = r.real
-        return r, _sign(fD(ts[1], fL(ts[1])))
+        return r, _sign(d)
 
-    ends = [("near the anchor", [vstar * two ** -j for j in _PROBE])]
+    ends = [("near", [vstar * two ** -j for j in _PROBE])]
     if not finite:
-        ends.append(("in the tail", [vstar * two ** j for j in _PROBE]))
+        ends.append(("far from", [vstar * two ** j for j in _PROBE]))
     rates = []
     for where, ts in ends:
         r, sg = rate(ts)
@@ -288,39 +296,36 @@ def _half(Lp, D, x, anchor, s, length, wdps):
         if r <= mpmath.mpf(10) ** (-wdps // 2) and sg:
             return sg * mpmath.inf, mpmath.mpf(0)
         raise NumericError(
-            f"cannot decide whether the integral converges {where} of x = {anchor} "
+            f"cannot decide whether the integral converges {where} x = {anchor} "
             f"(|v f(v)| decays like v**{mpmath.nstr(-r, 3)}); refusing to guess")
-    ys = [vstar * y for y in (mpmath.mpf(1) / 4, 1, 4, 16) if vstar * y < flen]
-    v0 = ys[0] if ys else flen
-    # log variables t: v = v0 exp(-t / r0) near the anchor, v = Y exp(t / rinf) in the
-    # tail; the integrand in t then decays like exp(-t), so it is below 10**-wdps
-    # beyond T (where evaluating it could mean exp(exp(huge))): cut there.
+    # log variables t: v = v0 exp(-t / r0) near the anchor, v = v* exp(t / rinf)
+    # beyond v*; the integrand in t then decays like exp(-t), so it is below
+    # 10**-wdps beyond T (where evaluating it could mean exp(exp(huge))): cut there.
     T = mpmath.mpf(2.31) * (wdps + 10) + 10
 
-    def logvar(f0, sgn, r):
+    def logvar(v0, sgn, r):
         def g(t):
             if t > T:
                 return mpmath.mpf(0)
-            vv = f0 * mpmath.exp(sgn * t / r)
+            vv = v0 * mpmath.exp(sgn * t / r)
             return f(vv) * vv / r
         return g
 
-    g = logvar(v0, -1, rates[0])
-    total, err = mpmath.quad(g, [0, mpmath.inf], error=True)
-    err += abs(g(T))
-    mids = ys + ([flen] if finite else [])
-    if len(mids) > 1:
-        i, e = mpmath.quad(f, mids, error=True)
-        total, err = total + i, err + e
-    if not finite:
-        g = logvar(ys[-1] if ys else v0, 1, rates[1])
-        i, e = mpmath.quad(g, [0, mpmath.inf], error=True)
-        total, err = total + i, err + e + abs(g(T))
+    with mpmath.workdps(qdps):
+        v0 = min(vstar, flen)
+        g = logvar(v0, -1, rates[0])
+        total, err = mpmath.quad(g, [0, mpmath.inf], error=True)
+        err += abs(g(T))
+        if v0 < flen:
+            g = logvar(v0, 1, rates[1] if not finite else 1)
+            top = mpmath.log(flen / v0) if finite else mpmath.inf
+            i, e = mpmath.quad(g, [0, top], error=True)
+            total, err = total + i, err + e + (0 if finite else abs(g(T)))
     return total, err
 
 
 # ------------------------------------------------------------------ continuous
-def continuous(kind, dp, dq, point, wdps):
+def continuous(kind, dp, dq, point, wdps, qdps):
     """(value, error) of the defining integral for continuous P (and Q)."""
     x = sp.Dummy("x", real=True)
     p, lo, hi = _inst(dp, point, x)
@@ -343,16 +348,16 @@ def continuous(kind, dp, dq, point, wdps):
         pe = _resolve(p, x, rep)
         if pe == 0:
             continue
-        Lp = _log_density(pe, x, rep)
+        Lp = log_form(pe, x, _test_points(a, b))
         if q is not None:
             qe = _resolve(q, x, rep)
             if qe == 0:
                 return mpmath.inf, mpmath.mpf(0)
-            Lq = _log_density(qe, x, rep)
+            Lq = log_form(qe, x, _test_points(a, b))
         D = {"entropy": lambda: -Lp, "cross_entropy": lambda: -Lq,
              "kl": lambda: Lp - Lq}[kind]()
         for anchor, s, length in _halves(Lp, x, a, b, wdps):
-            i, e = _half(Lp, D, x, anchor, s, length, wdps)
+            i, e = _half(Lp, D, x, anchor, s, length, wdps, qdps)
             if mpmath.isinf(i):
                 infinite.add(i)
             else:

@@ -23,19 +23,23 @@ import re
 import sympy as sp
 from sympy.core.symbol import Str
 
-__all__ = ["Defined", "Expect", "entropy_notation", "cross_entropy_notation",
+__all__ = ["Defined", "Expect", "Terms", "Ratio", "entropy_notation", "cross_entropy_notation",
            "kl_notation", "to_latex", "to_markdown", "to_text", "latex_expr",
            "text_latex", "markdown_math"]
 
 
 # ================================================================= notation
+def _str(s):
+    return s if isinstance(s, Str) else Str(str(s))
+
+
 class Defined(sp.Expr):
     """A named quantity, ``Defined(definition, text, latex)``: prints as its name."""
 
     is_commutative = True
 
     def __new__(cls, definition, text, latex):
-        return sp.Expr.__new__(cls, sp.sympify(definition), Str(text), Str(latex))
+        return sp.Expr.__new__(cls, sp.sympify(definition), _str(text), _str(latex))
 
     @property
     def definition(self):
@@ -55,20 +59,22 @@ class Defined(sp.Expr):
 
 
 class Expect(sp.Expr):
-    r"""``E_label[body]``: expectation of ``body`` (a function of ``var``) under a
+    r"""``Expect(body, (var, lower, upper), weight, label="P", kind="integral")``:
+    the expectation ``E_label[body]`` of ``body`` (a function of ``var``) under the
     density (``kind="integral"``) or mass function (``kind="sum"``) ``weight`` on
     ``[lower, upper]``.  Prints as ``\operatorname{E}_{P}\left[...\right]`` with
     ``var`` shown as ``display`` (default: its name in capitals)."""
 
     is_commutative = True
 
-    def __new__(cls, body, var, weight, lower, upper, label="P", kind="integral",
-                display=None):
-        if kind not in ("integral", "sum"):
+    def __new__(cls, body, limits, weight, label="P", kind="integral", display=None):
+        var, lower, upper = limits
+        kind = _str(kind)
+        if kind.name not in ("integral", "sum"):
             raise ValueError("kind must be 'integral' or 'sum'")
-        display = sp.Symbol(display or str(var).upper())
+        display = sp.Symbol(str(display or str(var).upper()))
         return sp.Expr.__new__(cls, sp.sympify(body), sp.Tuple(var, lower, upper),
-                               sp.sympify(weight), Str(label), Str(kind), display)
+                               sp.sympify(weight), _str(label), kind, display)
 
     @property
     def bound_symbols(self):
@@ -99,20 +105,82 @@ class Expect(sp.Expr):
                 % (self.args[3].name, printer._print(self._shown())))
 
 
+class Terms(sp.Expr):
+    """A sum displayed with its terms in the given order (``Add`` sorts them);
+    it stands for ``Add(*terms)``."""
+
+    is_commutative = True
+
+    def __new__(cls, *terms):
+        return sp.Expr.__new__(cls, *[sp.sympify(t) for t in terms])
+
+    def _symxent_definition(self):
+        return sp.Add(*self.args)
+
+    def doit(self, **hints):
+        return sp.Add(*[a.doit(**hints) for a in self.args])
+
+    def _join(self, show):
+        out = ""
+        for i, t in enumerate(self.args):
+            neg = i > 0 and t.could_extract_minus_sign()
+            grouped = t.is_Add or isinstance(t, Terms) or (
+                isinstance(t, sp.UnevaluatedExpr) and t.args[0].is_Add)
+            body = show(-t if neg else t, i > 0 and grouped)
+            out += body if i == 0 else (" - " if neg else " + ") + body
+        return out
+
+    def _sympystr(self, printer):
+        return self._join(lambda t, par: f"({printer._print(t)})" if par else printer._print(t))
+
+    def _latex(self, printer):
+        return self._join(lambda t, par: r"\left(%s\right)" % printer._print(t) if par
+                          else printer._print(t))
+
+
+class Ratio(sp.Expr):
+    """``num/den`` displayed as an unreduced fraction (e.g. ``(1/2)/(1/4)``)."""
+
+    is_commutative = True
+
+    def __new__(cls, num, den):
+        return sp.Expr.__new__(cls, sp.sympify(num), sp.sympify(den))
+
+    def _symxent_definition(self):
+        return self.args[0] / self.args[1]
+
+    def doit(self, **hints):
+        return self._symxent_definition()
+
+    def _sympystr(self, printer):
+        return "(%s)/(%s)" % (printer._print(self.args[0]), printer._print(self.args[1]))
+
+    def _latex(self, printer):
+        return r"\frac{%s}{%s}" % (printer._print(self.args[0]), printer._print(self.args[1]))
+
+
+def _label(a):
+    """(text, latex) of a distribution label given as a string or a SymPy object."""
+    return (a, a) if isinstance(a, str) else (sp.sstr(a), sp.latex(a))
+
+
 def entropy_notation(definition, P="P"):
-    """``S(P)`` standing for ``definition``."""
-    return Defined(definition, f"S({P})", rf"S\left({P}\right)")
+    """``S(P)`` standing for ``definition`` (labels: strings or SymPy symbols)."""
+    (p, lp) = _label(P)
+    return Defined(definition, f"S({p})", rf"S\left({lp}\right)")
 
 
 def cross_entropy_notation(definition, P="P", Q="Q"):
     """``H(P, Q)`` standing for ``definition``."""
-    return Defined(definition, f"H({P}, {Q})", rf"H\left({P}, {Q}\right)")
+    (p, lp), (q, lq) = _label(P), _label(Q)
+    return Defined(definition, f"H({p}, {q})", rf"H\left({lp}, {lq}\right)")
 
 
 def kl_notation(definition, P="P", Q="Q"):
     """``D_KL(P || Q)`` standing for ``definition``."""
-    return Defined(definition, f"D_KL({P} || {Q})",
-                   rf"D_{{\mathrm{{KL}}}}\left({P} \,\middle\|\, {Q}\right)")
+    (p, lp), (q, lq) = _label(P), _label(Q)
+    return Defined(definition, f"D_KL({p} || {q})",
+                   rf"D_{{\mathrm{{KL}}}}\left({lp} \,\middle\|\, {lq}\right)")
 
 
 # ============================================================ printer fixes
@@ -142,14 +210,14 @@ class _LogB(sp.Expr):
 
 
 def _protect_sums(e):
-    """Wrap every ``UnevaluatedExpr(Add)`` that is a factor of a product."""
+    """Show every ``UnevaluatedExpr(Add)`` that is a term or factor in parentheses."""
     if e.is_Atom:
         return e
     args = [_protect_sums(a) for a in e.args]
-    if e.is_Mul:
+    if e.is_Mul or e.is_Add:
         args = [_Paren(a.args[0]) if isinstance(a, sp.UnevaluatedExpr) and a.args[0].is_Add
                 else a for a in args]
-        return sp.Mul(*args, evaluate=False) if args != list(e.args) else e
+        return e.func(*args, evaluate=False) if args != list(e.args) else e
     return e.func(*args) if args != list(e.args) else e
 
 
