@@ -401,7 +401,8 @@ def _substitutions(region, f):
     for ff in L.coeff:
         if isinstance(ff, sp.log):
             for pw in ff.args[0].atoms(sp.Pow):
-                if pw.base == x and not pw.exp.has(x) and pw.exp.is_positive and lo == 0:
+                if pw.base == x and not pw.exp.has(x) and pw.exp.is_positive and lo == 0 \
+                        and not pw.exp.is_Integer and sp.expand(ff.args[0] + pw) == 1:
                     yp = sp.Dummy("y", positive=True)
                     yield _sub(region, f, yp ** (1 / pw.exp), yp, sp.S.Zero, hi ** pw.exp,
                                f"substitute y = x**{pw.exp}")
