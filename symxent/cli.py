@@ -181,21 +181,13 @@ def cmd_derive(args):
         derive = None
     if derive is not None:
         derivation = derive(quantity, check=not args.no_check)
-        print(_render_derivation(derivation, args.format))
+        print(_render_any(derivation, args.format))
         return 0
     closed = _closed_form(kind, rvs, base, args.timeout)
     print(_render_equation(quantity, closed, rvs, args.format))
     if _is_unevaluated(closed):
         raise CheckFailed("no closed form was found")
     return 0
-
-
-def _render_derivation(derivation, fmt):
-    if fmt == "latex":
-        return derivation.to_latex()
-    if fmt == "markdown":
-        return derivation.to_markdown()
-    return str(derivation)
 
 
 def _render_equation(quantity, closed, rvs, fmt):
@@ -238,25 +230,32 @@ def _theorems(directory):
 def cmd_prove(args):
     directory = _derivations_dir(args.dir)
     theorems = _theorems(directory)
+    if not theorems and (args.list or args.theorem is None or args.theorem == "all"):
+        raise CheckFailed(f"no derivation scripts found in {directory}")
     if args.list or args.theorem is None:
-        if not theorems:
-            raise CheckFailed(f"no derivation scripts found in {directory}")
         print("\n".join(theorems))
         return 0
-    wanted = args.theorem.replace("_", "-")
-    if wanted == "all":
-        selected = list(theorems.items())
-        if not selected:
-            raise CheckFailed(f"no derivation scripts found in {directory}")
-    elif wanted in theorems:
-        selected = [(wanted, theorems[wanted])]
-    else:
+    names = _select_theorems(args.theorem, theorems)
+    if not names:
         known = ", ".join(theorems) or f"none found in {directory}"
         raise UsageError(f"unknown theorem {args.theorem!r} (known: {known})")
-    failed = [name for name, path in selected if not _prove_one(name, path, args.format)]
+    failed = [n for n in names if not _prove_one(n, theorems[n], directory, args.format)]
     if failed:
         raise CheckFailed(f"proof failed: {', '.join(failed)}")
     return 0
+
+
+def _select_theorems(wanted, theorems):
+    """Exact script name; else name without the ``thm-`` prefix; else the
+    family ``wanted-*`` (``decomposition`` -> ``thm-decomposition-discrete``, ...)."""
+    wanted = wanted.replace("_", "-")
+    if wanted == "all":
+        return list(theorems)
+    if wanted in theorems:
+        return [wanted]
+    short = {n: n[4:] if n.startswith("thm-") else n for n in theorems}
+    exact = [n for n in theorems if short[n] == wanted]
+    return exact or [n for n in theorems if short[n].startswith(wanted + "-")]
 
 
 def _defines_build(path):
@@ -270,23 +269,46 @@ def _defines_build(path):
     return any(isinstance(n, ast.FunctionDef) and n.name == "build" for n in tree.body)
 
 
-def _prove_one(name, path, fmt):
+def _render_any(obj, fmt):
+    """A Derivation or theorem object in the requested format."""
+    if fmt in ("latex", "markdown") or hasattr(obj, "to_text"):
+        method = {"latex": "to_latex", "markdown": "to_markdown"}.get(fmt, "to_text")
+        return getattr(obj, method)()
+    if type(obj).__str__ is not object.__str__:
+        return str(obj)
+    return obj.to_markdown()  # no plain-text form: Markdown is the readable one
+
+
+def _verify_errors(obj):
+    """Errors from ``obj.verify()``: it may raise, return False, or return a list."""
+    verify = getattr(obj, "verify", None)
+    if not callable(verify):
+        return []
+    result = verify()
+    if result is False:
+        return ["verification failed"]
+    if isinstance(result, (list, tuple)):
+        return [str(e) for e in result]
+    return []
+
+
+def _prove_one(name, path, directory, fmt):
     """Run one derivation script; True on success.  Failures are reported."""
-    saved_argv = sys.argv
+    saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [str(path)]
+    sys.path.insert(0, str(directory))  # scripts import their shared helpers
     try:
         if _defines_build(path):
             spec = importlib.util.spec_from_file_location(f"_symxent_derivation_{path.stem}", path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-            derivation = module.build()
-            print(_render_derivation(derivation, fmt))
-            verify = getattr(derivation, "verify", None)
-            if callable(verify) and verify() is False:
-                print(f"symxent: {name}: verification failed", file=sys.stderr)
-                return False
-        else:
-            runpy.run_path(str(path), run_name="__main__")
+            built = module.build()
+            errors = _verify_errors(built)
+            print(_render_any(built, fmt))
+            for error in errors:
+                print(f"symxent: {name}: {_one_line(error)}", file=sys.stderr)
+            return not errors
+        runpy.run_path(str(path), run_name="__main__")
     except SystemExit as exc:
         if exc.code in (None, 0):
             return True
@@ -297,6 +319,7 @@ def _prove_one(name, path, fmt):
         return False
     finally:
         sys.argv = saved_argv
+        sys.path[:] = saved_path
     return True
 
 
