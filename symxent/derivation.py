@@ -342,7 +342,15 @@ def _linear_parts(d):
     return rest, groups
 
 
+def _opaque(e):
+    """Closed integrals/sums replaced by symbols: SymPy's term ordering would
+    otherwise evaluate them numerically (slowly) inside simplify."""
+    closed = [a for a in e.atoms(sp.Integral, sp.Sum, sp.Product) if not a.free_symbols]
+    return e.xreplace({a: sp.Dummy("c") for a in closed}) if closed else e
+
+
 def _simplified_forms(e):
+    e = _opaque(e)
     yield e
     yield sp.expand(e)
     yield sp.expand(sp.expand_log(e, force=False))
@@ -424,10 +432,23 @@ def _small(err, val, wdps):
     return err <= mpmath.mpf(10) ** (-(wdps - 8)) * max(1, abs(val))
 
 
+def _kinks(f, v):
+    """Real points where ``f`` may be non-smooth in ``v`` (Abs, Piecewise, ...)."""
+    where = [a.args[0] for a in f.atoms(sp.Abs, sp.sign, sp.Heaviside)]
+    where += [r.lhs - r.rhs for r in f.atoms(sp.core.relational.Relational)]
+    where += [m.args[0] - m.args[1] for m in f.atoms(sp.Max, sp.Min) if len(m.args) == 2]
+    out = set()
+    for w in where:
+        if w.free_symbols == {v} and w.is_polynomial(v) and sp.degree(w, v) <= 2:
+            out |= {r for r in sp.solve(w, v) if r.is_real}
+    return out
+
+
 def _quad1(f, v, a, b, wdps):
     a, b = _to_mp(a), _to_mp(b)
     fn = _compile(f, v)
-    pts = [a, 0, b] if (a < 0 < b) else [a, b]
+    inner = {_to_mp(k) for k in _kinks(f, v)} | ({mpmath.mpf(0)} if a < 0 < b else set())
+    pts = [a] + sorted(k for k in inner if a < k < b) + [b]
     val, err = mpmath.quad(fn, pts, error=True, maxdegree=10)
     if not _small(err, val, wdps):
         raise _Trouble(f"quadrature did not reach {wdps - 8} digits (error {mpmath.nstr(err, 3)})")
@@ -534,7 +555,8 @@ class _Checker:
         self.d, self.dps, self.wdps = deriv, dps, dps + 10
         self.rng = random.Random(seed)
         chain = [deriv.start] + [s.expr for s in deriv.steps]
-        self.notation = [_unfold_notation(e).xreplace(deriv.given) for e in chain]
+        self.raw = [_unfold_notation(e) for e in chain]
+        self.notation = [e.xreplace(deriv.given) for e in self.raw]
         self.symbolic = [None] * len(chain)
         self.models = deriv.models or [{}]
         self.points, self.indexed, self.cache = [], [], {}
@@ -570,10 +592,10 @@ class _Checker:
         from .domain import sample_point
         return lambda rng: sample_point(rvs, rng)
 
-    def _sym(self, k):
+    def _sym(self, k, given):
         if self.symbolic[k] is None:
-            self.symbolic[k] = _unfold_symbolic(self.notation[k])
-        return self.symbolic[k]
+            self.symbolic[k] = _unfold_symbolic(self.raw[k])
+        return self.symbolic[k].xreplace(given)
 
     def _point(self, pi):
         while len(self.points) <= pi:
@@ -635,13 +657,15 @@ class _Checker:
 
     def check_step(self, i):
         rel = self.d.steps[i - 1].relation
-        try:
-            a, b = self._sym(i - 1), self._sym(i)
-            diff = {"=": a - b, "<=": b - a, ">=": a - b}[rel]
-            if _proved(diff, rel):
-                return "symbolic", "proved by SymPy"
-        except Exception:
-            pass
+        # an identity proved without the hypotheses in ``given`` holds a fortiori
+        for given in ([{}, self.d.given] if self.d.given else [{}]):
+            try:
+                a, b = self._sym(i - 1, given), self._sym(i, given)
+                diff = {"=": a - b, "<=": b - a, ">=": a - b}[rel]
+                if _proved(diff, rel):
+                    return "symbolic", "proved by SymPy"
+            except Exception:
+                pass
         return self._numeric(i, rel)
 
     def _numeric(self, i, rel):
