@@ -43,7 +43,12 @@ def domain_conditions(rv) -> tuple:
     def recorder(condition, message):
         conds = list(condition) if iterable(condition) else [condition]
         for c in conds:
-            found.append((sp.sympify(c), message))
+            if c is None:  # e.g. a fuzzy ``k.is_integer`` that is undecided
+                continue
+            c = sp.sympify(c)
+            if c in (True, False):
+                c = sp.true if c else sp.false
+            found.append((c, message))
         return True
 
     with _LOCK:
