@@ -7,6 +7,7 @@ from .budget import BudgetExceeded, get_default_timeout, set_default_timeout
 from .errors import (DensityError, MissingAssumptionError, NegativeDensityError,
                      NotNormalizedError, ParameterError, ParseError, SymxentError,
                      UnsupportedError)
+from .distributions import Categorical
 from .measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
                        cross_entropy, entropy, kl_divergence)
 
@@ -16,6 +17,8 @@ __all__ = [
     # measures
     "entropy", "cross_entropy", "kl_divergence",
     "Entropy", "CrossEntropy", "KLDivergence",
+    # distributions sympy.stats lacks
+    "Categorical",
     # configuration
     "set_default_timeout", "get_default_timeout",
     # warnings and errors

@@ -351,24 +351,17 @@ def cmd_table(args):
             rows.append((case, None, None, None, _one_line(exc)))
     print(_render_table(rows, args.format))
     if failures:
-        raise CheckFailed(f"{failures} of {len(cases)} catalogue cases have no closed form")
+        raise CheckFailed(f"{failures} of {len(cases)} catalogue cases failed "
+                          "or have no closed form")
     return 0
 
 
+_LATEX_ESCAPES = str.maketrans({**{c: "\\" + c for c in "&%$#_{}"},
+                                "^": r"\^{}", "~": r"\~{}", "\\": r"\textbackslash{}"})
+
+
 def _latex_escape(text):
-    out = []
-    for ch in text:
-        if ch in "&%$#_{}":
-            out.append("\\" + ch)
-        elif ch == "^":
-            out.append(r"\^{}")
-        elif ch == "~":
-            out.append(r"\~{}")
-        elif ch == "\\":
-            out.append(r"\textbackslash{}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_LATEX_ESCAPES)
 
 
 def _cell(case, rvs, quantity, closed, error, fmt):

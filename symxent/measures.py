@@ -90,7 +90,11 @@ class _Measure(sp.Expr):
         return rf"{self.latex_symbol}{sub}\left({inner}\right)"
 
     def _pretty(self, printer):
-        return prettyForm(self._sympystr(printer).replace("||", "\N{DOUBLE VERTICAL LINE}"))
+        inner = self.sep.join(str(a) for a in self.rvs)
+        text = f"{self.symbol}{self._sub()}({inner})"
+        if printer._use_unicode:
+            text = text.replace("||", "\N{DOUBLE VERTICAL LINE}")
+        return prettyForm(text)
 
     # ---- the defining integral or sum
     def _definition(self, kind_of_sum):

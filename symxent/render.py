@@ -22,6 +22,7 @@ import re
 
 import sympy as sp
 from sympy.core.symbol import Str
+from sympy.printing.precedence import PRECEDENCE
 
 __all__ = ["Defined", "Expect", "Terms", "Ratio", "entropy_notation", "cross_entropy_notation",
            "kl_notation", "to_latex", "to_markdown", "to_text", "latex_expr",
@@ -110,6 +111,7 @@ class Terms(sp.Expr):
     it stands for ``Add(*terms)``."""
 
     is_commutative = True
+    precedence = PRECEDENCE["Add"]
 
     def __new__(cls, *terms):
         return sp.Expr.__new__(cls, *[sp.sympify(t) for t in terms])
@@ -142,6 +144,7 @@ class Ratio(sp.Expr):
     """``num/den`` displayed as an unreduced fraction (e.g. ``(1/2)/(1/4)``)."""
 
     is_commutative = True
+    precedence = PRECEDENCE["Mul"]
 
     def __new__(cls, num, den):
         return sp.Expr.__new__(cls, sp.sympify(num), sp.sympify(den))
@@ -209,14 +212,21 @@ class _LogB(sp.Expr):
         return "log_%s(%s)" % (printer._print(self.args[1]), printer._print(self.args[0]))
 
 
+def _addlike(a):
+    return a.is_Add or isinstance(a, Terms) or (
+        isinstance(a, sp.UnevaluatedExpr) and _addlike(a.args[0]))
+
+
 def _protect_sums(e):
-    """Show every ``UnevaluatedExpr(Add)`` that is a term or factor in parentheses."""
+    """Show every sum kept unevaluated (``UnevaluatedExpr(Add)``, :class:`Terms`)
+    that is a term or a factor in parentheses: SymPy's printer drops them
+    under a unary minus (``latex(-UnevaluatedExpr(a + b))`` gives ``- a + b``)."""
     if e.is_Atom:
         return e
     args = [_protect_sums(a) for a in e.args]
     if e.is_Mul or e.is_Add:
-        args = [_Paren(a.args[0]) if isinstance(a, sp.UnevaluatedExpr) and a.args[0].is_Add
-                else a for a in args]
+        args = [_Paren(a.args[0] if isinstance(a, sp.UnevaluatedExpr) else a)
+                if _addlike(a) and not a.is_Add else a for a in args]
         return e.func(*args, evaluate=False) if args != list(e.args) else e
     return e.func(*args) if args != list(e.args) else e
 
