@@ -214,7 +214,10 @@ def _derivations_dir(option):
     env = os.environ.get("SYMXENT_DERIVATIONS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "derivations"
+    # a source checkout keeps derivations/ beside the package; an installed
+    # package does not ship it, so then look in the working directory
+    beside = Path(__file__).resolve().parent.parent / "derivations"
+    return beside if beside.is_dir() else Path.cwd() / "derivations"
 
 
 def _theorems(directory):
