@@ -178,7 +178,13 @@ def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):
             "log-density expanded into features; linearity of expectation")
     region = Region(Lp, a, b, facts, normalized)
     value = integral(region, g)
-    tr.step(value, "; ".join(dict.fromkeys(region.notes)) or "integration")
+    if normalized and region.found:
+        why = "; ".join(
+            f"E[{sp.sstr(f.subs(x, dp.rv))}] = {sp.sstr(v)} ({', '.join(r)})"
+            for f, v, r in region.found)
+    else:
+        why = "; ".join(dict.fromkeys(region.notes)) or "integration"
+    tr.step(value, why)
     return value
 
 

@@ -38,6 +38,7 @@ class Region:
     facts: tuple = ()
     normalized: bool = False
     notes: list = field(default_factory=list)
+    found: list = field(default_factory=list)  # (feature, value, rules) at the top level
 
     @property
     def x(self):
@@ -450,7 +451,11 @@ def integral(region, g, depth=0):
         poly = {}
     for f, c in G.coeff.items():
         if f not in poly:
-            total += c * _feature(region, sp.powsimp(f, combine="exp"), depth)
+            start = len(region.notes)
+            v = _feature(region, sp.powsimp(f, combine="exp"), depth)
+            if depth == 0:
+                region.found.append((f, v, list(dict.fromkeys(region.notes[start:]))))
+            total += c * v
     if poly:
         total += _polynomial(region, poly, depth)
     return total
