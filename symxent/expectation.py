@@ -312,8 +312,8 @@ class Elementary(Rule):
         for t in sp.Add.make_args(sp.expand(f)):
             for a in t.atoms(sp.Function):
                 if a.has(x) and not (isinstance(a, (sp.log, sp.exp))
-                                     and sp.degree(a.args[0], x) <= 1
-                                     and a.args[0].is_polynomial(x)):
+                                     and a.args[0].is_polynomial(x)
+                                     and sp.degree(a.args[0], x) <= 1):
                     return None
         integrand = sp.exp(region.L.expr()) * f
         try:
