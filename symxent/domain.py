@@ -25,7 +25,8 @@ from sympy.core.relational import Relational
 from sympy.utilities.iterables import iterable
 from sympy.stats import crv_types, drv_types, frv_types, joint_rv_types
 
-from .errors import MissingAssumptionError, ParameterError
+from .errors import (MissingAssumptionError, NegativeDensityError, NotNormalizedError,
+                     ParameterError)
 from .support import describe
 
 __all__ = ["domain_conditions", "validate", "sample_point", "facts"]
@@ -105,7 +106,17 @@ def validate(rv) -> None:
             raise MissingAssumptionError(
                 f"parameter {s} of {rv} has no assumptions; declare it real, e.g. "
                 f"Symbol('{s}', real=True), or positive=True for a scale, rate or shape")
+    if d.kind == "finite":
+        for k, v in d.values.items():
+            if sp.sympify(v).is_negative:
+                raise NegativeDensityError(f"{rv} has probability {v} < 0 at {k}")
     for cond, message in domain_conditions(rv):
+        if cond is sp.false and (d.handmade or d.kind == "finite") and (
+                "pdf" in message or "Probability" in message):
+            what = {"finite": "probabilities of {} sum", "discrete": "mass function of {} sums"
+                    }.get(d.kind, "density of {} integrates").format(rv)
+            raise NotNormalizedError(
+                f"the {what} to something other than 1 on its declared support {d.support}")
         if cond is sp.false:
             raise ParameterError(f"{rv}: {message} (condition {cond} fails)")
         if cond is sp.true:
