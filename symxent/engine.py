@@ -125,14 +125,14 @@ def _mass_at(d, v):
 def _univariate(kind, dp, dq, facts, tr):
     x = dp.var
     p = dp.pdf
+    if kind != "entropy" and dq.kind == "finite":
+        return _finite_q(kind, dp, dq, facts, tr)
     q = dq.pdf.subs(dq.var, x) if kind != "entropy" else p
     lo, hi = support_bounds(dp.support)
     sym = sp.Sum if dp.kind == "discrete" else sp.Integral
     tr.step(sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
     cond = sp.true
     if kind != "entropy":
-        if dq.kind == "finite":
-            return _finite_q(kind, dp, dq, facts, tr)
         cond = sp.simplify(support_contains(dp.support, dq.support, facts))
         if cond is sp.false:
             tr.step(sp.oo, f"the support of {dp.rv} is not inside that of {dq.rv}")
@@ -235,8 +235,11 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
 
 
 def _finite_q(kind, dp, dq, facts, tr):
-    tr.step(sp.oo, f"{dp.rv} has infinitely many atoms, {dq.rv} finitely many")
-    return sp.oo
+    lo, hi = support_bounds(dp.support)
+    if not hi.is_finite or not lo.is_finite:
+        tr.step(sp.oo, f"{dp.rv} has infinitely many atoms, {dq.rv} finitely many")
+        return sp.oo
+    raise NoClosedForm("a discrete law with a symbolic range against a finite one")
 
 
 def trace(quantity):
