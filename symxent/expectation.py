@@ -92,15 +92,18 @@ class Tilt(Rule):
 
     def apply(self, region, f):
         e = sp.Dummy("e")
-        r = _Z(region.L.add(f, e), region)
+        L = region.L.add(f, e)
+        if region.normalized:  # the constant of L drops out of d/de log Z
+            L = LogForm(L.x, L.const - region.L.const, L.coeff)
+        r = _Z(L, region)
         if r is None:
+            return None
+        if _cond_value(r.cond.subs(e, 0)) is not sp.true:
             return None
         if region.normalized:
             val = sp.diff(_logZ(r.Z), e).subs(e, 0)
         else:
             val = sp.diff(r.Z, e).subs(e, 0)
-        if _cond_value(r.cond.subs(e, 0)) is not sp.true:
-            return None
         region.notes.append(r.rule)
         return val
 
@@ -125,13 +128,18 @@ class Ratio(Rule):
             psi, s = sp.log(x), sp.S.One
         else:
             return None
-        r = _Z(region.L.add(psi, s), region)
+        L = region.L.add(psi, s)
+        if region.normalized:  # Z(L + s psi)/Z(L): the constant of L cancels
+            L = LogForm(L.x, L.const - region.L.const, L.coeff)
+            z0 = _Z(LogForm(L.x, sp.S.Zero, region.L.coeff), region)
+            if z0 is None:
+                return None
+        r = _Z(L, region)
         if r is None:
             return None
         val = r.Z
         if region.normalized:
-            z0 = _Z(region.L, region)
-            val = sp.gammasimp(sp.powsimp(r.Z / z0.Z)) if z0 is not None else val
+            val = sp.gammasimp(sp.powsimp(r.Z / z0.Z))
         region.notes.append(r.rule)
         sign = 1 if positive_on(f, x, region.lo, region.hi, region.facts) else None
         return _guard(val, r.cond, sign)
