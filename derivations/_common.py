@@ -83,10 +83,11 @@ class Theorem:
             self.items.append(("text", p))
         return self
 
-    def derivation(self, d, caption=None, **render_options):
+    def derivation(self, d, caption=None, points=3, **render_options):
+        """Add a derivation (checked at ``points`` random points when numeric)."""
         if caption:
             self.text(caption)
-        self.items.append(("derivation", d, render_options))
+        self.items.append(("derivation", d, render_options, points))
         return d
 
     def fact(self, text, claim):
@@ -94,14 +95,14 @@ class Theorem:
         _split_math(text)
         self.items.append(("fact", text, claim))
 
-    def verify(self, dps=30, points=3):
+    def verify(self, dps=30):
         """Errors (empty when every derivation and fact checks)."""
         errors = []
         for item in self.items:
             if item[0] == "derivation":
                 d = item[1]
                 try:
-                    d.verify(dps=dps, points=points)
+                    d.verify(dps=dps, points=item[3])
                 except DerivationError as e:
                     errors.append(f"{self.key}: {d.title or d.start}: {e}")
             elif item[0] == "fact":

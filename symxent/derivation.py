@@ -343,32 +343,42 @@ def _linear_parts(d):
 
 
 def _opaque(e):
-    """Closed integrals/sums replaced by symbols: SymPy's term ordering would
-    otherwise evaluate them numerically (slowly) inside simplify."""
-    closed = [a for a in e.atoms(sp.Integral, sp.Sum, sp.Product) if not a.free_symbols]
-    return e.xreplace({a: sp.Dummy("c") for a in closed}) if closed else e
+    """Integrals, sums and products replaced by symbols (the same object by the
+    same symbol): a proof that treats them as unknowns is still a proof, and
+    simplify() neither evaluates closed ones numerically (slowly, through its
+    term ordering) nor rewrites their insides.  Integrals over equal limits are
+    compared by :func:`_linear_parts` instead."""
+    bound = e.atoms(sp.Integral, sp.Sum, sp.Product)
+    return e.xreplace({a: sp.Dummy("c") for a in bound}) if bound else e
 
 
-def _simplified_forms(e):
+_SIMPLIFY_OPS = 250  # beyond this size simplify() is slow; numeric checks take over
+
+
+def _simplified_forms(e, cheap):
     e = _opaque(e)
-    yield e
-    yield sp.expand(e)
-    yield sp.expand(sp.expand_log(e, force=False))
+    if cheap:
+        yield e
+        yield sp.expand(e)
+        yield sp.expand(sp.expand_log(e, force=False))
+        return
+    if sp.count_ops(e) > _SIMPLIFY_OPS:
+        return
     s = sp.simplify(e, doit=False)  # doit=True would try to integrate every Integral
     yield s
     yield sp.simplify(sp.expand_log(s, force=False), doit=False)
 
 
-def _zero(e):
+def _zero(e, cheap):
     try:
-        return any(f == 0 for f in _simplified_forms(e))
+        return any(f == 0 for f in _simplified_forms(e, cheap))
     except Exception:
         return False
 
 
-def _nonnegative(e):
+def _nonnegative(e, cheap):
     try:
-        return any(f.is_nonnegative for f in _simplified_forms(e))
+        return any(f.is_nonnegative for f in _simplified_forms(e, cheap))
     except Exception:
         return False
 
@@ -379,19 +389,23 @@ def _ordered(key):
 
 
 def _proved(diff, relation):
-    """True when SymPy proves ``diff == 0`` ("=") or ``diff >= 0`` (otherwise)."""
-    test = _zero if relation == "=" else _nonnegative
-    if test(diff):
-        return True
+    """True when SymPy proves ``diff == 0`` ("=") or ``diff >= 0`` (otherwise).
+
+    Cheap rewritings are tried on the whole difference and on its integrands
+    (integrals over equal limits combined) before simplify() is."""
     try:
         rest, groups = _linear_parts(diff)
     except Exception:
-        return False
-    if not groups:
-        return False
+        rest, groups = diff, {}
     if relation != "=" and not all(_ordered(k) for k in groups):
-        return False
-    return test(rest) and all(test(g) for g in groups.values())
+        groups = {}
+    for cheap in (True, False):
+        test = (_zero if relation == "=" else _nonnegative)
+        if test(diff, cheap):
+            return True
+        if groups and test(rest, cheap) and all(test(g, cheap) for g in groups.values()):
+            return True
+    return False
 
 
 # ---- numbers

@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.core.symbol import Str
 from sympy.printing.precedence import PRECEDENCE
 
-__all__ = ["Defined", "Expect", "Terms", "Ratio", "entropy_notation", "cross_entropy_notation",
+__all__ = ["Defined", "Expect", "Terms", "Ratio", "Named", "named", "entropy_notation", "cross_entropy_notation",
            "kl_notation", "to_latex", "to_markdown", "to_text", "latex_expr",
            "text_latex", "markdown_math"]
 
@@ -104,6 +104,39 @@ class Expect(sp.Expr):
     def _latex(self, printer):
         return (r"\operatorname{E}_{%s}\left[%s\right]"
                 % (self.args[3].name, printer._print(self._shown())))
+
+
+class Named(sp.Expr):
+    """``Named(name, Lambda(x, f), arg)``: prints as ``name(arg)`` (e.g. ``p_1(x)``)
+    and stands for ``f`` at ``arg``.  Use :func:`named` to get a callable."""
+
+    is_commutative = True
+
+    def __new__(cls, name, lam, *arguments):
+        if not isinstance(lam, sp.Lambda):
+            raise TypeError("Named needs a Lambda")
+        return sp.Expr.__new__(cls, _str(name), lam, *[sp.sympify(a) for a in arguments])
+
+    def _symxent_definition(self):
+        return self.args[1](*self.args[2:])
+
+    def doit(self, **hints):
+        return self._symxent_definition()
+
+    def _call(self, printer):
+        return ", ".join(printer._print(a) for a in self.args[2:])
+
+    def _sympystr(self, printer):
+        return f"{self.args[0].name}({self._call(printer)})"
+
+    def _latex(self, printer):
+        return r"%s\left(%s\right)" % (printer._print(sp.Symbol(self.args[0].name)),
+                                         self._call(printer))
+
+
+def named(name, lam):
+    """A callable ``f`` with ``f(arg)`` = :class:`Named` ``(name, lam, arg)``."""
+    return lambda *arguments: Named(name, lam, *arguments)
 
 
 class Terms(sp.Expr):
