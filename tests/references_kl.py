@@ -362,5 +362,5 @@ KL_REFS = [
     _kl("studentt-normal", lambda: (StudentT("P", nu), Normal("Q", m2, s2)),
         Piecewise((-H_studentt(nu) + _normal_cross(0, nu / (nu - 2), m2, s2), nu > 2), (oo, True)),
         "-S(P) - E log q; Var = nu/(nu-2) for nu > 2, infinite otherwise ([W] Student's t)",
-        infinite_when=nu <= 2),
+        infinite_when=nu <= 2, stretch=True),
 ]
