@@ -121,8 +121,9 @@ class Theorem:
         for item in self.items:
             if item[0] == "text":
                 out += [prose_latex(item[1]), ""]
-            elif item[0] == "derivation":
-                out += [item[1].to_latex(**item[2]), ""]
+            elif item[0] == "derivation":  # sized for an A4 page with 2 cm margins
+                options = {"width": 46, "why_width": "4.3cm", **item[2]}
+                out += [item[1].to_latex(**options), ""]
             else:
                 out += [r"\noindent\textbf{Checked fact.} " + prose_latex(item[1]), ""]
         return "\n".join(out)

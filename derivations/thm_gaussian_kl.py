@@ -69,6 +69,18 @@ def univariate():
     return d, shift, engine
 
 
+def matrix_formula(formula):
+    """``formula`` displayed as 1/2 [tr(S_Q^-1 S_P) + (nu - mu)^T S_Q^-1 (nu - mu) - 2 + ...]."""
+    MP, MQ = sp.MatrixSymbol("Sigma_P", 2, 2), sp.MatrixSymbol("Sigma_Q", 2, 2)
+    vm = sp.MatrixSymbol("nu", 2, 1) - sp.MatrixSymbol("mu", 2, 1)
+    tex = (r"\frac{1}{2}\left[%s + %s - 2 + \log\frac{%s}{%s}\right]"
+           % (sp.latex(sp.Trace(MQ.I * MP)), sp.latex(vm.T * MQ.I * vm),
+              sp.latex(sp.Determinant(MQ)), sp.latex(sp.Determinant(MP))))
+    text = ("(tr(Sigma_Q^-1 Sigma_P) + (nu-mu)^T Sigma_Q^-1 (nu-mu) - 2"
+            " + log(det Sigma_Q/det Sigma_P))/2")
+    return Defined(formula, text, tex)
+
+
 def bivariate():
     mu = sp.symbols("mu1 mu2", real=True)
     nu = sp.symbols("nu1 nu2", real=True)
@@ -83,12 +95,6 @@ def bivariate():
     dm = sp.Matrix(nu) - sp.Matrix(mu)
     matrix_form = ((SQ.inv() * SP).trace() + (dm.T * SQ.inv() * dm)[0] - 2
                    + sp.log(SQ.det() / SP.det())) / 2
-    MP, MQ = sp.MatrixSymbol("Sigma_P", 2, 2), sp.MatrixSymbol("Sigma_Q", 2, 2)
-    vm = sp.MatrixSymbol("nu", 2, 1) - sp.MatrixSymbol("mu", 2, 1)
-    tex = (r"\frac{1}{2}\left[%s + %s - 2 + \log\frac{%s}{%s}\right]"
-           % (sp.latex(sp.Trace(MQ.I * MP)), sp.latex(vm.T * MQ.I * vm),
-              sp.latex(sp.Determinant(MQ)), sp.latex(sp.Determinant(MP))))
-    text = "(tr(Sigma_Q^-1 Sigma_P) + (nu-mu)^T Sigma_Q^-1 (nu-mu) - 2 + log(det Sigma_Q/det Sigma_P))/2"
     ranges = {**{s: (-2, 2) for s in mu + nu}, **{s: (R(1, 2), 2) for s in a + b}}
     d = Derivation(kl_notation(sp.Integral(p1 * p2 * sp.log(p1 * p2 / (q1 * q2)), *lim2)), [
         ("=", sp.Integral(p1 * p2 * sp.log(Ratio(p1 * p2, q1 * q2)), *lim2), "definition"),
@@ -103,11 +109,11 @@ def bivariate():
          "the marginal densities integrate to 1"),
         ("=", Terms(*[U(kl1(mu[j], a[j], nu[j], b[j])) for j in (0, 1)]),
          "univariate result, twice"),
-        ("=", Defined(matrix_form, text, tex), "matrix form, Sigma diagonal")],
+        ("=", matrix_formula(matrix_form), "matrix form, Sigma diagonal")],
         ranges=ranges, title="KL between bivariate Normals, diagonal covariances")
     X = MultivariateNormal("X", sp.Matrix(mu), SP)
     Y = MultivariateNormal("Y", sp.Matrix(nu), SQ)
-    engine = Derivation(Defined(matrix_form, text, tex), [
+    engine = Derivation(matrix_formula(matrix_form), [
         ("=", kl_divergence(X, Y), "symxent.kl_divergence (engine)")],
         ranges=ranges, title="engine, diagonal")
     return d, engine
@@ -124,7 +130,7 @@ def general_covariance():
                + sp.log(SQ.det() / SP.det())) / 2
     X = MultivariateNormal("X", sp.Matrix(m), SP)
     Y = MultivariateNormal("Y", sp.Matrix(n), SQ)
-    return Derivation(formula, [
+    return Derivation(matrix_formula(formula), [
         ("=", kl_divergence(X, Y), "symxent.kl_divergence (engine)")],
         constraints=[a1 * a2 - r**2 > 0, b1 * b2 - s**2 > 0],
         ranges={r: (-2, 2), s: (-2, 2)}, title="general covariance")
@@ -154,7 +160,7 @@ def build():
            "$\\Sigma_Q$ likewise, both positive definite) the same matrix formula holds.  "
            "Here it is compared with the engine's closed form; this comparison is not a "
            "derivation from the definition.")
-    t.derivation(general_covariance(), "(the left side is the matrix formula written out):")
+    t.derivation(general_covariance())
     return t
 
 

@@ -34,6 +34,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from .errors import SymxentError
+from .render import is_measure, unfold, unfold_measures
 
 __all__ = ["Step", "Derivation", "DerivationError", "CheckReport", "StepResult", "derive",
            "RELATIONS", "STATUSES"]
@@ -233,20 +234,12 @@ def derive(quantity, *, check=True, dps=30, points=3, seed=0):
     """The engine's derivation of an unevaluated Entropy/CrossEntropy/KLDivergence.
 
     Built from :func:`symxent.engine.trace` (``(relation, expr, why)`` tuples
-    from the definition to the closed form) and checked (unless ``check`` is
-    false); numeric checks draw parameters with :func:`symxent.domain.sample_point`.
+    from the definition to the closed form) and checked unless ``check`` is
+    false; numeric checks draw parameters with :func:`symxent.domain.sample_point`
+    and evaluate the measures with :func:`symxent.numeric.evaluate`.
     """
     from . import engine
-    steps = list(engine.trace(quantity))
-    rvs = [rv for rv in (getattr(quantity, "p", None), getattr(quantity, "q", None))
-           if rv is not None]
-
-    def sampler(rng):
-        from .domain import sample_point
-        return sample_point(rvs, rng)
-
-    d = Derivation(quantity, [tuple(s) for s in steps], sampler=sampler if rvs else None,
-                   title=str(quantity))
+    d = Derivation(quantity, [tuple(s) for s in engine.trace(quantity)], title=str(quantity))
     if check:
         d.check(dps=dps, points=points, seed=seed)
     return d
@@ -257,56 +250,7 @@ class _Trouble(Exception):
     """A value could not be computed reliably (the point is skipped, not passed)."""
 
 
-_KINDS = ("entropy", "cross_entropy", "kl")
 _BOUND_TYPES = (sp.Integral, sp.Sum)
-
-
-def _is_measure(e):
-    return getattr(e, "kind", None) in _KINDS and hasattr(e, "p") and isinstance(e, sp.Expr)
-
-
-def _unfold_notation(e):
-    """Display notation (``render.Defined``/``Expect``) and sympy.stats
-    expectations replaced by their defining integrals or sums."""
-    from sympy.stats import Expectation, Probability, Variance
-
-    def query(a):
-        return hasattr(a, "_symxent_definition") or isinstance(
-            a, (Expectation, Variance, Probability, sp.UnevaluatedExpr, sp.Derivative))
-
-    def value(a):
-        if hasattr(a, "_symxent_definition"):
-            return a._symxent_definition()
-        if isinstance(a, sp.UnevaluatedExpr):
-            return a.args[0]
-        if isinstance(a, sp.Derivative):  # differentiation is exact: carry it out
-            return a.doit(deep=False)
-        return a.rewrite(sp.Integral)
-    for _ in range(20):
-        if not any(query(a) for a in sp.preorder_traversal(e)):
-            return e
-        e = e.replace(query, value)
-    raise ValueError("notation nested too deeply to unfold")
-
-
-def _measure_definition(m):
-    from .support import describe
-    cls = sp.Integral if describe(m.p).kind == "continuous" else sp.Sum
-    return m.rewrite(cls)
-
-
-def _unfold_symbolic(e):
-    e = _unfold_notation(e)
-    ms = [a for a in sp.preorder_traversal(e) if _is_measure(a)]
-    if ms:
-        sub = {}
-        for m in ms:
-            try:
-                sub[m] = _measure_definition(m)
-            except Exception:  # no definition available: stays opaque
-                pass
-        e = e.xreplace(sub)
-    return e
 
 
 _CANON = {}
@@ -442,8 +386,12 @@ def _compile(f, v):
     return sp.lambdify([v], f, modules="mpmath")  # built inside workdps by the caller
 
 
+_GUARD = 6  # extra working digits beyond the requested ones
+
+
 def _small(err, val, wdps):
-    return err <= mpmath.mpf(10) ** (-(wdps - 8)) * max(1, abs(val))
+    """An error estimate small enough for a comparison at ``wdps - _GUARD`` digits."""
+    return err <= mpmath.mpf(10) ** (-(wdps - _GUARD + 2)) * max(1, abs(val))
 
 
 def _kinks(f, v):
@@ -465,7 +413,8 @@ def _quad1(f, v, a, b, wdps):
     pts = [a] + sorted(k for k in inner if a < k < b) + [b]
     val, err = mpmath.quad(fn, pts, error=True, maxdegree=10)
     if not _small(err, val, wdps):
-        raise _Trouble(f"quadrature did not reach {wdps - 8} digits (error {mpmath.nstr(err, 3)})")
+        raise _Trouble(f"quadrature did not reach {wdps - _GUARD + 2} digits "
+                       f"(error {mpmath.nstr(err, 3)})")
     return val
 
 
@@ -502,7 +451,7 @@ def _num_sum(s, wdps):
     b = _to_mp(b)
     if mpmath.isinf(b):
         val = mpmath.nsum(fn, [a, b])
-        with mpmath.workdps(wdps + 15):  # nsum gives no error bound: redo more precisely
+        with mpmath.workdps(wdps + 10):  # nsum gives no error bound: redo more precisely
             fn2 = _compile(s.function, i)
             val2 = mpmath.nsum(fn2, [a, b])
         if not _small(abs(val2 - val), val, wdps):
@@ -566,10 +515,10 @@ class _Checker:
     """Shared state of one :meth:`Derivation.check` run (points, cached values)."""
 
     def __init__(self, deriv, dps, points, seed):
-        self.d, self.dps, self.wdps = deriv, dps, dps + 10
+        self.d, self.dps, self.wdps = deriv, dps, dps + _GUARD
         self.rng = random.Random(seed)
         chain = [deriv.start] + [s.expr for s in deriv.steps]
-        self.raw = [_unfold_notation(e) for e in chain]
+        self.raw = [unfold(e) for e in chain]
         self.notation = [e.xreplace(deriv.given) for e in self.raw]
         self.symbolic = [None] * len(chain)
         self.models = deriv.models or [{}]
@@ -587,7 +536,7 @@ class _Checker:
             labels = {b.label for b in e.atoms(sp.IndexedBase)}
             syms |= {s for s in e.free_symbols
                      if s not in labels and not isinstance(s, RandomSymbol)}
-            for m in (a for a in sp.preorder_traversal(e) if _is_measure(a)):
+            for m in (a for a in sp.preorder_traversal(e) if is_measure(a)):
                 from .support import describe
                 for rv in m.args[:-1]:
                     syms |= set(describe(rv).params)
@@ -599,7 +548,7 @@ class _Checker:
         """Points admissible for every distribution in the chain's measures."""
         rvs = []
         for e in self.notation:
-            for m in (a for a in sp.preorder_traversal(e) if _is_measure(a)):
+            for m in (a for a in sp.preorder_traversal(e) if is_measure(a)):
                 rvs += [rv for rv in m.args[:-1] if rv not in rvs]
         if not rvs:
             return None
@@ -608,7 +557,7 @@ class _Checker:
 
     def _sym(self, k, given):
         if self.symbolic[k] is None:
-            self.symbolic[k] = _unfold_symbolic(self.raw[k])
+            self.symbolic[k] = unfold_measures(self.raw[k])
         return self.symbolic[k].xreplace(given)
 
     def _point(self, pi):
@@ -651,7 +600,7 @@ class _Checker:
     def _value(self, k, mi, pi):
         pt = self._point(pi)
         e = _apply_model(self.notation[k], self.models[mi])
-        ms = {a for a in sp.preorder_traversal(e) if _is_measure(a)}
+        ms = {a for a in sp.preorder_traversal(e) if is_measure(a)}
         if ms:
             from .numeric import evaluate
             with mpmath.workdps(self.wdps):

@@ -26,7 +26,8 @@ from sympy.printing.precedence import PRECEDENCE
 
 __all__ = ["Defined", "Expect", "Terms", "Ratio", "Named", "named", "entropy_notation", "cross_entropy_notation",
            "kl_notation", "to_latex", "to_markdown", "to_text", "latex_expr",
-           "text_latex", "markdown_math"]
+           "text_latex", "markdown_math", "latex_lines", "unfold",
+           "unfold_measures", "is_measure"]
 
 
 # ================================================================= notation
@@ -219,6 +220,54 @@ def kl_notation(definition, P="P", Q="Q"):
                    rf"D_{{\mathrm{{KL}}}}\left({lp} \,\middle\|\, {lq}\right)")
 
 
+# ======================================================= notation unfolded
+_KINDS = ("entropy", "cross_entropy", "kl")
+
+
+def is_measure(e):
+    """An Entropy / CrossEntropy / KLDivergence object (duck-typed)."""
+    return getattr(e, "kind", None) in _KINDS and hasattr(e, "p") and isinstance(e, sp.Expr)
+
+
+def unfold(e):
+    """``e`` with display notation (the classes above, ``UnevaluatedExpr``) and
+    sympy.stats expectations replaced by their definitions, and derivatives
+    carried out (differentiation is exact).  Measures are left alone."""
+    from sympy.stats import Expectation, Probability, Variance
+    kinds = (Expectation, Variance, Probability, sp.UnevaluatedExpr, sp.Derivative)
+
+    def query(a):
+        return hasattr(a, "_symxent_definition") or isinstance(a, kinds)
+
+    def value(a):
+        if hasattr(a, "_symxent_definition"):
+            return a._symxent_definition()
+        if isinstance(a, sp.UnevaluatedExpr):
+            return a.args[0]
+        if isinstance(a, sp.Derivative):
+            return a.doit(deep=False)
+        return a.rewrite(sp.Integral)  # sympy.stats picks Sum for discrete laws
+    for _ in range(20):
+        if not any(query(a) for a in sp.preorder_traversal(e)):
+            return e
+        e = e.replace(query, value)
+    raise ValueError("notation nested too deeply to unfold")
+
+
+def unfold_measures(e):
+    """:func:`unfold`, and each measure replaced by its defining integral or sum
+    (left alone when it has none)."""
+    from .support import describe
+    e = unfold(e)
+    sub = {}
+    for m in {a for a in sp.preorder_traversal(e) if is_measure(a)}:
+        try:
+            sub[m] = m.rewrite(sp.Integral if describe(m.p).kind == "continuous" else sp.Sum)
+        except Exception:  # no definition available: stays opaque
+            pass
+    return e.xreplace(sub) if sub else e
+
+
 # ============================================================ printer fixes
 class _Paren(sp.Expr):
     """Display-only: a sum shown inside explicit parentheses."""
@@ -333,27 +382,81 @@ def _remark(step, dps):
     return ""
 
 
-def _rows(d, options):
+def _visible(tex):
+    """Rough printed width of a LaTeX formula, in characters (a fraction counts
+    its numerator and denominator side by side, so long ones are over-estimated)."""
+    tex = re.sub(r"\\(left|right|middle|frac|limits|operatorname|mathrm|text)\b", "", tex)
+    tex = re.sub(r"\\(log|exp|sin|cos|max|min|int|sum|prod)\b", "xxx", tex)
+    tex = re.sub(r"\\[a-zA-Z]+", "x", tex)
+    return len(re.sub(r"[{}^_&\s]", "", tex))
+
+
+def latex_lines(e, width=None, **options):
+    """The formula for ``e``, broken before top-level terms into lines of at most
+    about ``width`` characters (each term printed by SymPy; the signs kept)."""
+    tex = latex_expr(e, **options)
+    if width is None or _visible(tex) <= width:
+        return [tex]
+    e = sp.sympify(e)
+    if isinstance(e, Terms):
+        terms = list(e.args)
+    elif e.is_Add:
+        from sympy.printing.latex import LatexPrinter
+        terms = LatexPrinter({k: v for k, v in options.items()
+                              if k not in ("log_base", "symbol_names")})._as_ordered_terms(e)
+    else:
+        return [tex]
+    pieces = []
+    for i, t in enumerate(terms):
+        neg = i > 0 and t.could_extract_minus_sign()
+        t = -t if neg else t
+        body = latex_expr(_Paren(t) if (i > 0 and _addlike(t)) else t, **options)
+        pieces.append(body if i == 0 else ("- " if neg else "+ ") + body)
+    lines, cur = [], ""
+    for piece in pieces:
+        if cur and _visible(cur + piece) > width:
+            lines.append(cur)
+            cur = piece
+        else:
+            cur = f"{cur} {piece}" if cur else piece
+    return lines + [cur]
+
+
+def _rows(d, options, width=70, why_width=None):
+    """The rows of the chain: ``lhs &= rhs && \\text{(why)}``; long formulas are
+    continued on ``&\\quad`` rows, a long left side gets rows of its own."""
     dps = getattr(d, "dps", 30)
-    start = latex_expr(d.start, **options)
+    start = latex_lines(d.start, width, **options)
     rows = []
+    if len(start) > 1 or (width is not None and _visible(start[0]) > width // 2):
+        rows += [r"&\hphantom{{}={}} " + line for line in start]
+        start = [""]
     for i, s in enumerate(d.steps):
-        lhs = start if i == 0 else ""
         why = text_latex(f"({s.justification}{_remark(s, dps)})")
-        rows.append(rf"{lhs} &{_REL_TEX[s.relation]} {latex_expr(s.expr, **options)} "
-                    rf"&& \text{{{why}}}")
-    if not rows:
-        rows.append(start)
+        if why_width:  # pdflatex only: wrap the justification in a narrow box
+            why = r"\parbox[t]{%s}{\raggedright %s}" % (why_width, why)
+        body = latex_lines(s.expr, width, **options)
+        lhs = start[0] if i == 0 else ""
+        out = [rf"{lhs} &{_REL_TEX[s.relation]} {body[0]}"]
+        out += [r"&\quad " + line for line in body[1:]]
+        out[-1] += rf" && \text{{{why}}}"
+        rows += out
+    if not d.steps:
+        rows += start
     return rows
 
 
-def to_latex(d, *, environment="align*", display=False, **options):
+def to_latex(d, *, environment="align*", display=False, width=70, why_width=None,
+             **options):
     r"""The derivation as ``\begin{align*} ... \end{align*}``.
 
     ``options``: ``log_base``, ``symbol_names`` and any :func:`sympy.latex`
-    setting.  ``environment="aligned"`` with ``display=True`` gives
-    ``$$\begin{aligned}...\end{aligned}$$`` (for notebooks)."""
-    body = " \\\\\n".join(_rows(d, options))
+    setting.  Formulas longer than about ``width`` characters are broken
+    before a top-level term (``width=None``: never); ``why_width`` (a TeX
+    length such as ``"4cm"``) sets justifications in a ``\parbox`` of that
+    width (pdflatex only).  ``environment="aligned"`` with ``display=True``
+    gives ``$$\begin{aligned}...\end{aligned}$$``."""
+    body = " \\\\\n".join(_rows(d, options, width, why_width))
     out = f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
     return f"$$\n{out}\n$$" if display else out
 
