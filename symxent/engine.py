@@ -224,6 +224,7 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
             v = s
         except Exception:
             v = s
+        v = _resolve_by_facts(v, facts)
         if v.has(sp.Sum) or v.has(sp.Piecewise):
             v = s
             why.add("residual series kept exactly")
@@ -232,6 +233,25 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
         total += c * v
     tr.step(total, "; ".join(sorted(why)) or "summation")
     return total
+
+
+def _resolve_by_facts(v, facts):
+    """Pick Piecewise branches whose conditions are among the known facts."""
+    known = set(facts)
+
+    def holds(c):
+        if c is sp.true:
+            return True
+        if isinstance(c, sp.And):
+            return all(holds(a) for a in c.args)
+        return c in known or c.reversed in known if isinstance(c, Relational) else False
+
+    def pick(pw):
+        for e, c in pw.args:
+            if holds(c):
+                return e
+        return pw
+    return v.replace(lambda a: isinstance(a, sp.Piecewise), pick)
 
 
 def _finite_q(kind, dp, dq, facts, tr):

@@ -70,12 +70,13 @@ def detect(log_terms, variables, params, fixed=()):
     for t in log_terms:
         for a in sp.Add.make_args(sp.expand(t)):
             c, f = a.as_independent(*variables, as_Add=False)
+            # a parameter inside a statistic (x**k, log(1 - x**a), ...) is held fixed
+            fixed |= f.free_symbols & set(params)
             if f == 1:
                 pure += c
             elif not (c.free_symbols & set(params)):
                 base += a
             else:
-                fixed |= f.free_symbols & set(params)
                 mixed[f] = mixed.get(f, 0) + c
     theta = tuple(p for p in params if p not in fixed)
     T, eta = [], []
@@ -85,7 +86,7 @@ def detect(log_terms, variables, params, fixed=()):
             eta.append(c)
         else:
             base += c * f
-    if not T or len(T) != len(theta):
+    if not T or len(T) != len(theta) or (base.free_symbols & set(theta)):
         return None
     J = sp.Matrix([[sp.diff(e, t) for t in theta] for e in eta])
     if sp.simplify(J.det()) == 0:
