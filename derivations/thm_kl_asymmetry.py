@@ -76,6 +76,10 @@ def build():
            f"D_{{\\mathrm{{KL}}}}(Q \\,\\|\\, P) = \\tfrac14 \\log\\tfrac{{256}}{{243}} > 0$; "
            f"numerically ${sp.N(fwd, 6)}$ against ${sp.N(bwd, 6)}$ nats.",
            sp.log(R(256, 243)) > 0)
+    t.text("The same divergence in bits (base-2 logarithms: divide by $\\log 2$):")
+    t.derivation(Derivation(sp.log(R(4, 3)) / 2 / sp.log(2), [
+        ("=", (2 * sp.log(2) - sp.log(3)) / (2 * sp.log(2)), "log(4/3) = 2 log 2 - log 3"),
+        ("=", 1 - sp.log(3) / (2 * sp.log(2)), "arithmetic")], title="in bits"), log_base=2)
     t.text("This is why the divergence is not a distance (and it also fails the triangle "
            "inequality).  The cross-entropy is not symmetric either:")
     for d in cross():

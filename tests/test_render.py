@@ -1,6 +1,9 @@
 """Rendering of derivations: exact LaTeX for tricky cases, meaning preserved,
 and the documents accepted by real pdflatex and by real KaTeX (strict mode)."""
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import sympy as sp
@@ -11,7 +14,7 @@ from symxent.render import (Defined, Expect, Named, Ratio, Terms, cross_entropy_
                             entropy_notation, kl_notation, latex_expr, latex_lines,
                             markdown_math, named, text_latex, to_latex, to_markdown,
                             to_text)
-from tools import (built_documents, compile_latex, katex_ok, katex_render,
+from tools import (DERIVATIONS, built_documents, compile_latex, katex_ok, katex_render,
                    math_in_markdown, pdflatex, require, start_background)
 
 start_background()  # the theorem scripts and the document build run meanwhile
@@ -179,3 +182,24 @@ def test_every_formula_of_the_markdown_renders_in_katex_strict_mode():
     bad = [(tex[:200], err) for (tex, _), (ok, err) in zip(formulas, katex_render(formulas))
            if not ok]
     assert not bad, bad
+
+
+@pytest.mark.slow
+def test_full_build_with_the_whole_catalogue(tmp_path, request):
+    """The real build (every catalogue case, no time cut): minutes, so opt-in."""
+    if not (os.environ.get("SYMXENT_RUN_SLOW")
+            or request.config.getoption("--runslow", default=False)):
+        pytest.skip("the full build takes minutes; set SYMXENT_RUN_SLOW=1 or --runslow")
+    require(pdflatex(), "pdflatex")
+    require(katex_ok(), "node with the katex package")
+    from symxent.catalogue import CASES
+    r = subprocess.run([sys.executable, str(DERIVATIONS / "build_docs.py"), "--out",
+                        str(tmp_path)], capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, r.stderr[-3000:]
+    tex, md = tmp_path / "symxent-derivations.tex", tmp_path / "symxent-derivations.md"
+    assert compile_latex(tex).returncode == 0
+    text = md.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "$" in line]
+    assert len(rows) == len(CASES)
+    formulas = math_in_markdown(text)
+    assert all(ok for ok, _ in katex_render(formulas))
