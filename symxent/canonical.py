@@ -157,6 +157,6 @@ def _merge_abs(branches):
         return None
     at = a.subs(s, sol[0])
     bt = b.subs(s, sp.solve(sp.Eq(v - u, -t), s)[0])
-    if sp.simplify(at - bt) != 0:
+    if sp.expand(sp.powsimp(sp.expand(at - bt))) != 0 and sp.simplify(at - bt) != 0:
         return None
     return canonical(at.subs(t, sp.Abs(v - u)))

@@ -133,7 +133,7 @@ def _univariate(kind, dp, dq, facts, tr):
     tr.step(sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
     cond = sp.true
     if kind != "entropy":
-        cond = sp.simplify(support_contains(dp.support, dq.support, facts))
+        cond = support_contains(dp.support, dq.support, facts)
         if cond is sp.false:
             tr.step(sp.oo, f"the support of {dp.rv} is not inside that of {dq.rv}")
             return sp.oo

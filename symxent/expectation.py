@@ -46,7 +46,8 @@ class Region:
 
 
 def _cond_value(cond):
-    cond = sp.simplify(cond) if cond not in (sp.true, sp.false) else cond
+    if isinstance(cond, sp.And):
+        cond = sp.And(*[_cond_value(c) for c in cond.args])
     return cond
 
 

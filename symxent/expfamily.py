@@ -89,7 +89,7 @@ def detect(log_terms, variables, params, fixed=()):
     if not T or len(T) != len(theta) or (base.free_symbols & set(theta)):
         return None
     J = sp.Matrix([[sp.diff(e, t) for t in theta] for e in eta])
-    if sp.simplify(J.det()) == 0:
+    if sp.cancel(J.det()) == 0:
         return None
     return ExpFamily(variables, theta, tuple(T), tuple(eta), -pure, base)
 

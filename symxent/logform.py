@@ -53,7 +53,7 @@ def positive_on(f, x, lo, hi, facts=()):
         g = f.xreplace({h: t})
         if mono and not g.has(x) and (g.as_poly(t) is not None and g.as_poly(t).degree() == 1):
             ends = [f.subs(x, e) for e in (lo, hi)]
-            return all(known_le(0, sp.simplify(v), facts) is sp.true for v in ends)
+            return all(known_le(0, sp.powsimp(v), facts) is sp.true for v in ends)
     return False
 
 

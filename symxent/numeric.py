@@ -140,27 +140,44 @@ def _plain(x):
     return isinstance(x, mpmath.mpf) and mpmath.isfinite(x)
 
 
+class deep_cancellation:
+    """Context: allow up to ``_MAX_EXTRA`` extra bits to resolve a cancellation.
+
+    Used for integrals near support endpoints, where ``1 - (1 - v)**a`` at
+    ``v = 2**-1000`` is a real cancellation; elsewhere (sums over integers) an
+    exact 0 or 1 is accepted after one retry at twice the precision.
+    """
+    depth = 0
+
+    def __enter__(self):
+        deep_cancellation.depth += 1
+
+    def __exit__(self, *exc):
+        deep_cancellation.depth -= 1
+
+
 def _precise(compute, lost_of):
     """Rerun ``compute()`` with more precision until the bits it loses are covered.
 
     ``lost_of(r)`` is the number of bits lost in ``r`` (``None``: all of them, an
-    exact 0, which is accepted once 4x the precision confirms it).  Returns the
+    exact 0 or 1, accepted once enough extra bits confirm it).  Returns the
     (unrounded) high-precision result.
     """
     prec, extra = mpmath.mp.prec, 0
+    cap = _MAX_EXTRA if deep_cancellation.depth else 2 * prec
     while True:
         with mpmath.workprec(prec + extra):
             r = compute()
             lost = lost_of(r)
         if lost is None:
-            if extra >= 4 * prec:
+            if extra >= cap // 2:
                 return r
             extra = max(2 * extra, prec)
         elif lost + 16 <= extra or lost <= _LOST:
             return r
         else:
             extra = lost + 32
-        if extra > _MAX_EXTRA:
+        if extra > cap:
             return r
 
 
@@ -253,7 +270,16 @@ def _build_any(e, idx):
         c = _const(e)
         return lambda v: c
     if e.func == sp.log and len(e.args) == 1:
-        return _build_log(_build(e.args[0], idx))
+        a = e.args[0]
+        flog = _build_log(_build(a, idx))
+        if a.is_Add and sp.S.One in a.args:    # log(1 + w) = log1p(w) for small w
+            fw = _build(a - 1, idx)
+
+            def log1p(v):
+                w = fw(v)
+                return mpmath.log1p(w) if _plain(w) and abs(w) < 0.5 else flog(v)
+            return log1p
+        return flog
     g = _FUNCS.get(e.func)
     if g is not None:
         fs = [_build(a, idx) for a in e.args]
@@ -284,21 +310,38 @@ def real_part(r, what="value"):
     return r
 
 
+def _expand_log(e, at):
+    """``log |e|`` split over products and powers; signs decided at the point ``at``."""
+    if e.is_Mul:
+        return sp.Add(*[_expand_log(f, at) for f in e.args])
+    if e.is_Pow and (e.exp.is_integer or _sign_at(e.base, at) > 0):
+        return e.exp * _expand_log(e.base, at)
+    if isinstance(e, sp.exp):
+        return e.args[0]
+    if e.is_Number:
+        return sp.log(abs(e))
+    return sp.log(e) if _sign_at(e, at) >= 0 else sp.log(-e)
+
+
+def _sign_at(e, at):
+    keys = list(at)
+    v = real_part(compile_mp(e, keys)(*[at[k] for k in keys]))
+    return 1 if v > 0 else (-1 if v < 0 else 0)
+
+
 def log_form(e, var, points):
     """``log e`` as an expression in ``var``, expanded so that it cannot underflow.
 
-    The expanded form (``expand_log(..., force=True)``) is used only if it agrees
-    with ``log e`` at the test ``points`` (exact numbers inside the support).
+    ``log |f|`` is taken factor by factor (powers and ``exp`` opened up); the
+    expanded form is used only if it agrees with ``log e`` at the test
+    ``points`` (exact numbers inside the support), else ``log e`` itself.
     """
-    L = sp.expand_log(sp.log(e), force=True)
-    if L == sp.log(e):
-        return L
+    pts = [_const(t) if t.is_Number else compile_mp(t, ())() for t in points]
     try:
+        L = _expand_log(e, {var: pts[0]})
         fe, fl = compile_mp(e, (var,)), compile_mp(L, (var,))
-        for t in points:
-            pv = fe(_const(t) if t.is_Number else compile_mp(t, ())())
-            lv = fl(_const(t) if t.is_Number else compile_mp(t, ())())
-            pv, lv = real_part(pv, "density"), real_part(lv)
+        for t in pts:
+            pv, lv = real_part(fe(t), "density"), real_part(fl(t))
             if pv < 0:
                 from .errors import NegativeDensityError
                 raise NegativeDensityError(f"the density {e} is negative at {var} = {t}")
@@ -333,8 +376,10 @@ def _unpack(quantity):
 def _exact(v):
     """An exact sympy number for a parameter value (floats keep their binary value)."""
     if isinstance(v, mpmath.mpf):
-        man, exp = v.man_exp
-        return sp.Integer(man) * sp.Integer(2) ** exp
+        if not mpmath.isfinite(v):
+            return sp.oo if v > 0 else (-sp.oo if v < 0 else sp.nan)
+        sign, man, exp, _ = v._mpf_
+        return (-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp
     if isinstance(v, float):
         return sp.Rational(v)
     v = sp.sympify(v)
@@ -399,15 +444,15 @@ def evaluate(quantity, subs=None, dps=30) -> NumericValue:
     with mpmath.workdps(wdps):
         if kinds <= {"continuous"}:
             from .quadrature import continuous
-            val, err = continuous(kind, dp, dq, point, wdps, dps + 4)
+            val, err = continuous(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
         elif kinds <= {"discrete", "finite"}:
             val, err = _discrete(kind, dp, dq, point, wdps)
         elif kinds == {"mvnormal"}:
             from .quadrature import mvnormal
-            val, err = mvnormal(kind, dp, dq, point)
+            val, err = mvnormal(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
         elif kinds == {"dirichlet"}:
             from .quadrature import dirichlet
-            val, err = dirichlet(kind, dp, dq, point)
+            val, err = dirichlet(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
         else:
             raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
         if base != sp.E:

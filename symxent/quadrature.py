@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from .errors import ParameterError, UnsupportedError
-from .numeric import NumericError, _exact, compile_mp, log_form, real_part
+from .numeric import NumericError, _exact, compile_mp, deep_cancellation, log_form, real_part
 from .support import support_bounds
 
 __all__ = ["continuous", "mvnormal", "dirichlet"]
@@ -24,6 +24,8 @@ __all__ = ["continuous", "mvnormal", "dirichlet"]
 _DELTA = mpmath.mpf("0.01")   # slowest decay rate (of v f(v)) we integrate
 _PROBE = (512, 1024)         # probe at v* 2**(-+j), j in _PROBE
 _FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
+_HUGE = 2 ** 20               # exp(-_HUGE) counts as 0 next to any integral
+_TAU = 7                      # exp-sinh nodes: |tau| <= _TAU
 _KINKED = (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside, sp.Min, sp.Max)
 
 
@@ -233,7 +235,7 @@ def _halves(Lp, x, a, b, wdps):
     return out
 
 
-def _half(Lp, D, x, anchor, s, length, wdps, qdps):
+def _half(Lp, D, x, anchor, s, length, wdps, qdps, edps):
     """Integral of exp(Lp) * D over x = anchor + s v, 0 < v < length."""
     v = sp.Dummy("v", positive=True)
     sub = {x: anchor + s * v}
@@ -264,12 +266,19 @@ def _half(Lp, D, x, anchor, s, length, wdps, qdps):
     if vstar is None:
         vstar = flen if finite else mpmath.mpf(1)
 
-    def f(t):
-        with mpmath.workdps(wdps):
-            lp = real_part(fL(t), "log-density")
-            if lp == -mpmath.inf:
+    def f0(t):
+        lp = real_part(fL(t), "log-density")
+        if lp < -_HUGE:   # exp(lp) may not even be computable: work in logs
+            d = real_part(fD(t, lp))
+            if lp == -mpmath.inf or not d or lp + mpmath.log(abs(d)) < -_HUGE:
                 return mpmath.mpf(0)
-            r = real_part(mpmath.exp(lp) * fD(t, lp), "integrand")
+        return real_part(mpmath.exp(lp) * fD(t, lp), "integrand")
+
+    def f(t):
+        if edps == qdps:
+            return f0(t)
+        with mpmath.workdps(edps):
+            r = f0(t)
         return +r
 
     def rate(ts):
@@ -314,19 +323,75 @@ def _half(Lp, D, x, anchor, s, length, wdps, qdps):
     with mpmath.workdps(qdps):
         v0 = min(vstar, flen)
         g = logvar(v0, -1, rates[0])
-        total, err = mpmath.quad(g, [0, mpmath.inf], error=True)
+        total, err = expsinh(g)
         err += abs(g(T))
         if v0 < flen:
             g = logvar(v0, 1, rates[1] if not finite else 1)
-            top = mpmath.log(flen / v0) if finite else mpmath.inf
-            i, e = mpmath.quad(g, [0, top], error=True)
-            total, err = total + i, err + e + (0 if finite else abs(g(T)))
+            if finite:
+                i, e = mpmath.quad(g, [0, mpmath.log(flen / v0)], error=True)
+                e = 100 * max(e, mpmath.eps * abs(i))   # mpmath's estimate is optimistic
+            else:
+                i, e = expsinh(g)
+                e += abs(g(T))
+            total, err = total + i, err + e
     return total, err
 
 
+def expsinh(g, maxlevel=9):
+    """(value, error) of the integral of g over (0, oo): exp-sinh rule.
+
+    Trapezoidal rule in tau after t = exp(pi/2 sinh tau) (Takahasi & Mori 1974),
+    halving the step h until the error estimated from the last two levels is
+    below the precision (the error of a double-exponential rule roughly squares
+    when h halves; we assume only the power 1.5).
+    """
+    eps = mpmath.eps
+    hp = mpmath.pi / 2
+
+    def node(tau):
+        t = mpmath.exp(hp * mpmath.sinh(tau))
+        return g(t) * t * hp * mpmath.cosh(tau)
+
+    # level 1 (h = 1/2) scans all of |tau| <= _TAU; later levels only the range
+    # where level 1 saw non-negligible terms, widened by one unit on each side
+    h = mpmath.mpf(1) / 2
+    ks = range(-2 * _TAU, 2 * _TAU + 1)
+    ys = [node(k * h) for k in ks]
+    big = max(abs(y) for y in ys)
+    live = [k for k, y in zip(ks, ys) if abs(y) > eps * big * mpmath.mpf(10) ** -10]
+    lo, hi = (min(live) - 2, max(live) + 2) if live else (0, 0)
+    lo, hi = max(lo, ks[0]), min(hi, ks[-1])
+    raw = mpmath.fsum(ys)
+    absum = mpmath.fsum(abs(y) for y in ys)
+    sums = [raw * h]
+    for _ in range(maxlevel):
+        h /= 2
+        lo, hi = 2 * lo, 2 * hi
+        more = [node(k * h) for k in range(lo + 1, hi, 2)]
+        raw, absum = raw + mpmath.fsum(more), absum + mpmath.fsum(abs(y) for y in more)
+        sums.append(raw * h)
+        floor = eps * absum * h * 100   # rounding in the nodes and the integrand
+        d1 = abs(sums[-1] - sums[-2])
+        # errors roughly square with each halving of h; assume only ^1.5 to stay honest
+        est = d1 ** mpmath.mpf(1.5) if d1 < 1 else d1
+        if est <= eps or d1 <= floor:
+            return sums[-1], max(est, floor)
+    return sums[-1], abs(sums[-1] - sums[-2])
+
+
 # ------------------------------------------------------------------ continuous
-def continuous(kind, dp, dq, point, wdps, qdps):
+def continuous(kind, dp, dq, point, wdps, qdps, edps):
     """(value, error) of the defining integral for continuous P (and Q)."""
+    with deep_cancellation():
+        return _continuous(kind, dp, dq, point, (wdps, qdps, edps))
+
+
+def _D(kind, Lp, Lq):
+    return {"entropy": lambda: -Lp, "cross_entropy": lambda: -Lq,
+            "kl": lambda: Lp - Lq}[kind]()
+
+
+def _continuous(kind, dp, dq, point, prec):
     x = sp.Dummy("x", real=True)
     p, lo, hi = _inst(dp, point, x)
     q = None
@@ -340,8 +405,7 @@ def continuous(kind, dp, dq, point, wdps, qdps):
     inner = sorted({k for k in kinks if sp.Lt(lo, k) is sp.true and sp.Lt(k, hi) is sp.true},
                    key=lambda k: sp.N(k, 50))
     edges = [lo, *inner, hi]
-    total, err = mpmath.mpf(0), mpmath.mpf(0)
-    infinite = set()
+    parts = []
     for a, b in zip(edges, edges[1:]):
         rep = (a + b) / 2 if a.is_finite and b.is_finite else \
             (a + 1 if a.is_finite else (b - 1 if b.is_finite else sp.Integer(0)))
@@ -349,32 +413,161 @@ def continuous(kind, dp, dq, point, wdps, qdps):
         if pe == 0:
             continue
         Lp = log_form(pe, x, _test_points(a, b))
+        Lq = None
         if q is not None:
             qe = _resolve(q, x, rep)
             if qe == 0:
-                return mpmath.inf, mpmath.mpf(0)
+                return mpmath.inf, mpmath.mpf(0)   # q = 0 on a piece where p > 0
             Lq = log_form(qe, x, _test_points(a, b))
-        D = {"entropy": lambda: -Lp, "cross_entropy": lambda: -Lq,
-             "kl": lambda: Lp - Lq}[kind]()
-        for anchor, s, length in _halves(Lp, x, a, b, wdps):
-            i, e = _half(Lp, D, x, anchor, s, length, wdps, qdps)
-            if mpmath.isinf(i):
-                infinite.add(i)
-            else:
-                total, err = total + i, err + e
+        parts.append(integrate(Lp, _D(kind, Lp, Lq), x, a, b, prec))
+    return _sum(parts)
+
+
+def _sum(parts):
+    infinite = {v for v, _ in parts if mpmath.isinf(v)}
     if infinite:
         if len(infinite) > 1:
             raise NumericError("the integral has divergent parts of both signs")
         return infinite.pop(), mpmath.mpf(0)
+    total = mpmath.fsum(v for v, _ in parts)
     if mpmath.isnan(total):
         raise NumericError("the quadrature produced nan")
+    return total, mpmath.fsum(e for _, e in parts)
+
+
+def integrate(L, D, x, a, b, prec):
+    """(value, error) of the integral of exp(L) * D over (a, b); no kinks inside."""
+    wdps, qdps, edps = prec
+    return _sum([_half(L, D, x, anchor, s, length, wdps, qdps, edps)
+                 for anchor, s, length in _halves(L, x, a, b, wdps)])
+
+
+# ------------------------------------------------------------------ product integrands
+def _split(expr, ys):
+    """``expr`` as a list of products ``{y: factor(y)}`` (one factor per variable)."""
+    out = []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        factors = {y: sp.S.One for y in ys}
+        const = sp.S.One
+        for f in sp.Mul.make_args(term):
+            hit = [y for y in ys if f.has(y)]
+            if len(hit) > 1:
+                return None
+            if hit:
+                factors[hit[0]] *= f
+            else:
+                const *= f
+        factors[ys[0]] *= const
+        out.append(factors)
+    return out
+
+
+def separable(L, D, ranges, prec):
+    """Integral of exp(L) D over a box when L = sum_i l_i(y_i) and D = sum of products.
+
+    By Fubini the multiple integral is then a sum of products of 1-D integrals,
+    each done by :func:`integrate`.  ``ranges`` is ``[(y, a, b), ...]``.
+    """
+    ys = [y for y, _, _ in ranges]
+    ls = _split(L, ys)
+    if ls is None:
+        raise UnsupportedError("the log-density does not split into one-variable terms")
+    parts = {y: sp.S.Zero for y in ys}
+    for t in ls:
+        nonconst = [y for y in ys if t[y].has(y)]
+        if len(nonconst) > 1:
+            raise UnsupportedError("the log-density does not split into one-variable terms")
+        key = nonconst[0] if nonconst else ys[0]
+        parts[key] += sp.Mul(*t.values())
+    terms = _split(D, ys)
+    if terms is None:
+        raise UnsupportedError("the integrand does not split into products")
+    cache = {}
+
+    def one(y, factor):
+        key = (y, factor)
+        if key not in cache:
+            _, a, b = next(r for r in ranges if r[0] == y)
+            cache[key] = integrate(parts[y], factor, y, a, b, prec)
+        return cache[key]
+
+    total, err = mpmath.mpf(0), mpmath.mpf(0)
+    for t in terms:
+        val, e = mpmath.mpf(1), mpmath.mpf(0)
+        for y in ys:
+            v, ev = one(y, t[y])
+            if mpmath.isinf(v):
+                return v * mpmath.sign(val), mpmath.mpf(0)
+            val, e = val * v, abs(val) * ev + abs(v) * e + e * ev
+        total, err = total + val, err + e
     return total, err
 
 
-# ------------------------------------------------------------------ multivariate normal
-def mvnormal(kind, dp, dq, point):
-    raise UnsupportedError("multivariate normal: not yet")
+# ------------------------------------------------------------------ multivariate
+def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
+    """Multivariate normals, in coordinates z whitened by P: x = mu_P + C z."""
+    from sympy.stats import MultivariateNormal, density
+    mean, cov = dp.mean.xreplace(point), dp.cov.xreplace(point)
+    n = mean.shape[0]
+    try:
+        C = cov.cholesky(hermitian=False)
+    except ValueError as exc:
+        raise ParameterError(f"{dp.rv}: covariance {cov} is not positive definite") from exc
+    if any(C[i, i].is_positive is not True for i in range(n)):
+        raise ParameterError(f"{dp.rv}: covariance {cov} is not positive definite")
+    zs = sp.symbols(f"z0:{n}", real=True, cls=sp.Dummy)
+    xs = list(mean + C * sp.Matrix(zs))
+    jac = sp.Mul(*[C[i, i] for i in range(n)])
+
+    def log_density(d):
+        m, c = d.mean.xreplace(point), d.cov.xreplace(point)
+        if m.shape[0] != n:
+            raise UnsupportedError(f"{dp.rv} and {d.rv} have different dimensions")
+        pdf = density(MultivariateNormal("W", m, c))(*xs)
+        return sp.expand(log_form(pdf, zs[0], [sp.Rational(1, 3)]) if n == 1 else
+                         _expand_many(pdf, zs))
+
+    Lp = log_density(dp)
+    Lq = log_density(dq) if dq is not None else None
+    with deep_cancellation():
+        return separable(Lp + sp.log(jac), sp.expand(_D(kind, Lp, Lq)),
+                         [(z, -sp.oo, sp.oo) for z in zs], (wdps, qdps, edps))
 
 
-def dirichlet(kind, dp, dq, point):
-    raise UnsupportedError("Dirichlet: not yet")
+def _expand_many(pdf, ys):
+    """log of a density in several variables, expanded (checked at one point)."""
+    from .numeric import _expand_log
+    at = {y: sp.Rational(1, 3 + i) for i, y in enumerate(ys)}
+    L = _expand_log(pdf, {y: _mp(v) for y, v in at.items()})
+    chk = compile_mp((sp.exp(L) - pdf).xreplace(at), ())()
+    ref = compile_mp(pdf.xreplace(at), ())()
+    if abs(chk) > abs(ref) * mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
+        return sp.log(pdf)
+    return L
+
+
+def dirichlet(kind, dp, dq, point, wdps, qdps, edps):
+    """Dirichlet: stick-breaking coordinates u in (0, 1)^(K-1) on the simplex."""
+    from sympy.stats import MultivariateBeta
+    alpha = [sp.sympify(a).xreplace(point) for a in dp.alpha]
+    K = len(alpha)
+    us = sp.symbols(f"u1:{K}", real=True, cls=sp.Dummy)
+    rest, xs = sp.S.One, []
+    for u in us:
+        xs.append(rest * u)
+        rest = rest * (1 - u)
+    xs.append(rest)
+    jac = sp.factor(sp.Matrix(xs[:-1]).jacobian(us).det())
+
+    def log_density(alphas):
+        if len(alphas) != K:
+            raise UnsupportedError("Dirichlet distributions with different numbers of components")
+        pdf = MultivariateBeta("W", list(alphas)).pspace.distribution.pdf(*xs)
+        return sp.expand(_expand_many(pdf, us))
+
+    Lp = log_density(alpha)
+    Lq = log_density([sp.sympify(a).xreplace(point) for a in dq.alpha]) \
+        if dq is not None else None
+    with deep_cancellation():
+        return separable(Lp + _expand_many(jac, us), sp.expand(_D(kind, Lp, Lq)),
+                         [(u, sp.S.Zero, sp.S.One) for u in us], (wdps, qdps, edps))
