@@ -96,7 +96,7 @@ _FUNCS = {
 _CONSTS = {sp.pi: lambda: +mpmath.pi, sp.E: lambda: +mpmath.e,
            sp.EulerGamma: lambda: +mpmath.euler, sp.Catalan: lambda: +mpmath.catalan,
            sp.oo: lambda: mpmath.inf, -sp.oo: lambda: -mpmath.inf}
-_LOST = 24          # bits of cancellation tolerated before recomputing
+_LOST = 10          # bits of cancellation tolerated before recomputing
 _MAX_EXTRA = 1 << 14
 
 
@@ -366,9 +366,9 @@ def _unpack(quantity):
         P, Q = quantity[1], (None if kind == "entropy" else quantity[2])
         base = quantity[n] if len(quantity) > n else sp.E
         return kind, P, Q, (sp.E if base is None else sp.sympify(base))
-    kind = getattr(quantity, "kind", None)
-    if kind not in KINDS:
+    if not is_measure(quantity):
         raise UnsupportedError(f"not an Entropy/CrossEntropy/KLDivergence: {quantity!r}")
+    kind = quantity.kind
     base = getattr(quantity, "base", None)
     return kind, quantity.p, getattr(quantity, "q", None), sp.E if base is None else base
 
@@ -399,6 +399,11 @@ def _point(subs, rvs):
     missing = params - out.keys()
     if missing:
         raise ParameterError(f"no value given for parameter(s) {sorted(map(str, missing))}")
+    for k, v in out.items():
+        for assumption in ("real", "integer", "positive", "nonnegative", "negative",
+                           "nonpositive"):
+            if getattr(k, "is_" + assumption) and getattr(v, "is_" + assumption) is False:
+                raise ParameterError(f"{k} = {v} contradicts the assumption {assumption}=True")
     for rv in rvs:
         _check_domain(rv, out)
     return out
@@ -478,7 +483,13 @@ def kl_value(P, Q, subs=None, dps=30, base=None) -> NumericValue:
 
 
 def is_measure(e) -> bool:
-    return getattr(e, "kind", None) in KINDS and hasattr(e, "p")
+    """Is ``e`` an Entropy/CrossEntropy/KLDivergence?  (sympy's own ``.kind`` of
+    ordinary expressions must not be touched: it fails on sums of measures.)"""
+    try:
+        from .measures import CrossEntropy, Entropy, KLDivergence
+    except ImportError:
+        return False
+    return isinstance(e, (Entropy, CrossEntropy, KLDivergence))
 
 
 def evaluate_expression(expr, subs=None, dps=30) -> NumericValue:

@@ -21,8 +21,7 @@ from .support import support_bounds
 
 __all__ = ["continuous", "mvnormal", "dirichlet"]
 
-_DELTA = mpmath.mpf("0.01")   # slowest decay rate (of v f(v)) we integrate
-_PROBE = (512, 1024)         # probe at v* 2**(-+j), j in _PROBE
+_PROBE = (256, 512, 1024, 2048)   # probe the decay at v* 2**(-+j), j in _PROBE
 _FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
 _HUGE = 2 ** 20               # exp(-_HUGE) counts as 0 next to any integral
 _TAU = 7                      # exp-sinh nodes: |tau| <= _TAU
@@ -235,16 +234,23 @@ def _halves(Lp, x, a, b, wdps):
     return out
 
 
-def _half(Lp, D, x, anchor, s, length, wdps, qdps, edps):
-    """Integral of exp(Lp) * D over x = anchor + s v, 0 < v < length."""
+def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
+    """Integrals of exp(Lp) * D over x = anchor + s v, 0 < v < length, for D in Ds.
+
+    Returns a list of (value, error), one per D (all share the nodes)."""
     v = sp.Dummy("v", positive=True)
     sub = {x: anchor + s * v}
-    Lv, Dv = Lp.xreplace(sub), D.xreplace(sub)
-    if Dv == 0:
-        return mpmath.mpf(0), mpmath.mpf(0)
+    Lv = Lp.xreplace(sub)
     fL = compile_mp(Lv, (v,))
-    fD = (lambda t, lp: -lp) if D == -Lp else \
-        (lambda t, lp, _f=compile_mp(Dv, (v,)): _f(t))
+    fDs = {}
+    for i, D in enumerate(Ds):
+        Dv = D.xreplace(sub)
+        if Dv != 0:
+            fDs[i] = (lambda t, lp: -lp) if D == -Lp else \
+                (lambda t, lp, _f=compile_mp(Dv, (v,)): _f(t))
+    out = [(mpmath.mpf(0), mpmath.mpf(0))] * len(Ds)
+    if not fDs:
+        return out
     fdL = compile_mp(sp.diff(Lv, v), (v,))
     finite = length.is_finite
     flen = _mp(length) if finite else mpmath.inf
@@ -266,117 +272,155 @@ def _half(Lp, D, x, anchor, s, length, wdps, qdps, edps):
     if vstar is None:
         vstar = flen if finite else mpmath.mpf(1)
 
+    def fit(fD, ts):
+        """Fit |v f(v)| ~ v**-r (log v)**beta at v = ts (v* times successive squares
+        2**j, j = 256, 512, ...) twice, on overlapping triples; returns
+        (r, beta, uncertainty of r, uncertainty of beta, sign of f far out)."""
+        g = []
+        for t in ts:
+            lp = real_part(fL(t))
+            d = real_part(fD(t, lp))
+            if d == 0 or lp == -mpmath.inf:
+                return mpmath.mpf(1), 0, 0, 0, 0
+            g.append(mpmath.log(t) + lp + mpmath.log(abs(d)))
+        ln2, fits = mpmath.log(2), []
+        for k in (0, 1):
+            j1 = _PROBE[k]
+            d1, d2 = g[k + 1] - g[k], g[k + 2] - g[k + 1]   # log log v grows by log 2
+            r = (d1 - d2) / (j1 * ln2)
+            fits.append((r, (d1 + r * j1 * ln2) / ln2))
+        (r0, b0), (r1, b1) = fits
+        if min(r0, r1) > 1 or max(r0, r1) < -1:   # faster than any power: clear either way
+            return (r1, b1, 0, 0, _sign(d))
+        return r1, b1, 2 * abs(r1 - r0) + tiny, 2 * abs(b1 - b0) + tiny, _sign(d)
+
+    ends = [("near", [vstar * two ** -j for j in _PROBE])]
+    if not finite:
+        ends.append(("far from", [vstar * two ** j for j in _PROBE]))
+    rates = [mpmath.mpf(1)] * len(ends)
+    tiny = mpmath.mpf(10) ** (-wdps // 3)
+    for i in list(fDs):
+        for e, (where, ts) in enumerate(ends):
+            r, beta, dr, db, sg = fit(fDs[i], ts)
+            if r > dr:
+                rates[e] = min(rates[e], r)
+            elif sg and (r < -dr or beta > -1 + db):   # v f(v) does not decay: diverges
+                out[i] = (sg * mpmath.inf, mpmath.mpf(0))
+                del fDs[i]
+                break
+            else:
+                raise NumericError(
+                    f"cannot decide whether the integral converges {where} x = {anchor}: "
+                    f"|v f(v)| behaves like v**{mpmath.nstr(-r, 3)} (log v)**"
+                    f"{mpmath.nstr(beta, 3)} (+- {mpmath.nstr(dr, 2)}, {mpmath.nstr(db, 2)});"
+                    f" refusing to guess")
+    live = sorted(fDs)
+    if not live:
+        return out
+
     def f0(t):
         lp = real_part(fL(t), "log-density")
         if lp < -_HUGE:   # exp(lp) may not even be computable: work in logs
-            d = real_part(fD(t, lp))
-            if lp == -mpmath.inf or not d or lp + mpmath.log(abs(d)) < -_HUGE:
-                return mpmath.mpf(0)
-        return real_part(mpmath.exp(lp) * fD(t, lp), "integrand")
+            ds = [real_part(fDs[i](t, lp)) for i in live]
+            if lp == -mpmath.inf or all(not d or lp + mpmath.log(abs(d)) < -_HUGE for d in ds):
+                return [mpmath.mpf(0)] * len(live)
+        e = mpmath.exp(lp)
+        return [real_part(e * fDs[i](t, lp), "integrand") for i in live]
 
     def f(t):
         if edps == qdps:
             return f0(t)
         with mpmath.workdps(edps):
             r = f0(t)
-        return +r
+        return [+y for y in r]
 
-    def rate(ts):
-        """Decay rate of log|v f(v)| per factor 2 of v over the probe points."""
-        g = []
-        for t in ts:
-            lp = real_part(fL(t))
-            d = real_part(fD(t, lp))
-            if d == 0 or lp == -mpmath.inf:
-                return mpmath.mpf(1), 0
-            g.append(mpmath.log(t) + lp + mpmath.log(abs(d)))
-        r = -(g[1] - g[0]) / ((_PROBE[1] - _PROBE[0]) * mpmath.log(2))
-        return r, _sign(d)
-
-    ends = [("near", [vstar * two ** -j for j in _PROBE])]
-    if not finite:
-        ends.append(("far from", [vstar * two ** j for j in _PROBE]))
-    rates = []
-    for where, ts in ends:
-        r, sg = rate(ts)
-        if r > _DELTA:
-            rates.append(min(r, mpmath.mpf(1)))
-            continue
-        if r <= mpmath.mpf(10) ** (-wdps // 2) and sg:
-            return sg * mpmath.inf, mpmath.mpf(0)
-        raise NumericError(
-            f"cannot decide whether the integral converges {where} x = {anchor} "
-            f"(|v f(v)| decays like v**{mpmath.nstr(-r, 3)}); refusing to guess")
     # log variables t: v = v0 exp(-t / r0) near the anchor, v = v* exp(t / rinf)
     # beyond v*; the integrand in t then decays like exp(-t), so it is below
     # 10**-wdps beyond T (where evaluating it could mean exp(exp(huge))): cut there.
     T = mpmath.mpf(2.31) * (wdps + 10) + 10
+    zero = [mpmath.mpf(0)] * len(live)
 
     def logvar(v0, sgn, r):
         def g(t):
             if t > T:
-                return mpmath.mpf(0)
+                return zero
             vv = v0 * mpmath.exp(sgn * t / r)
-            return f(vv) * vv / r
+            w = vv / r
+            return [y * w for y in f(vv)]
         return g
 
     with mpmath.workdps(qdps):
         v0 = min(vstar, flen)
-        g = logvar(v0, -1, rates[0])
-        total, err = expsinh(g)
-        err += abs(g(T))
+        g = logvar(v0, -1, min(rates[0], 1))
+        parts = [de_quad(g, len(live)), [(0, abs(y)) for y in g(T)]]
         if v0 < flen:
-            g = logvar(v0, 1, rates[1] if not finite else 1)
             if finite:
-                i, e = mpmath.quad(g, [0, mpmath.log(flen / v0)], error=True)
-                e = 100 * max(e, mpmath.eps * abs(i))   # mpmath's estimate is optimistic
+                g = logvar(v0, 1, 1)
+                parts.append(de_quad(g, len(live), mpmath.log(flen / v0)))
             else:
-                i, e = expsinh(g)
-                e += abs(g(T))
-            total, err = total + i, err + e
-    return total, err
+                g = logvar(v0, 1, min(rates[1], 1))
+                parts += [de_quad(g, len(live)), [(0, abs(y)) for y in g(T)]]
+    for k, i in enumerate(live):
+        out[i] = (mpmath.fsum(p[k][0] for p in parts), mpmath.fsum(p[k][1] for p in parts))
+    return out
 
 
-def expsinh(g, maxlevel=9):
-    """(value, error) of the integral of g over (0, oo): exp-sinh rule.
+def de_quad(g, n, length=None, maxlevel=9):
+    """[(value, error)] of the integrals of the n components of g over (0, length).
 
-    Trapezoidal rule in tau after t = exp(pi/2 sinh tau) (Takahasi & Mori 1974),
-    halving the step h until the error estimated from the last two levels is
-    below the precision (the error of a double-exponential rule roughly squares
-    when h halves; we assume only the power 1.5).
+    Double-exponential rules (Takahasi & Mori 1974): exp-sinh
+    ``t = exp(pi/2 sinh tau)`` on (0, oo), tanh-sinh on (0, length); the
+    trapezoidal step h is halved until the error estimated from the last two
+    levels is below the precision for every component (the error of these
+    rules roughly squares when h halves; we assume only the power 1.5).
     """
     eps = mpmath.eps
     hp = mpmath.pi / 2
 
     def node(tau):
-        t = mpmath.exp(hp * mpmath.sinh(tau))
-        return g(t) * t * hp * mpmath.cosh(tau)
+        e = hp * mpmath.sinh(tau)
+        if length is None:
+            t = mpmath.exp(e)
+            w = t * hp * mpmath.cosh(tau)
+        else:
+            t = length / (1 + mpmath.exp(-2 * e))
+            w = length * hp * mpmath.cosh(tau) / (2 * mpmath.cosh(e) ** 2)
+        return [y * w for y in g(t)]
 
     # level 1 (h = 1/2) scans all of |tau| <= _TAU; later levels only the range
     # where level 1 saw non-negligible terms, widened by one unit on each side
     h = mpmath.mpf(1) / 2
     ks = range(-2 * _TAU, 2 * _TAU + 1)
     ys = [node(k * h) for k in ks]
-    big = max(abs(y) for y in ys)
-    live = [k for k, y in zip(ks, ys) if abs(y) > eps * big * mpmath.mpf(10) ** -10]
-    lo, hi = (min(live) - 2, max(live) + 2) if live else (0, 0)
-    lo, hi = max(lo, ks[0]), min(hi, ks[-1])
-    raw = mpmath.fsum(ys)
-    absum = mpmath.fsum(abs(y) for y in ys)
-    sums = [raw * h]
+    big = [max(abs(y[c]) for y in ys) for c in range(n)]
+    live = [k for k, y in zip(ks, ys)
+            if any(abs(y[c]) > eps * big[c] * mpmath.mpf(10) ** -10 for c in range(n))]
+    lo, hi = (max(min(live) - 2, ks[0]), min(max(live) + 2, ks[-1])) if live else (0, 0)
+    raw = [mpmath.fsum(y[c] for y in ys) for c in range(n)]
+    absum = [mpmath.fsum(abs(y[c]) for y in ys) for c in range(n)]
+    sums = [[r * h for r in raw]]
     for _ in range(maxlevel):
         h /= 2
         lo, hi = 2 * lo, 2 * hi
         more = [node(k * h) for k in range(lo + 1, hi, 2)]
-        raw, absum = raw + mpmath.fsum(more), absum + mpmath.fsum(abs(y) for y in more)
-        sums.append(raw * h)
-        floor = eps * absum * h * 100   # rounding in the nodes and the integrand
-        d1 = abs(sums[-1] - sums[-2])
-        # errors roughly square with each halving of h; assume only ^1.5 to stay honest
-        est = d1 ** mpmath.mpf(1.5) if d1 < 1 else d1
-        if est <= eps or d1 <= floor:
-            return sums[-1], max(est, floor)
-    return sums[-1], abs(sums[-1] - sums[-2])
+        raw = [raw[c] + mpmath.fsum(y[c] for y in more) for c in range(n)]
+        absum = [absum[c] + mpmath.fsum(abs(y[c]) for y in more) for c in range(n)]
+        sums.append([r * h for r in raw])
+        res, done = [], True
+        for c in range(n):
+            floor = eps * absum[c] * h * 100   # rounding in the nodes and the integrand
+            d1 = abs(sums[-1][c] - sums[-2][c])
+            est = d1 ** mpmath.mpf(1.5) if d1 < 1 else d1
+            done = done and (est <= eps or d1 <= floor)
+            res.append((sums[-1][c], max(est, floor)))
+        if done:
+            return res
+    return [(sums[-1][c], abs(sums[-1][c] - sums[-2][c])) for c in range(n)]
+
+
+def expsinh(g, maxlevel=9):
+    """(value, error) of the integral of a scalar g over (0, oo); see :func:`de_quad`."""
+    return de_quad(lambda t: [g(t)], 1, None, maxlevel)[0]
 
 
 # ------------------------------------------------------------------ continuous
@@ -436,10 +480,14 @@ def _sum(parts):
 
 
 def integrate(L, D, x, a, b, prec):
-    """(value, error) of the integral of exp(L) * D over (a, b); no kinks inside."""
+    """(value, error) of the integral of exp(L) * D over (a, b) (no kinks inside);
+    ``D`` may be a list, then a list of (value, error) is returned."""
     wdps, qdps, edps = prec
-    return _sum([_half(L, D, x, anchor, s, length, wdps, qdps, edps)
-                 for anchor, s, length in _halves(L, x, a, b, wdps)])
+    Ds = D if isinstance(D, (list, tuple)) else [D]
+    halves = [_half(L, Ds, x, anchor, s, length, wdps, qdps, edps)
+              for anchor, s, length in _halves(L, x, a, b, wdps)]
+    out = [_sum([hv[i] for hv in halves]) for i in range(len(Ds))]
+    return out if isinstance(D, (list, tuple)) else out[0]
 
 
 # ------------------------------------------------------------------ product integrands
@@ -482,20 +530,16 @@ def separable(L, D, ranges, prec):
     terms = _split(D, ys)
     if terms is None:
         raise UnsupportedError("the integrand does not split into products")
-    cache = {}
-
-    def one(y, factor):
-        key = (y, factor)
-        if key not in cache:
-            _, a, b = next(r for r in ranges if r[0] == y)
-            cache[key] = integrate(parts[y], factor, y, a, b, prec)
-        return cache[key]
-
+    values = {}
+    for y, a, b in ranges:                 # all 1-D integrals in y share their nodes
+        factors = list(dict.fromkeys(t[y] for t in terms))
+        values.update({(y, fac): r for fac, r in
+                       zip(factors, integrate(parts[y], factors, y, a, b, prec))})
     total, err = mpmath.mpf(0), mpmath.mpf(0)
     for t in terms:
         val, e = mpmath.mpf(1), mpmath.mpf(0)
         for y in ys:
-            v, ev = one(y, t[y])
+            v, ev = values[(y, t[y])]
             if mpmath.isinf(v):
                 return v * mpmath.sign(val), mpmath.mpf(0)
             val, e = val * v, abs(val) * ev + abs(v) * e + e * ev
@@ -506,7 +550,6 @@ def separable(L, D, ranges, prec):
 # ------------------------------------------------------------------ multivariate
 def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
     """Multivariate normals, in coordinates z whitened by P: x = mu_P + C z."""
-    from sympy.stats import MultivariateNormal, density
     mean, cov = dp.mean.xreplace(point), dp.cov.xreplace(point)
     n = mean.shape[0]
     try:
@@ -523,10 +566,11 @@ def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
         m, c = d.mean.xreplace(point), d.cov.xreplace(point)
         if m.shape[0] != n:
             raise UnsupportedError(f"{dp.rv} and {d.rv} have different dimensions")
-        pdf = density(MultivariateNormal("W", m, c))(*xs)
-        return sp.expand(log_form(pdf, zs[0], [sp.Rational(1, 3)]) if n == 1 else
-                         _expand_many(pdf, zs))
-
+        # the normal density (2 pi)^(-n/2) det(c)^(-1/2) exp(-(x-m)^T c^-1 (x-m) / 2),
+        # (Cover & Thomas, Elements of Information Theory, 2nd ed., Section 8.4), in log form
+        r = sp.Matrix(xs) - m
+        return sp.expand(-(r.T * c.inv() * r)[0, 0] / 2 - n * sp.log(2 * sp.pi) / 2
+                         - sp.log(c.det()) / 2)
     Lp = log_density(dp)
     Lq = log_density(dq) if dq is not None else None
     with deep_cancellation():
