@@ -7,6 +7,7 @@ from .budget import BudgetExceeded, get_default_timeout, set_default_timeout
 from .errors import (DensityError, MissingAssumptionError, NegativeDensityError,
                      NotNormalizedError, ParameterError, ParseError, SymxentError,
                      UnsupportedError)
+from .derivation import Derivation, DerivationError, Step, derive
 from .distributions import Categorical
 from .measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
                        cross_entropy, entropy, kl_divergence)
@@ -17,6 +18,8 @@ __all__ = [
     # measures
     "entropy", "cross_entropy", "kl_divergence",
     "Entropy", "CrossEntropy", "KLDivergence",
+    # derivations
+    "derive", "Derivation", "Step", "DerivationError",
     # distributions sympy.stats lacks
     "Categorical",
     # configuration

@@ -119,11 +119,16 @@ def _rational(r):
 def _differences(poly):
     """Rewrite a polynomial that depends only on ``m1 - m2`` in that difference."""
     reals = sorted((s for s in poly.free_symbols if s.is_real and not s.is_positive), key=str)
+    back = {}
     for m1, m2 in itertools.combinations(reals, 2):
+        if m1 not in poly.free_symbols or m2 not in poly.free_symbols:
+            continue
         d = sp.Dummy("d")
         shifted = sp.expand(poly.subs(m1, m2 + d))
         if not shifted.has(m2):
-            return sp.factor(shifted).subs(d, m1 - m2) if shifted.has(d) else shifted
+            poly, back[d] = shifted, m1 - m2
+    if back:
+        return sp.factor(poly).subs(back)
     return sp.factor(poly) if poly.is_polynomial() else poly
 
 

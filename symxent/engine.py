@@ -268,8 +268,11 @@ def trace(quantity):
     with budget.budget():
         value = compute(quantity.kind, quantity.p, quantity.q, tr)
     final = canonical(value)
-    if quantity.base != sp.E:
-        final = final / sp.log(quantity.base)
-    tr.step(final, "canonical form" + (f", in base {quantity.base}" if quantity.base != sp.E
-                                       else ""))
+    tr.step(final, "canonical form")
+    if quantity.base != sp.E:  # every step in the requested unit: divide by log(base)
+        scale = sp.log(quantity.base)
+        steps = [(rel, e / scale if e not in (sp.oo, -sp.oo) else e, why)
+                 for rel, e, why in tr]
+        return steps[:-1] + [(steps[-1][0], steps[-1][1], f"canonical form, in base "
+                                                           f"{quantity.base}")]
     return list(tr)

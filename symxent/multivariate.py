@@ -48,9 +48,9 @@ def mvnormal(kind, dp, dq, tr):
             " - 1/2 (x-mu)^T Sigma^-1 (x-mu)")
     h = {}
     for name, (mean, cov) in {"p": (dp.mean, sp_), "q": (dq.mean, sq)}.items():
-        quad = _quad_expectation(cov.inv(), mean, dp.mean, sp_)
-        h[name] = sp.Rational(k, 2) * sp.log(2 * sp.pi) + sp.log(cov.det()) / 2 + quad / 2
-    h = {n: sp.simplify(v) for n, v in h.items()}
+        quad = sp.factor(sp.cancel(_quad_expectation(cov.inv(), mean, dp.mean, sp_)))
+        h[name] = (sp.Rational(k, 2) * sp.log(2 * sp.pi) + sp.log(sp.factor(cov.det())) / 2
+                   + quad / 2)
     value = {"entropy": h["p"], "cross_entropy": h["q"], "kl": h["q"] - h["p"]}[kind]
     tr.step(value, "E[(x-m)^T A (x-m)] = tr(A Sigma) + (mu-m)^T A (mu-m)")
     return value
