@@ -1,0 +1,186 @@
+"""Search for counterexamples to claims about entropies and divergences.
+
+``refute(claim)`` takes a SymPy relation between expressions built from
+:class:`~symxent.Entropy`, :class:`~symxent.CrossEntropy` and
+:class:`~symxent.KLDivergence` (and numbers or parameters), e.g.
+``Eq(KLDivergence(P, Q), KLDivergence(Q, P))`` or ``CrossEntropy(P, Q) >= 0``,
+and searches admissible parameter points for one where it fails.
+
+Candidates are random admissible points (:func:`symxent.domain.sample_point`)
+and the same points with every positive parameter and every real parameter
+scaled by 10**-3, 10**-2, 10**2 or 10**3 (narrow or wide distributions, kept
+only when still admissible).  When the engine has closed forms for all the
+measures, they screen all candidates quickly (lambdified once, evaluated in
+``mpmath.workdps``); the most violating candidates -- and a few random ones
+regardless -- are then checked with :mod:`symxent.numeric`, the definitions
+integrated or summed independently of the engine.  Only a violation confirmed
+by the numeric reference, beyond ``10**(-dps+5)`` (relative) plus ten times the
+references' error estimates, is reported as a :class:`Witness`.
+
+For ``>``/``<`` only a clear reversal counts (equality cannot be shown with
+numbers); ``!=`` is not supported for the same reason.
+"""
+from __future__ import annotations
+
+import random
+import warnings
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+from sympy.core.relational import Relational
+
+from .errors import SymxentError, UnsupportedError
+
+__all__ = ["refute", "Witness"]
+
+_SCALES = (sp.Rational(1, 1000), sp.Rational(1, 100), 100, 1000)
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A parameter point where the claim fails, with both sides' reference values."""
+
+    point: dict
+    lhs: object
+    rhs: object
+    lhs_error: object = 0
+    rhs_error: object = 0
+    claim: object = field(default=None, compare=False)
+
+    def __str__(self):
+        pt = ", ".join(f"{k} = {v}" for k, v in sorted(self.point.items(), key=lambda kv: str(kv[0])))
+        return (f"{self.claim} fails at {pt}: lhs = {mpmath.nstr(self.lhs, 15)}, "
+                f"rhs = {mpmath.nstr(self.rhs, 15)}")
+
+
+def _measures(expr):
+    from .numeric import is_measure
+    return list(dict.fromkeys(a for a in sp.preorder_traversal(expr) if is_measure(a)))
+
+
+def _violation(rel, l, r, el, er, dps):
+    """How clearly ``rel(l, r)`` fails (> 0), from values with error estimates."""
+    with mpmath.workdps(dps + 10):
+        if mpmath.isinf(l) or mpmath.isinf(r):
+            if mpmath.isinf(l) and mpmath.isinf(r) and (l > 0) == (r > 0):
+                return mpmath.mpf(0) if rel is sp.Eq else None   # oo vs oo: cannot order
+            if rel is sp.Eq:
+                return mpmath.inf
+            gap = r - l if rel in (sp.Ge, sp.Gt) else l - r
+            return mpmath.inf if gap > 0 else mpmath.mpf(0)
+        tol = mpmath.mpf(10) ** (-dps + 5) * max(1, abs(l), abs(r)) + 10 * (el + er)
+        if rel is sp.Eq:
+            gap = abs(l - r)
+        elif rel in (sp.Ge, sp.Gt):
+            gap = r - l
+        else:
+            gap = l - r
+        return max(mpmath.mpf(0), gap - tol)
+
+
+def _candidates(rvs, extra, n, rng):
+    from .domain import _draw, sample_point
+    from .strategies import admissible
+    out = []
+    for i in range(n):
+        pt = sample_point(list(rvs), rng)
+        pt.update({s: _draw(s, rng) for s in extra})
+        k = i % (len(_SCALES) + 2)
+        if 0 < k <= len(_SCALES):
+            f = _SCALES[k - 1]
+            scaled = {s: (v * f if not s.is_integer and (s.is_positive or s.is_real) else v)
+                      for s, v in pt.items()}
+            # probabilities and other bounded parameters fall out here
+            if admissible(rvs, scaled):
+                pt = scaled
+        out.append(pt)
+    return out
+
+
+def _closed_forms(measures, timeout):
+    from .numeric import is_measure
+    out = {}
+    for m in measures:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                c = m.doit(timeout=timeout)
+        except Exception:  # noqa: BLE001 -- no screen for this claim
+            return None
+        if any(is_measure(a) for a in sp.preorder_traversal(c)):
+            return None
+        out[m] = c
+    return out
+
+
+def refute(claim, *, points=200, seed=0, dps=30, timeout=10, confirm=8):
+    """A :class:`Witness` where ``claim`` fails, or ``None`` if none was found.
+
+    ``points`` candidate points are screened (see the module docstring); at most
+    ``confirm`` of them (plus three random ones) are checked with the numeric
+    reference when closed forms are available, otherwise all of them are.
+    """
+    from .numeric import NumericError, evaluate_expression
+    from .support import describe
+
+    claim = sp.sympify(claim)
+    if claim in (sp.true, sp.false):
+        raise UnsupportedError(f"the claim evaluated to {claim} before any parameter was chosen")
+    if not isinstance(claim, Relational) or isinstance(claim, sp.Ne):
+        raise UnsupportedError(
+            f"refute takes ==, >=, >, <=, < between measures (Eq(a, b), a >= b, ...); "
+            f"got {claim!r}" + (" (inequality != cannot be refuted with numbers)"
+                                if isinstance(claim, sp.Ne) else ""))
+    rel = {sp.Equality: sp.Eq, sp.GreaterThan: sp.Ge, sp.StrictGreaterThan: sp.Gt,
+           sp.LessThan: sp.Le, sp.StrictLessThan: sp.Lt}[type(claim)]
+    lhs, rhs = claim.lhs, claim.rhs
+    measures = _measures(claim)
+    if not measures:
+        raise UnsupportedError(f"the claim {claim} involves no Entropy/CrossEntropy/KLDivergence")
+    rvs = list(dict.fromkeys(rv for m in measures for rv in (m.p, m.q) if rv is not None))
+    params = {s for rv in rvs for s in describe(rv).params}
+    dummies = {m: sp.Dummy() for m in measures}
+    extra = sorted((claim.xreplace(dummies).free_symbols - set(dummies.values())) - params,
+                   key=str)
+    rng = random.Random(seed)
+    cands = _candidates(rvs, extra, points, rng)
+
+    def numeric(pt):
+        try:
+            a, b = evaluate_expression(lhs, pt, dps), evaluate_expression(rhs, pt, dps)
+        except (NumericError, SymxentError, ArithmeticError):
+            return None
+        v = _violation(rel, a.value, b.value, a.error, b.error, dps)
+        if v:
+            return Witness(pt, a.value, b.value, a.error, b.error, claim)
+        return None
+
+    closed = _closed_forms(measures, timeout)
+    if closed is None:
+        to_check = cands
+    else:
+        syms = sorted(params | set(extra), key=str)
+        sides = [sp.lambdify(syms, s.xreplace(closed), modules="mpmath") for s in (lhs, rhs)]
+        scored = []
+        with mpmath.workdps(dps + 10):
+            for i, pt in enumerate(cands):
+                args = [pt[s] for s in syms]
+                try:
+                    a, b = (mpmath.mpf(f(*[mpmath.mpf(sp.Float(v, dps + 10)._mpf_)
+                                           for v in args])) for f in sides)
+                except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
+                    continue
+                v = _violation(rel, a, b, 0, 0, dps)
+                if v:
+                    scored.append((v, i))
+        scored.sort(key=lambda t: -t[0])
+        picked = [i for _, i in scored[:confirm]]
+        picked += [i for i in rng.sample(range(len(cands)), min(3, len(cands)))
+                   if i not in picked]
+        to_check = [cands[i] for i in picked]
+    for pt in to_check:
+        w = numeric(pt)
+        if w is not None:
+            return w
+    return None

@@ -1,0 +1,68 @@
+"""Hypothesis strategies: admissible parameter points and catalogue cases.
+
+``parameter_points(rvs)`` draws ``{symbol: exact number}`` for every parameter
+of the random variables ``rvs``: each symbol from a range matching its
+assumptions (integers 1..7 for positive integers, rationals in [0.05, 5] for
+positive reals, in [-3, 3] for real ones -- the same ranges as
+:func:`symxent.domain.sample_point`), filtered by :func:`admissible`: every
+distribution's own domain conditions, a nonempty support, and a positive
+definite covariance for multivariate normals.
+
+``catalogue_cases(kind=None)`` draws entries of :data:`symxent.catalogue.CASES`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from hypothesis import strategies as st
+
+__all__ = ["parameter_points", "catalogue_cases", "admissible", "symbol_values"]
+
+
+def symbol_values(sym):
+    """Strategy for one parameter, respecting its assumptions."""
+    if sym.is_integer:
+        lo = 1 if sym.is_positive else (0 if sym.is_nonnegative else -4)
+        return st.integers(lo, 7).map(sp.Integer)
+    thousandths = st.one_of(st.integers(50, 1000), st.integers(1000, 5000))
+    if sym.is_positive or sym.is_nonnegative:
+        return thousandths.map(lambda n: sp.Rational(n, 1000))
+    if sym.is_negative or sym.is_nonpositive:
+        return thousandths.map(lambda n: -sp.Rational(n, 1000))
+    return st.integers(-3000, 3000).map(lambda n: sp.Rational(n, 1000))
+
+
+def admissible(rvs, point) -> bool:
+    """Does ``point`` satisfy every domain condition of ``rvs`` (and give usable supports)?"""
+    from .domain import domain_conditions
+    from .support import describe, support_bounds
+    for rv in rvs:
+        for cond, _ in domain_conditions(rv):
+            if isinstance(cond, sp.Basic) and cond.xreplace(point) is not sp.true:
+                return False
+        d = describe(rv)
+        if d.kind in ("continuous", "discrete") and d.support is not None:
+            lo, hi = (sp.sympify(e).xreplace(point) for e in support_bounds(d.support))
+            if sp.Lt(lo, hi) is not sp.true and not (d.kind == "discrete" and lo == hi):
+                return False
+        if d.kind == "mvnormal" and d.cov.xreplace(point).is_positive_definite is not True:
+            return False
+        if d.kind == "finite" and any(sp.sympify(p).xreplace(point).is_negative
+                                      for p in d.values.values()):
+            return False
+    return True
+
+
+def parameter_points(rvs):
+    """Strategy of admissible points ``{symbol: value}`` for the parameters of ``rvs``."""
+    from .support import describe
+    rvs = tuple(rvs) if isinstance(rvs, (list, tuple)) else (rvs,)
+    syms = sorted({s for rv in rvs for s in describe(rv).params}, key=str)
+    return st.fixed_dictionaries({s: symbol_values(s) for s in syms}).filter(
+        lambda point: admissible(rvs, point))
+
+
+def catalogue_cases(kind=None):
+    """Strategy of catalogue cases (optionally only those of one ``kind``)."""
+    from .catalogue import CASES
+    cases = [c for c in CASES if kind is None or c.kind == kind]
+    return st.sampled_from(cases)
