@@ -1,27 +1,14 @@
 """Benchmark: symxent against plain SymPy on every case of ``symxent.catalogue``.
 
-For each case two kinds of fresh Python processes are started (never more than
-``--jobs`` at a time):
+Each measurement runs in a fresh Python process: symxent (import time, cold
+and warm call, value at a random admissible point), ``sympy.stats.entropy``
+and plain ``integrate``/``summation`` of the definition (hard time limit, the
+process is killed).  Plain-SymPy results are checked numerically against
+symxent's closed form or, failing that, ``symxent.numeric``.  Plain-SymPy
+figures can be cached (``--sympy-cache``).  See benchmarks/README.md.
 
-* **symxent**: times ``import symxent``, then the first (cold) call of
-  ``symxent.entropy`` / ``kl_divergence`` / ``cross_entropy`` and a second
-  (warm, cached) call; records whether a closed form came back and its value at
-  a random admissible parameter point.
-* **plain SymPy**: ``sympy.stats.entropy(P)`` (entropy cases only) and the
-  definition integrated/summed directly with ``integrate`` / ``summation``,
-  each in its own process with a hard time limit (the process is killed).  A
-  result counts as solved only if no ``Integral``/``Sum`` is left; it is
-  checked numerically against symxent's closed form (or, when symxent has none,
-  its numeric evaluation of the definition) at the same random point.
-
-Plain SymPy's figures do not depend on symxent, so they can be cached in a JSON
-file (``--sympy-cache``) and reused.  Progress goes to stderr; results are
-rewritten after every case, so an interrupted run leaves partial results.
-
-    python benchmarks/run.py                       # everything (slow: plain SymPy)
     python benchmarks/run.py --no-sympy            # symxent only
     python benchmarks/run.py --sympy-cache benchmarks/sympy_results.json
-    python benchmarks/run.py --cases 'Normal|Gamma' --timeout 30
 """
 from __future__ import annotations
 
@@ -32,7 +19,6 @@ import platform
 import queue
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import threading
@@ -41,21 +27,22 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
+from report import SYMPY_METHODS, markdown, merge, summarise
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MARK = "@@BENCH "
 FUNCS = {"entropy": "entropy", "kl": "kl_divergence", "cross_entropy": "cross_entropy"}
 UNEVALUATED = ("Entropy", "CrossEntropy", "KLDivergence")
-SYMPY_METHODS = ("stats_entropy", "integrate")
 RESULT_CHARS = 600          # stored length of a printed result
-TOL = 1e-9                  # relative tolerance of the numeric agreement check
 MEMORY_LIMIT = 4 << 30      # address-space limit of a worker process (bytes)
 
 
 # ===================================================================== workers
 # A worker prints lines "@@BENCH <phase> <json>" on stdout: READY after imports
-# and building the case, DONE after the timed derivation, EVAL after the
-# (untimed) numeric evaluation.  The parent enforces a time limit per phase.
+# and building the case, DONE after the timed derivation, POINT with the test
+# point (and symxent's value there), EVAL with the remaining (untimed) numeric
+# values.  The parent enforces a time limit per phase.
 
 def _emit(phase, data):
     sys.stdout.write(f"{MARK}{phase} {json.dumps(data)}\n")
@@ -64,6 +51,19 @@ def _emit(phase, data):
 
 def _seed(name, seed):
     return zlib.crc32(name.encode()) ^ seed
+
+
+def all_cases(cat):
+    """The catalogue's cases, plus its pairs with no closed form (expected to stay
+    unevaluated), as ``(case, expect_closed_form)``."""
+    out = [(c, True) for c in cat.CASES]
+    for p, q in getattr(cat, "NO_CLOSED_FORM", ()):
+        out.append((cat.Case(f"KL {p} || {q} (no closed form)", "kl", cat._x(p, q)), False))
+    return out
+
+
+def find_case(cat, name):
+    return next(c for c, _ in all_cases(cat) if c.name == name)
 
 
 def _load_catalogue():
@@ -103,8 +103,8 @@ def worker_symxent(case_name, seed, reference):
     import_s = time.perf_counter() - t0
     import warnings
     warnings.simplefilter("ignore")
-    from symxent.catalogue import case
-    c = case(case_name)
+    import symxent.catalogue as cat
+    c = find_case(cat, case_name)
     rvs = c.build()
     fn = getattr(symxent, FUNCS[c.kind], None)
     _emit("READY", {"import_s": import_s})
@@ -121,12 +121,17 @@ def worker_symxent(case_name, seed, reference):
                            "error": f"{type(e).__name__}: {e}"[:300]})
         if res is not None:
             cold = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            fn(*rvs)
-            warm = time.perf_counter() - t0
+            warms = []
+            for _ in range(5):                  # median of 5: robust to a GC pause
+                t0 = time.perf_counter()
+                fn(*rvs)
+                warms.append(time.perf_counter() - t0)
+            warm = sorted(warms)[2]
             solved = type(res).__name__ not in UNEVALUATED
+            import sympy as sp
+            left = [n for n, t in (("Integral", sp.Integral), ("Sum", sp.Sum)) if res.has(t)]
             _emit("DONE", {"status": "solved" if solved else "unsolved", "cold_s": cold,
-                           "warm_ms": warm * 1e3, "result": _short(res)})
+                           "warm_ms": warm * 1e3, "result": _short(res), "residual": left})
     out = {}
     try:
         point = _point(rvs, _seed(case_name, seed))
@@ -178,12 +183,14 @@ def _definition(kind, rvs):
         return lambda: sp.summation(term(density(P)(k), Q and density(Q)(k)),
                                     (k, dom.inf, dom.sup))
     if ps == "SingleFinitePSpace":
-        dp = density(P)
-        if isinstance(getattr(dp, "dict", None), dict):       # enumerable: direct sum
+        def table(rv):                                          # {value: probability}
+            d = getattr(density(rv), "dict", None)
+            return dict(d) if isinstance(d, (dict, sp.Dict)) else None
+        if isinstance(table(P), dict):                          # enumerable: direct sum
             def direct():
-                dq = density(Q).dict if Q is not None else None
+                dq = table(Q) if Q is not None else None
                 return sp.Add(*[term(v, dq and dq.get(k, sp.S.Zero))
-                                for k, v in dp.dict.items()])
+                                for k, v in table(P).items()])
             return direct
         k = sp.Symbol("k", integer=True)                       # symbolic size, e.g. Binomial(n, p)
         n = P.pspace.distribution.args[0]
@@ -204,8 +211,7 @@ def _definition(kind, rvs):
 def worker_sympy(case_name, seed, method):
     import sympy as sp
     import sympy.stats as st
-    cat = _load_catalogue()
-    c = cat.case(case_name)
+    c = find_case(_load_catalogue(), case_name)
     rvs = c.build()
     if method == "stats_entropy":
         run = lambda: st.entropy(rvs[0])  # noqa: E731
@@ -223,15 +229,15 @@ def worker_sympy(case_name, seed, method):
     solved = not res.has(sp.Integral, sp.Sum)
     _emit("DONE", {"status": "solved" if solved else "unsolved", "time_s": dt,
                    "result": _short(res)})
-    out = {}
-    if solved:
-        try:
-            point = _point(rvs, _seed(case_name, seed))
-            out["point"] = {str(k): str(v) for k, v in point.items()}
-            out["value"] = _value_at(res, point)
-        except Exception as e:  # noqa: BLE001
-            out["eval_error"] = f"{type(e).__name__}: {e}"[:300]
-    _emit("EVAL", out)
+    if not solved:
+        return
+    try:
+        point = _point(rvs, _seed(case_name, seed))
+    except Exception as e:  # noqa: BLE001
+        _emit("POINT", {"eval_error": f"{type(e).__name__}: {e}"[:300]})
+        return
+    _emit("POINT", {"point": {str(k): str(v) for k, v in point.items()}})
+    _emit("EVAL", {"value": _value_at(res, point)})
 
 
 def run_worker(args):
@@ -278,9 +284,8 @@ def _spawn(mode, case_name, args, limit):
         threading.Thread(target=f, daemon=True).start()
     out: dict = {}
     deadlines = {"READY": 300, "DONE": limit, "POINT": max(120, limit), "EVAL": max(120, limit)}
-    phases = ("READY", "DONE", "POINT", "EVAL") if mode == "symxent" else ("READY", "DONE", "EVAL")
     try:
-        for phase in phases:
+        for phase in ("READY", "DONE", "POINT", "EVAL"):
             try:
                 got, data = lines.get(timeout=deadlines[phase])
             except queue.Empty:
@@ -324,178 +329,6 @@ def _write_json(path, data):
     os.replace(tmp, path)
 
 
-def _num(s):
-    """A stored value string -> mpmath number, +-inf, or None (not numeric)."""
-    import mpmath
-    if s is None or s.startswith("error"):
-        return None
-    s = s.strip()
-    if s in ("oo", "-oo"):
-        return mpmath.inf if s == "oo" else -mpmath.inf
-    try:
-        import sympy as sp
-        with mpmath.workdps(30):
-            v = sp.sympify(s)
-            if not v.is_number or v.has(sp.nan, sp.zoo):
-                return None
-            c = complex(v.evalf(30))
-            if abs(c.imag) > TOL * max(1.0, abs(c.real)):
-                return None
-            return mpmath.mpf(str(sp.re(v).evalf(30)))
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def agrees(a, b):
-    """True/False when both values are numeric, None when either is not."""
-    import mpmath
-    x, y = _num(a), _num(b)
-    if x is None or y is None:
-        return None
-    if mpmath.isinf(x) or mpmath.isinf(y):
-        return x == y
-    with mpmath.workdps(30):
-        return bool(abs(x - y) <= TOL * max(1, abs(y)))
-
-
-def judge(entry, sym, point_ok):
-    """Verdict of a plain-SymPy entry: correct / wrong / unverified / unsolved / ..."""
-    if entry.get("status") != "solved":
-        return entry.get("status", "missing")
-    value = entry.get("value") or ""
-    if re.search(r"\b(nan|zoo)\b", value):
-        return "nan"                        # solved on paper, but does not evaluate
-    if not point_ok:
-        return "unverified"
-    refs = [sym.get("value") if sym.get("status") == "solved" else None, sym.get("reference")]
-    if sym.get("check") == "DISAGREES":     # symxent itself is off: trust the numeric value
-        refs.reverse()
-    verdict = None
-    for ref in refs:
-        if verdict is None:
-            verdict = agrees(value, ref)
-    if verdict is None:
-        return "unverified"
-    return "correct" if verdict else "wrong"
-
-
-def merge(case, sym, sp_entries):
-    row = {"name": case.name, "kind": case.kind, "symxent": sym, "sympy": {}}
-    if sym.get("status") == "solved" and sym.get("reference") is not None:
-        sym["check"] = {True: "agrees", False: "DISAGREES", None: "unverified"}[
-            agrees(sym.get("value"), sym.get("reference"))]
-    best = None
-    for m, e in sp_entries.items():
-        ok = e.get("point") is None or sym.get("point") is None or e["point"] == sym["point"]
-        e["verdict"] = judge(e, sym, ok)
-        row["sympy"][m] = e
-        if e["verdict"] == "correct" and e.get("time_s") is not None:
-            best = e["time_s"] if best is None else min(best, e["time_s"])
-    if best is not None and sym.get("status") == "solved" and sym.get("cold_s"):
-        row["ratio"] = best / sym["cold_s"]
-    return row
-
-
-def summarise(rows):
-    s = {"cases": len(rows)}
-    syms = [r["symxent"] for r in rows if r["symxent"].get("status")]
-    if syms:
-        cold = [x["cold_s"] for x in syms if x.get("cold_s") is not None]
-        warm = [x["warm_ms"] for x in syms if x.get("warm_ms") is not None]
-        imp = [x["import_s"] for x in syms if x.get("import_s") is not None]
-        s["symxent"] = {
-            "solved": sum(x.get("status") == "solved" for x in syms), "total": len(syms),
-            "median_cold_s": statistics.median(cold) if cold else None,
-            "max_cold_s": max(cold) if cold else None,
-            "max_cold_case": max(((x["cold_s"], r["name"]) for r in rows
-                                  for x in [r["symxent"]] if x.get("cold_s") is not None),
-                                 default=(None, None))[1],
-            "over_5s": sum(c > 5 for c in cold),
-            "median_import_s": statistics.median(imp) if imp else None,
-            "median_warm_ms": statistics.median(warm) if warm else None,
-            "max_warm_ms": max(warm) if warm else None,
-            "disagree_with_numeric": sum(x.get("check") == "DISAGREES" for x in syms),
-        }
-    for m in SYMPY_METHODS:
-        es = [r["sympy"][m] for r in rows if m in r["sympy"]]
-        if not es:
-            continue
-        v = [e["verdict"] for e in es]
-        s[f"sympy_{m}"] = {
-            "attempted": len(es), "solved": sum(e.get("status") == "solved" for e in es),
-            "correct": v.count("correct"), "wrong": v.count("wrong"),
-            "unverified": v.count("unverified"), "nan": v.count("nan"),
-            "timeout": v.count("timeout"),
-            "error": v.count("error") + v.count("crash"), "unsolved": v.count("unsolved"),
-            "wrong_cases": [r["name"] for r in rows
-                            if r["sympy"].get(m, {}).get("verdict") == "wrong"]}
-    ratios = [r["ratio"] for r in rows if r.get("ratio") is not None]
-    if ratios:
-        s["speed_ratio"] = {"cases": len(ratios), "median": statistics.median(ratios),
-                            "min": min(ratios), "max": max(ratios)}
-    return s
-
-
-def _fmt_s(e, key="time_s"):
-    st = e.get("status")
-    if st is None:
-        return ""
-    if st == "timeout":
-        return "timeout"
-    t = e.get(key)
-    verdict = e.get("verdict", st)
-    tag = {"correct": "ok"}.get(verdict, verdict)
-    return f"{t:.2f} {tag}" if t is not None else tag
-
-
-def _ratio(r):
-    return f"{r:.0f}x" if r >= 10 else f"{r:.1f}x" if r >= 1 else f"{r:.2g}x"
-
-
-def _f(v, spec):
-    return "n/a" if v is None else format(v, spec)
-
-
-def markdown(rows, summary, meta):
-    out = ["| case | symxent cold s | warm ms | solved | sympy.stats.entropy s | "
-           "sympy integrate/sum s | ratio |", "|---|---:|---:|:---:|---:|---:|---:|"]
-    for r in rows:
-        x = r["symxent"]
-        cold = f"{x['cold_s']:.3f}" if x.get("cold_s") is not None else x.get("status", "")
-        warm = f"{x['warm_ms']:.3f}" if x.get("warm_ms") is not None else ""
-        solved = {"solved": "yes", "unsolved": "no"}.get(x.get("status"), x.get("status", ""))
-        if x.get("check") == "DISAGREES":
-            solved += " (DISAGREES with numeric)"
-        ratio = _ratio(r["ratio"]) if r.get("ratio") is not None else ""
-        sps = [_fmt_s(r["sympy"][m]) if m in r["sympy"] else "n/a" for m in SYMPY_METHODS]
-        out.append(f"| {r['name']} | {cold} | {warm} | {solved} | {sps[0]} | {sps[1]} | {ratio} |")
-    out += ["", "Summary:", ""]
-    x = summary.get("symxent")
-    if x:
-        out.append(f"- symxent closed forms: {x['solved']}/{x['total']}; cold derivation median "
-                   f"{_f(x['median_cold_s'], '.3f')} s, max {_f(x['max_cold_s'], '.3f')} s "
-                   f"({x['max_cold_case']}), {x['over_5s']} over 5 s; `import symxent` median "
-                   f"{_f(x['median_import_s'], '.2f')} s; warm (cached) call median "
-                   f"{_f(x['median_warm_ms'], '.3f')} ms.")
-    for m, label in (("stats_entropy", "`sympy.stats.entropy`"),
-                     ("integrate", "plain `integrate`/`summation` of the definition")):
-        y = summary.get(f"sympy_{m}")
-        if y:
-            wrong = f" ({', '.join(y['wrong_cases'])})" if y["wrong_cases"] else ""
-            out.append(f"- {label}: solved {y['solved']}/{y['attempted']}, of which "
-                       f"{y['correct']} verified correct, {y['wrong']} wrong{wrong}, "
-                       f"{y['nan']} evaluating to nan and {y['unverified']} unverified; "
-                       f"{y['timeout']} timeouts ({meta['timeout']} s), {y['error']} errors.")
-    r = summary.get("speed_ratio")
-    if r:
-        out.append(f"- Speed ratio plain SymPy / symxent (cold) over the {r['cases']} cases "
-                   f"where plain SymPy is verified correct (fastest of its methods): median "
-                   f"{_ratio(r['median'])}, min {_ratio(r['min'])}, max {_ratio(r['max'])}.")
-    out.append(f"- Python {meta['python']}, SymPy {meta['sympy']}, {meta['machine']}; "
-               f"{meta['date']}.")
-    return "\n".join(out) + "\n"
-
-
 def fingerprint(case):
     """Checksum of the case's distributions, to notice a redefined case."""
     import sympy as sp
@@ -534,7 +367,8 @@ def main(argv=None):
     sys.path.insert(0, ROOT)
     import sympy
     cat = _load_catalogue()
-    cases = [c for c in cat.CASES if not args.cases or re.search(args.cases, c.name)]
+    expect = {c.name: e for c, e in all_cases(cat)}
+    cases = [c for c, _ in all_cases(cat) if not args.cases or re.search(args.cases, c.name)]
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "python": platform.python_version(), "sympy": sympy.__version__,
             "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
@@ -559,6 +393,9 @@ def main(argv=None):
             return None                     # was cut short by a smaller limit: rerun
         if e.get("status") == "crash":
             return None
+        if e.get("status") == "solved" and "value" not in e \
+                and "exceeded" not in e.get("eval_error", "exceeded"):
+            return None                     # evaluation failed on a bug since fixed: rerun
         return e
 
     def do_case(i, c):
@@ -587,7 +424,7 @@ def main(argv=None):
                         _write_json(args.sympy_cache, cache)
             if e is not None:
                 entries[m] = dict(e)
-        row = merge(c, sym, entries)
+        row = merge(c, sym, entries, expect[c.name])
         with lock:
             rows[c.name] = row
             ordered = [rows[k.name] for k in cases if k.name in rows]
