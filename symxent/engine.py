@@ -160,11 +160,20 @@ def _cases(kind, dp, p, q, x, lo, hi, facts, tr, depth):
         return sp.Piecewise((a, sp.Le(u, v)), (b, True))
     total = sp.S.Zero
     single = len(pcs) == 1
+    sub = tr if single else Trace()  # several pieces: one step for their sum
+    parts = []
     for (pi, a, b) in pcs:
         if pi == 0:
             continue
         qi = pi if kind == "entropy" else q
-        total += _piece(kind, dp, pi, qi, x, a, b, facts, tr, single)
+        v = _piece(kind, dp, pi, qi, x, a, b, facts, sub, single)
+        parts.append((pi, qi, a, b))
+        total += v
+    if not single:
+        shown = sp.Add(*[sp.Integral(_integrand(kind, sp.log(pi), sp.log(qi)) * pi, (x, a, b))
+                         for pi, qi, a, b in parts])
+        tr.step(shown, "split the support at the break points of the density")
+        tr.step(total, "; ".join(dict.fromkeys(why for _, _, why in sub)))
     return total
 
 
