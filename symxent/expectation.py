@@ -476,11 +476,17 @@ def _polynomial(region, poly, depth):
     values, conds = [], []
     top = max(poly, key=lambda f: sp.degree(f, x))
     sign = sp.sign(poly[top])
+    start = len(region.notes)
     vtop = _feature(region, top, depth)
+    if depth == 0:
+        region.found.append((top, vtop, list(dict.fromkeys(region.notes[start:]))))
     if vtop in (sp.oo, -sp.oo) and sign in (1, -1):
         return sign * vtop  # the top power dominates at the infinite end(s)
     for f, c in poly.items():
+        start = len(region.notes)
         v = vtop if f == top else _feature(region, f, depth)
+        if depth == 0 and f != top:
+            region.found.append((f, v, list(dict.fromkeys(region.notes[start:]))))
         if isinstance(v, sp.Piecewise) and v.args[-1][0] in (sp.oo, -sp.oo):
             v, cond = v.args[0]
             conds.append(cond)
