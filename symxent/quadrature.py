@@ -1,13 +1,13 @@
 """Quadrature of the defining integrals, for :mod:`symxent.numeric`.
 
-Continuous case: ``integral over the support of p(x) * D(x) dx`` with
-``D = -log p`` (entropy), ``-log q`` (cross-entropy) or ``log p - log q`` (KL).
-See :mod:`symxent.numeric` for the strategy; every function here must be
-called inside ``mpmath.workdps``.  Multivariate normals (2-D) are integrated
-in polar coordinates of the whitened variable ``z = L^-1 (x - mu_P)``
-(trapezoidal rule in the angle, tanh-sinh in the radius); Dirichlet
-distributions (3 components) over the simplex as a product of two 1-D
-tanh-sinh rules in ``x1 = u``, ``x2 = (1 - u) t``.
+Continuous case: the integral over the support of ``p(x) * D(x)`` with
+``D = -log p`` (entropy), ``-log q`` (cross-entropy) or ``log p - log q`` (KL);
+see :mod:`symxent.numeric` for the strategy.  :func:`integrate` integrates
+``exp(L) * D`` over an interval (one or several ``D`` sharing the nodes),
+:func:`separable` multiple integrals whose log-density splits into
+one-variable terms (used for multivariate normals and Dirichlet
+distributions), :func:`de_quad` is the double-exponential rule.  Every
+function here must be called inside ``mpmath.workdps``.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .errors import ParameterError, UnsupportedError
 from .numeric import NumericError, _exact, compile_mp, deep_cancellation, log_form, real_part
 from .support import support_bounds
 
-__all__ = ["continuous", "mvnormal", "dirichlet"]
+__all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "separable", "de_quad", "expsinh"]
 
 _PROBE = (256, 512, 1024, 2048)   # probe the decay at v* 2**(-+j), j in _PROBE
 _FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
