@@ -28,7 +28,8 @@ def symbol_values(sym):
         return thousandths.map(lambda n: sp.Rational(n, 1000))
     if sym.is_negative or sym.is_nonpositive:
         return thousandths.map(lambda n: -sp.Rational(n, 1000))
-    return st.integers(-3000, 3000).map(lambda n: sp.Rational(n, 1000))
+    # 0 is left out: it is a boundary of many support conditions (a1 >= 0)
+    return st.integers(-3000, 3000).filter(lambda n: n != 0).map(lambda n: sp.Rational(n, 1000))
 
 
 def admissible(rvs, point) -> bool:
@@ -39,6 +40,11 @@ def admissible(rvs, point) -> bool:
         for cond, _ in domain_conditions(rv):
             if isinstance(cond, sp.Basic) and cond.xreplace(point) is not sp.true:
                 return False
+            # the interior of the domain: closed forms are limits on its boundary
+            # (0 log 0 at p = 1), so p <= 1 is drawn as p < 1
+            if isinstance(cond, (sp.Le, sp.Ge)) and sp.Eq(cond.lhs, cond.rhs).xreplace(point) \
+                    is sp.true:
+                return False
         d = describe(rv)
         if d.kind in ("continuous", "discrete") and d.support is not None:
             lo, hi = (sp.sympify(e).xreplace(point) for e in support_bounds(d.support))
@@ -46,7 +52,7 @@ def admissible(rvs, point) -> bool:
                 return False
         if d.kind == "mvnormal" and d.cov.xreplace(point).is_positive_definite is not True:
             return False
-        if d.kind == "finite" and any(sp.sympify(p).xreplace(point).is_negative
+        if d.kind == "finite" and any(not sp.sympify(p).xreplace(point).is_positive
                                       for p in d.values.values()):
             return False
     return True
