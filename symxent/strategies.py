@@ -28,8 +28,10 @@ def symbol_values(sym):
         return thousandths.map(lambda n: sp.Rational(n, 1000))
     if sym.is_negative or sym.is_nonpositive:
         return thousandths.map(lambda n: -sp.Rational(n, 1000))
-    # 0 is left out: it is a boundary of many support conditions (a1 >= 0)
-    return st.integers(-3000, 3000).filter(lambda n: n != 0).map(lambda n: sp.Rational(n, 1000))
+    # 0 and 1 are left out: they bound the supports (0, oo) and (0, 1), so they are
+    # boundaries of containment conditions (a1 >= 0, b1 <= 1) where closed forms are limits
+    return st.integers(-3000, 3000).filter(lambda n: n not in (0, 1000)).map(
+        lambda n: sp.Rational(n, 1000))
 
 
 def admissible(rvs, point) -> bool:
