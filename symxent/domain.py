@@ -154,8 +154,10 @@ def sample_point(rvs, rng=None, tries=500) -> dict:
         rng = random.Random(rng)
     syms = sorted({s for rv in rvs for s in describe(rv).params}, key=str)
     conds = [c for rv in rvs for c, _ in domain_conditions(rv)] + list(facts(*rvs))
+    covs = [describe(rv).cov for rv in rvs if describe(rv).kind == "mvnormal"]
     for _ in range(tries):
         point = {s: _draw(s, rng) for s in syms}
-        if all(bool(c.subs(point)) for c in conds):
+        if all(bool(c.subs(point)) for c in conds) and all(
+                c.subs(point).is_positive_definite for c in covs):
             return point
     raise ParameterError(f"no admissible parameter point found for {rvs}")
