@@ -34,9 +34,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from .errors import SymxentError
-from .numeval import (_BOUND_TYPES, _GUARD, _Trouble, _compile, _draw, _expectations_as_integrals,  # noqa: F401
-                      _from_mp, _kinks, _num_integral, _num_sum, _numeric_value, _quad1,
-                      _small, _to_mp)
+from .numeval import (_BOUND_TYPES, _GUARD, _Trouble, _draw, _expectations_as_integrals,
+                      _from_mp, _numeric_value)
 from .render import is_measure, unfold, unfold_measures
 
 __all__ = ["Step", "Derivation", "DerivationError", "CheckReport", "StepResult", "derive",
