@@ -9,6 +9,8 @@ from .errors import (DensityError, MissingAssumptionError, NegativeDensityError,
                      UnsupportedError)
 from .derivation import Derivation, DerivationError, Step, derive
 from .distributions import Categorical
+from .refute import refute
+from .testing import assert_formula, check_formula
 from .measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
                        cross_entropy, entropy, kl_divergence)
 
@@ -18,6 +20,8 @@ __all__ = [
     # measures
     "entropy", "cross_entropy", "kl_divergence",
     "Entropy", "CrossEntropy", "KLDivergence",
+    # checking formulas
+    "assert_formula", "check_formula", "refute",
     # derivations
     "derive", "Derivation", "Step", "DerivationError",
     # distributions sympy.stats lacks
