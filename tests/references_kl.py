@@ -242,7 +242,7 @@ KL_REFS = [
             (_EB - m2 + 2 * m2 * betainc_regularized(a1, b1, 0, m2)
              - 2 * _EB * betainc_regularized(a1 + 1, b1, 0, m2), True)) / s2,
         "-S(P) + log(2b) + E|X-mu|/b; E[X; X<mu] = E X I_mu(a+1, b) ([W] Beta, incomplete beta)",
-        stretch=True),
+        stretch=True, slow=True),
     _kl("exponential-gamma", lambda: (_E1(), Gamma("Q", a2, s2)),
         -H_exponential(l1) + _gamma_cross(1 / l1, -EulerGamma - log(l1), a2, s2),
         _PK + " Exponential-Gamma (E log X = -gamma - log rate)"),
@@ -362,5 +362,5 @@ KL_REFS = [
     _kl("studentt-normal", lambda: (StudentT("P", nu), Normal("Q", m2, s2)),
         Piecewise((-H_studentt(nu) + _normal_cross(0, nu / (nu - 2), m2, s2), nu > 2), (oo, True)),
         "-S(P) - E log q; Var = nu/(nu-2) for nu > 2, infinite otherwise ([W] Student's t)",
-        infinite_when=nu <= 2, stretch=True),
+        infinite_when=nu <= 2, stretch=True, slow=True),
 ]

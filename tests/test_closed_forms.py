@@ -31,9 +31,9 @@ from references import all_refs  # noqa: E402
 REFS = all_refs()
 SEED = 20240611
 ENGINE_TIMEOUT = 120      # seconds handed to symxent's own timeout
-SIMPLIFY_SECONDS = 30
-EQUALS_SECONDS = 15
-QUICK_SECONDS = 10
+SIMPLIFY_SECONDS = 20
+EQUALS_SECONDS = 4          # .equals re-simplifies; it rarely concludes where simplify did not
+QUICK_SECONDS = 5
 DIGITS = 25               # required agreement (relative) with the numeric definition
 MAX_NUMERIC_ERROR = mpmath.mpf(10)**-10   # a numeric estimate looser than this is useless here
 
@@ -229,7 +229,8 @@ def _normalize(e):
     e = e.replace(lambda t: isinstance(t, harmonic) and len(t.args) == 1,
                   lambda t: digamma(t.args[0] + 1) + EulerGamma)
     e = e.replace(lambda t: isinstance(t, beta), lambda t: expand_func(t))
-    return expand_log(e)
+    # polygamma(0, z + n) -> polygamma(0, z) + sum 1/(z + j), gamma(z + n) -> rising factorials
+    return expand_log(expand_func(e))
 
 
 def _symbolically_equal(d, f, quick=False):
@@ -290,8 +291,14 @@ def test_symbolic(ref, request):
 def _check_against_definition(ref, rvs, expr, what):
     from symxent.numeric import evaluate
     quantity = _quantity(ref, rvs)
+    from symxent import UnsupportedError
     for pt in _points(ref, rvs, 2, "finite"):
-        res = evaluate(quantity, pt, dps=30)
+        try:
+            res = evaluate(quantity, pt, dps=30)
+        except UnsupportedError as exc:
+            if ref.stretch:
+                pytest.skip("stretch row, numeric definition unsupported: %s" % exc)
+            raise
         with mpmath.workdps(40):
             closed = _value(expr, pt)
             num, err = _mp(res.value), abs(_mp(res.error))
