@@ -26,10 +26,10 @@ from sympy.core.relational import Relational
 from . import budget
 from .canonical import canonical
 from .domain import facts as domain_facts, validate
-from .expectation import NoClosedForm, Region, integral, undecided_pair
+from .expectation import NoClosedForm, Region, integral, split_cases
 from .expfamily import detect
 from .logform import LogForm, log_terms
-from .support import describe, pieces, support_bounds, support_contains, known_le
+from .support import describe, support_bounds, support_contains, known_le
 from .errors import UnsupportedError
 from .validation import check_density
 
@@ -140,24 +140,20 @@ def _univariate(kind, dp, dq, facts, tr):
         if cond is not sp.true:
             facts = facts + tuple(c for c in (cond.args if isinstance(cond, sp.And) else [cond])
                                   if isinstance(c, Relational))
-    value = _cases(kind, dp, p, q, x, lo, hi, facts, tr, 0)
+    value = _cases(kind, dp, p, q, x, lo, hi, facts, tr)
     if cond is not sp.true:
         value = sp.Piecewise((value, cond), (sp.oo, True))
         tr.step(value, "+oo where the support of P is not inside that of Q")
     return value
 
 
-def _cases(kind, dp, p, q, x, lo, hi, facts, tr, depth):
+def _cases(kind, dp, p, q, x, lo, hi, facts, tr):
     """Split P's support at the break points of p (Abs/Piecewise)."""
-    pcs = pieces(p, x, lo, hi, facts)
-    if pcs is None:
-        pair = undecided_pair(p, x, lo, hi, facts)
-        if pair is None or depth > 3:
-            raise NoClosedForm("cannot order the break points of the density")
-        u, v = pair
-        a = _cases(kind, dp, p, q, x, lo, hi, facts + (sp.Le(u, v),), tr, depth + 1)
-        b = _cases(kind, dp, p, q, x, lo, hi, facts + (sp.Le(v, u),), tr, depth + 1)
-        return sp.Piecewise((a, sp.Le(u, v)), (b, True))
+    return split_cases(p, x, lo, hi, facts,
+                       lambda pcs, fs: _on_pieces(kind, dp, q, x, pcs, fs, tr))
+
+
+def _on_pieces(kind, dp, q, x, pcs, facts, tr):
     total = sp.S.Zero
     single = len(pcs) == 1
     sub = tr if single else Trace()  # several pieces: one step for their sum

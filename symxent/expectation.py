@@ -253,27 +253,33 @@ class Split(Rule):
         return _split(region, f, 0)
 
 
+def split_cases(expr, x, lo, hi, facts, on_pieces, depth=0):
+    """``on_pieces(pieces, facts)`` for ``expr`` split at its break points on ``(lo, hi)``.
+
+    When two break points (or a break point and an end) have no known order,
+    both orders are computed: ``Piecewise((A, u <= v), (B, True))``.
+    """
+    pcs = pieces(expr, x, lo, hi, facts)
+    if pcs is not None:
+        return on_pieces(pcs, facts)
+    pair = undecided_pair(expr, x, lo, hi, facts)
+    if pair is None or depth > 3:
+        raise NoClosedForm("cannot order the break points")
+    u, v = pair
+    a = split_cases(expr, x, lo, hi, facts + (sp.Le(u, v),), on_pieces, depth + 1)
+    b = split_cases(expr, x, lo, hi, facts + (sp.Le(v, u),), on_pieces, depth + 1)
+    return sp.Piecewise((a, sp.Le(u, v)), (b, True))
+
+
 def _split(region, f, depth):
-    x, lo, hi, facts = region.x, region.lo, region.hi, region.facts
-    pcs = pieces(f, x, lo, hi, facts)
-    if pcs is None:
-        pair = undecided_pair(f, x, lo, hi, facts)
-        if pair is None or depth > 3:
-            raise NoClosedForm("cannot order the break points")
-        u, v = pair
-        a = _split(_with_facts(region, sp.Le(u, v)), f, depth + 1)
-        b = _split(_with_facts(region, sp.Le(v, u)), f, depth + 1)
-        return sp.Piecewise((a, sp.Le(u, v)), (b, True))
-    total = sp.S.Zero
-    for fi, a, b in pcs:
-        sub = Region(region.L, a, b, facts, region.normalized and len(pcs) == 1, region.notes)
-        total += integral(sub, fi)
-    return total
-
-
-def _with_facts(region, fact):
-    return Region(region.L, region.lo, region.hi, region.facts + (fact,), region.normalized,
-                  region.notes)
+    def on_pieces(pcs, facts):
+        total = sp.S.Zero
+        for fi, a, b in pcs:
+            sub = Region(region.L, a, b, facts, region.normalized and len(pcs) == 1,
+                         region.notes)
+            total += integral(sub, fi)
+        return total
+    return split_cases(f, region.x, region.lo, region.hi, region.facts, on_pieces)
 
 
 def undecided_pair(expr, x, lo, hi, facts):
