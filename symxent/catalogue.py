@@ -38,22 +38,6 @@ def _real(names):
     return sp.symbols(names, real=True)
 
 
-def _pair(family, pos="", real="", order=None):
-    """Two members of one family, parameters suffixed 1 and 2."""
-    def build():
-        out = []
-        for i in (1, 2):
-            syms = {}
-            for n in pos.split():
-                syms[n] = sp.Symbol(f"{n}{i}", positive=True)
-            for n in real.split():
-                syms[n] = sp.Symbol(f"{n}{i}", real=True)
-            names = order or (real.split() + pos.split())
-            out.append(family(f"X{i}", *[syms[n] for n in names]))
-        return tuple(out)
-    return build
-
-
 def _one(family, pos="", real="", order=None):
     def build(suffix="", name="X"):
         syms = {n: sp.Symbol(n + suffix, positive=True) for n in pos.split()}
@@ -61,6 +45,12 @@ def _one(family, pos="", real="", order=None):
         names = order or (real.split() + pos.split())
         return (family(name, *[syms[n] for n in names]),)
     return build
+
+
+def _pair(family, pos="", real="", order=None):
+    """Two members of one family, parameters suffixed 1 and 2."""
+    one = _one(family, pos, real, order)
+    return lambda: one("1", "X1") + one("2", "X2")
 
 
 def _prob(name):

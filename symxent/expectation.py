@@ -534,9 +534,3 @@ def _feature(region, f, depth):
             region.notes.append(FALLBACK.name)
             return v
     raise NoClosedForm(f"no rule for E[{f}]")
-
-
-def known_order(u, v, facts):
-    """True/False/None for ``u <= v``."""
-    r = known_le(u, v, facts)
-    return True if r is sp.true else False if r is sp.false else None

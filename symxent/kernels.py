@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .support import known_le
+from .support import known_le, known_positive
 
 __all__ = ["KERNELS", "integrate_exp", "KernelResult"]
 
@@ -28,19 +28,7 @@ class KernelResult:
     rule: str
 
 
-def _is_pos(e, facts):
-    """``e > 0`` as a SymPy boolean, decided where assumptions or facts allow."""
-    e = sp.factor_terms(e)
-    if e.is_positive:
-        return sp.true
-    if e.is_nonpositive:
-        return sp.false
-    for f in facts:
-        if isinstance(f, (sp.Gt, sp.Lt)):
-            g = f.lhs - f.rhs if isinstance(f, sp.Gt) else f.rhs - f.lhs
-            if sp.expand(g - e) == 0:
-                return sp.true
-    return sp.Gt(e, 0)
+_is_pos = known_positive
 
 
 def _only(form, allowed):

@@ -209,18 +209,34 @@ def known_le(u, v, facts=()):
         return sp.true
     if d.is_negative:
         return sp.false
-    for f in facts:
-        if isinstance(f, (sp.Le, sp.Lt)):
-            g = sp.expand(f.rhs - f.lhs)
-        elif isinstance(f, (sp.Ge, sp.Gt)):
-            g = sp.expand(f.lhs - f.rhs)
-        else:
-            continue
+    for g, strict in _fact_gaps(facts):
         if g == d or (g != 0 and sp.cancel(d / g).is_positive):
             return sp.true
-        if sp.expand(g + d) == 0 and isinstance(f, (sp.Lt, sp.Gt)):
+        if strict and sp.expand(g + d) == 0:
             return sp.false
     return sp.Le(u, v)
+
+
+def known_positive(e, facts=()):
+    """``e > 0`` as a SymPy boolean, decided where assumptions or strict facts allow."""
+    e = sp.factor_terms(e)
+    if e.is_positive:
+        return sp.true
+    if e.is_nonpositive:
+        return sp.false
+    d = sp.expand(e)
+    if any(strict and sp.expand(g - d) == 0 for g, strict in _fact_gaps(facts)):
+        return sp.true
+    return sp.Gt(e, 0)
+
+
+def _fact_gaps(facts):
+    """Each relational fact as ``(g, strict)`` meaning ``g > 0`` (strict) or ``g >= 0``."""
+    for f in facts:
+        if isinstance(f, (sp.Le, sp.Lt)):
+            yield sp.expand(f.rhs - f.lhs), isinstance(f, sp.Lt)
+        elif isinstance(f, (sp.Ge, sp.Gt)):
+            yield sp.expand(f.lhs - f.rhs), isinstance(f, sp.Gt)
 
 
 def pieces(expr, var, lo, hi, facts=()):
