@@ -29,7 +29,7 @@ def canonical(expr):
         expr = sp.piecewise_fold(expr)
     if isinstance(expr, sp.Piecewise):
         expr = _flatten(expr)
-        branches = [(canonical(e), c) for e, c in expr.args]
+        branches = [(canonical(e), _tighten(c)) for e, c in expr.args]
         merged = _merge_abs(branches)
         return merged if merged is not None else sp.Piecewise(*branches)
     if expr.has(sp.Sum, sp.Integral, sp.Piecewise):
@@ -71,6 +71,27 @@ def _flatten(pw):
     return res if isinstance(res, sp.Piecewise) else res
 
 
+def _tighten(cond):
+    """``(a > 1) & (a > 2) -> a > 2``: of several numeric bounds on one symbol in a
+    conjunction, keep the tightest lower and the tightest upper one."""
+    if not isinstance(cond, sp.And):
+        return cond
+    best, rest = {}, []
+    for c in cond.args:
+        if isinstance(c, (sp.Gt, sp.Ge, sp.Lt, sp.Le)) and c.lhs.is_Symbol and c.rhs.is_number \
+                and c.rhs.is_real:
+            lower = isinstance(c, (sp.Gt, sp.Ge))
+            key = (c.lhs, lower)
+            old = best.get(key)
+            # tighter: larger lower bound (strict wins a tie), smaller upper bound
+            if old is None or (c.rhs > old.rhs if lower else c.rhs < old.rhs) or (
+                    c.rhs == old.rhs and isinstance(c, (sp.Gt, sp.Lt))):
+                best[key] = c
+        else:
+            rest.append(c)
+    return sp.And(*rest, *best.values())
+
+
 def _group_logs(e):
     """sum c_i log(a_i) -> c log(a_1 / a_2 ...) for logs sharing a coefficient up to sign.
 
@@ -110,7 +131,7 @@ def _group_logs(e):
 
 
 def _rational(r):
-    r = sp.together(r)
+    r = sp.cancel(sp.together(r))
     num, den = sp.fraction(r)
     num = _differences(sp.expand(num))
     return num / sp.factor(den)
@@ -162,6 +183,20 @@ def _merge_abs(branches):
         return None
     at = a.subs(s, sol[0])
     bt = b.subs(s, sp.solve(sp.Eq(v - u, -t), s)[0])
+    if _clearly_nonzero(at - bt):
+        return None
     if sp.expand(sp.powsimp(sp.expand(at - bt))) != 0 and sp.simplify(at - bt) != 0:
         return None
     return canonical(at.subs(t, sp.Abs(v - u)))
+
+
+def _clearly_nonzero(d):
+    """A quick numeric look before ``simplify``: True when ``d`` is far from 0 at a
+    point (only ever used to *skip* a merge, never to make one)."""
+    point = {sym: sp.Rational(7 + 3 * i, 5 + 2 * i) for i, sym in
+             enumerate(sorted(d.free_symbols, key=str))}
+    try:
+        val = complex(d.xreplace(point).evalf(20))
+    except (TypeError, ValueError):
+        return False
+    return abs(val) > 1e-8

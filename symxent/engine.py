@@ -21,6 +21,15 @@ Each step is recorded as ``(relation, expression, justification)``: the chain
 from __future__ import annotations
 
 import sympy as sp
+# SymPy imports these lazily on first use: sympy.tensor.tensor (and with it
+# sympy.combinatorics) inside the first Add of a session, the integrators
+# inside the first ``integrate``; about 0.2 s together.  Imported here so that
+# this cost is paid by ``import symxent`` and not inside the first call's time
+# budget (an alarm must not interrupt a module half-way through its import).
+import sympy.integrals.heurisch  # noqa: F401
+import sympy.integrals.manualintegrate  # noqa: F401
+import sympy.integrals.risch  # noqa: F401
+import sympy.tensor.tensor  # noqa: F401
 from sympy.core.relational import Relational
 
 from . import budget
@@ -29,6 +38,7 @@ from .domain import facts as domain_facts, validate
 from .expectation import NoClosedForm, Region, integral, split_cases
 from .expfamily import detect
 from .logform import LogForm, log_terms
+from .multivariate import dirichlet, mvnormal
 from .support import describe, support_bounds, support_contains, known_le
 from .errors import UnsupportedError
 from .validation import check_density
@@ -37,15 +47,31 @@ __all__ = ["compute", "trace", "NoClosedForm"]
 
 
 class Trace(list):
-    """Steps ``(relation, expr, justification)`` of one computation."""
+    """Steps ``(relation, expr, justification)`` of one computation.
+
+    ``on`` is false for :data:`NO_TRACE`, which drops its steps: callers test it
+    before building a costly display expression or justification.
+    """
+
+    on = True
 
     def step(self, expr, why, rel="="):
         self.append((rel, expr, why))
 
 
+class _NoTrace(Trace):
+    on = False
+
+    def step(self, expr, why, rel="="):
+        pass
+
+
+NO_TRACE = _NoTrace()
+
+
 def compute(kind, p, q=None, tr=None):
     """Closed form of ``kind`` in {entropy, cross_entropy, kl}, or raise NoClosedForm."""
-    tr = Trace() if tr is None else tr
+    tr = NO_TRACE if tr is None else tr
     dp = describe(p)
     dq = describe(q) if q is not None else dp
     for rv in {p, q} - {None}:
@@ -57,10 +83,8 @@ def compute(kind, p, q=None, tr=None):
             "one is continuous and the other discrete")
     facts = domain_facts(*[rv for rv in (p, q) if rv is not None])
     if dp.kind == "mvnormal" or dq.kind == "mvnormal":
-        from .multivariate import mvnormal
         return mvnormal(kind, dp, dq, tr)
     if dp.kind == "dirichlet" or dq.kind == "dirichlet":
-        from .multivariate import dirichlet
         return dirichlet(kind, dp, dq, tr)
     if dp.kind == "finite":
         return _finite(kind, dp, dq, facts, tr)
@@ -130,7 +154,8 @@ def _univariate(kind, dp, dq, facts, tr):
     q = dq.pdf.subs(dq.var, x) if kind != "entropy" else p
     lo, hi = support_bounds(dp.support)
     sym = sp.Sum if dp.kind == "discrete" else sp.Integral
-    tr.step(sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
+    if tr.on:
+        tr.step(sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
     cond = sp.true
     if kind != "entropy":
         cond = support_contains(dp.support, dq.support, facts)
@@ -156,7 +181,7 @@ def _cases(kind, dp, p, q, x, lo, hi, facts, tr):
 def _on_pieces(kind, dp, q, x, pcs, facts, tr):
     total = sp.S.Zero
     single = len(pcs) == 1
-    sub = tr if single else Trace()  # several pieces: one step for their sum
+    sub = tr if single or not tr.on else Trace()  # several pieces: one step for their sum
     parts = []
     for (pi, a, b) in pcs:
         if pi == 0:
@@ -165,7 +190,7 @@ def _on_pieces(kind, dp, q, x, pcs, facts, tr):
         v = _piece(kind, dp, pi, qi, x, a, b, facts, sub, single)
         parts.append((pi, qi, a, b))
         total += v
-    if not single:
+    if not single and tr.on:
         shown = sp.Add(*[sp.Integral(_integrand(kind, sp.log(pi), sp.log(qi)) * pi, (x, a, b))
                          for pi, qi, a, b in parts])
         tr.step(shown, "split the support at the break points of the density")
@@ -179,10 +204,13 @@ def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):
     g = sp.expand(_integrand(kind, Lp.expr(), lq))
     if dp.kind == "discrete":
         return _discrete_expectation(dp, p, Lp, g, x, a, b, facts, tr)
-    tr.step(_linear_display(g, dp.rv, x, normalized, a, b, Lp),
-            "log-density expanded into features; linearity of expectation")
+    if tr.on:
+        tr.step(_linear_display(g, dp.rv, x, normalized, a, b, Lp),
+                "log-density expanded into features; linearity of expectation")
     region = Region(Lp, a, b, facts, normalized)
     value = integral(region, g)
+    if not tr.on:
+        return value
     if normalized and region.found:
         why = "; ".join(
             f"E[{sp.sstr(f.subs(x, dp.rv))}] = {sp.sstr(v)} ({', '.join(r)})"
@@ -204,7 +232,8 @@ def _linear_display(g, rv, x, normalized, a, b, Lp):
 
 def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
     G = LogForm.from_terms([g], k)
-    tr.step(G.const + sp.Add(*[c * _expectation(f, dp.rv, k) for f, c in G.coeff.items()]),
+    if tr.on:
+        tr.step(G.const + sp.Add(*[c * _expectation(f, dp.rv, k) for f, c in G.coeff.items()]),
             "log-mass expanded into features; linearity of expectation")
     fixed = set()
     for e in (lo, hi):

@@ -39,6 +39,7 @@ class Region:
     normalized: bool = False
     notes: list = field(default_factory=list)
     found: list = field(default_factory=list)  # (feature, value, rules) at the top level
+    subs: dict = field(default_factory=dict)   # substitution text -> (region, x(y), y)
 
     @property
     def x(self):
@@ -78,10 +79,6 @@ def _Z(form, region):
     return integrate_exp(form, region.lo, region.hi, region.facts)
 
 
-def _logZ(Z):
-    return sp.expand_log(sp.log(Z), force=True)
-
-
 class Tilt(Rule):
     """I(L, phi) = d/de Z(L + e*phi) at e = 0 (exponential tilting).
 
@@ -92,21 +89,36 @@ class Tilt(Rule):
     name = "gradient of the log-normaliser (tilting)"
 
     def apply(self, region, f):
-        e = sp.Dummy("e")
-        L = region.L.add(f, e)
+        L, e, e0 = _tilted(region.L, f)
         if region.normalized:  # the constant of L drops out of d/de log Z
             L = LogForm(L.x, L.const - region.L.const, L.coeff)
         r = _Z(L, region)
         if r is None:
             return None
-        if _cond_value(r.cond.subs(e, 0)) is not sp.true:
+        if _cond_value(r.cond.subs(e, e0)) is not sp.true:
             return None
         if region.normalized:
-            val = sp.diff(_logZ(r.Z), e).subs(e, 0)
+            val = sp.diff(r.log_Z(), e).subs(e, e0)
         else:
-            val = sp.diff(r.Z, e).subs(e, 0)
+            val = sp.diff(r.Z, e).subs(e, e0)
         region.notes.append(r.rule)
         return val
+
+
+def _tilted(L, f):
+    """``(L_e, e, e0)``: the form ``L + (e - e0)*f`` and the value ``e0`` where it is ``L``.
+
+    When ``f`` is a single feature of coefficient ``e0`` in ``L`` (0 if absent),
+    ``e`` simply replaces that coefficient: the normaliser is then built from a
+    plain symbol, which SymPy handles much faster than ``e0 + e`` (no sign
+    questions about a sum), and d/de is the same derivative.
+    """
+    other = LogForm.from_terms([f], L.x)
+    e = sp.Dummy("e")
+    if other.const == 0 and len(other.coeff) == 1 and next(iter(other.coeff.values())) == 1:
+        (g,) = other.coeff
+        return LogForm(L.x, L.const, {**L.coeff, g: e}), e, L.coeff.get(g, sp.S.Zero)
+    return L.add(f, e), e, sp.S.Zero
 
 
 class Ratio(Rule):
@@ -147,7 +159,12 @@ class Ratio(Rule):
 
 
 class FeaturePower(Rule):
-    """I(L, psi**n) = d^n/de^n Z(L + e*psi) at e = 0, for an integer n >= 2."""
+    """I(L, psi**n) = d^n/de^n Z(L + e*psi) at e = 0, for an integer n >= 2.
+
+    On a normalised region this is Z^(n)/Z = B_n(l', l'', ..., l^(n)), the
+    complete Bell polynomial in the derivatives of l = log Z (moments from
+    cumulants; Comtet, "Advanced Combinatorics", 3.3): E[psi**2] = l'' + l'**2.
+    """
 
     name = "derivatives of the normaliser (moments of a feature)"
 
@@ -155,15 +172,20 @@ class FeaturePower(Rule):
         if not (f.is_Pow and f.exp.is_Integer and f.exp >= 2):
             return None
         psi, n = f.base, int(f.exp)
-        e = sp.Dummy("e")
-        r = _Z(region.L.add(psi, e), region)
+        L, e, e0 = _tilted(region.L, psi)
+        r = _Z(L, region)
         if r is None:
             return None
-        val = sp.diff(r.Z, e, n).subs(e, 0)
-        if region.normalized:
-            val = sp.expand(sp.gammasimp(val))
-        if _cond_value(r.cond.subs(e, 0)) is not sp.true:
+        if _cond_value(r.cond.subs(e, e0)) is not sp.true:
             return None
+        if region.normalized:
+            ell, ks = r.log_Z(), []
+            for _ in range(n):
+                ell = sp.diff(ell, e)
+                ks.append(ell.subs(e, e0))
+            val = sp.expand(sp.Add(*[sp.bell(n, k, ks[:n - k + 1]) for k in range(1, n + 1)]))
+        else:
+            val = sp.diff(r.Z, e, n).subs(e, e0)
         region.notes.append(r.rule)
         return val
 
@@ -438,13 +460,18 @@ def _substitutions(region, f):
 
 def _sub(region, f, x_of_y, y, lo, hi, text):
     facts = region.facts
-    try:
-        L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
-    except ValueError:
+    if text not in region.subs:  # the same change of variable serves every feature
+        try:
+            L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
+        except ValueError:
+            L2 = None
+        new = Region(L2, lo, hi, facts, region.normalized, region.notes) if L2 else None
+        region.subs[text] = (new, x_of_y, y)
+    new, x_of_y, y = region.subs[text]
+    if new is None:
         return text, None, None
     f2 = sp.expand(sp.powsimp(sp.expand_log(f.subs(region.x, x_of_y), force=False)))
     f2form = LogForm.from_terms([f2], y, lo, hi, facts)
-    new = Region(L2, lo, hi, facts, region.normalized, region.notes)
     return text, new, f2form.expr()
 
 

@@ -21,14 +21,39 @@ __all__ = ["KERNELS", "integrate_exp", "KernelResult"]
 
 @dataclass(frozen=True)
 class KernelResult:
-    """``Z`` in closed form, valid where ``cond`` holds; ``rule`` names the kernel."""
+    """``Z`` in closed form, valid where ``cond`` holds; ``rule`` names the kernel.
+
+    ``logZ``, when the kernel gives it, is ``log Z`` written as a sum of
+    logarithms of its (positive) factors, cheaper to expand than ``log(Z)``.
+    """
 
     Z: object
     cond: object
     rule: str
+    logZ: object = None
+
+    def log_Z(self):
+        return sp.expand_log(self.logZ if self.logZ is not None else sp.log(self.Z),
+                             force=True)
 
 
 _is_pos = known_positive
+
+
+def _exp(c):
+    """``exp(c)`` with each term ``k*log(a)`` of ``c`` written ``a**k``.
+
+    An identity: SymPy defines ``a**k`` as ``exp(k*log(a))`` (principal branch).
+    It keeps ``theta**k * exp(-k*log(theta))`` from appearing unsimplified.
+    """
+    powers, rest = [], []
+    for t in sp.Add.make_args(c):
+        k, lg = t.as_independent(sp.log, as_Add=False)
+        if isinstance(lg, sp.log) and not k.has(sp.log):
+            powers.append(lg.args[0] ** k)
+        else:
+            rest.append(t)
+    return sp.Mul(*powers) * sp.exp(sp.Add(*rest))
 
 
 def _only(form, allowed):
@@ -64,8 +89,10 @@ class GeneralizedGamma:
             return None
         absc = c if c.is_positive else -c
         z = (a + 1) / c
-        Z = sp.exp(form.const) * sp.gamma(z) / (absc * b ** z)
-        return KernelResult(Z, sp.And(_is_pos(b, facts), _is_pos(sp.together(z), facts)), self.name)
+        Z = _exp(form.const) * sp.gamma(z) / (absc * b ** z)
+        logZ = form.const + sp.log(sp.gamma(z)) - sp.log(absc) - z * sp.log(b)
+        return KernelResult(Z, sp.And(_is_pos(b, facts), _is_pos(sp.together(z), facts)),
+                            self.name, logZ)
 
 
 class PowerTail:
@@ -82,11 +109,13 @@ class PowerTail:
             return None
         a = form.coeff.get(sp.log(x), sp.S.Zero)
         if hi is sp.oo and lo.is_finite and known_le(0, lo, facts) is sp.true and lo != 0:
-            Z = sp.exp(form.const) * lo ** (a + 1) / (-a - 1)
-            return KernelResult(Z, _is_pos(-a - 1, facts), self.name)
+            Z = _exp(form.const) * lo ** (a + 1) / (-a - 1)
+            logZ = form.const + (a + 1) * sp.log(lo) - sp.log(-a - 1)
+            return KernelResult(Z, _is_pos(-a - 1, facts), self.name, logZ)
         if lo == 0 and hi.is_finite:
-            Z = sp.exp(form.const) * hi ** (a + 1) / (a + 1)
-            return KernelResult(Z, _is_pos(a + 1, facts), self.name)
+            Z = _exp(form.const) * hi ** (a + 1) / (a + 1)
+            logZ = form.const + (a + 1) * sp.log(hi) - sp.log(a + 1)
+            return KernelResult(Z, _is_pos(a + 1, facts), self.name, logZ)
         return None
 
 
@@ -109,10 +138,14 @@ class BetaIntegral:
             return None
         a = form.coeff.get(left, sp.S.Zero)
         b = form.coeff.get(right, sp.S.Zero)
-        Z = sp.exp(form.const) * (hi - lo) ** (a + b + 1) * sp.beta(a + 1, b + 1)
+        Z = _exp(form.const) * (hi - lo) ** (a + b + 1) * sp.beta(a + 1, b + 1)
+        logZ = (form.const + (a + b + 1) * sp.log(hi - lo) + sp.log(sp.gamma(a + 1))
+                + sp.log(sp.gamma(b + 1)) - sp.log(sp.gamma(a + b + 2)))
         if a == 0 and b == 0:
-            Z = sp.exp(form.const) * (hi - lo)
-        return KernelResult(Z, sp.And(_is_pos(a + 1, facts), _is_pos(b + 1, facts)), self.name)
+            Z = _exp(form.const) * (hi - lo)
+            logZ = form.const + sp.log(hi - lo)
+        return KernelResult(Z, sp.And(_is_pos(a + 1, facts), _is_pos(b + 1, facts)), self.name,
+                            logZ)
 
 
 class Gaussian:
@@ -131,8 +164,9 @@ class Gaussian:
             return None
         alpha = -form.coeff[x**2]
         beta = form.coeff.get(x, sp.S.Zero)
-        Z = sp.exp(form.const) * sp.sqrt(sp.pi / alpha) * sp.exp(beta**2 / (4 * alpha))
-        return KernelResult(Z, _is_pos(alpha, facts), self.name)
+        Z = _exp(form.const) * sp.sqrt(sp.pi / alpha) * sp.exp(beta**2 / (4 * alpha))
+        logZ = form.const + (sp.log(sp.pi) - sp.log(alpha)) / 2 + beta**2 / (4 * alpha)
+        return KernelResult(Z, _is_pos(alpha, facts), self.name, logZ)
 
 
 class ExponentialTail:
@@ -150,14 +184,16 @@ class ExponentialTail:
         b = form.coeff.get(x, sp.S.Zero)
         if b == 0:
             if lo.is_finite and hi.is_finite:
-                return KernelResult(sp.exp(form.const) * (hi - lo), sp.true, self.name)
+                return KernelResult(_exp(form.const) * (hi - lo), sp.true, self.name)
             return None
         if hi is sp.oo and lo.is_finite:
-            return KernelResult(sp.exp(form.const + b * lo) / (-b), _is_pos(-b, facts), self.name)
+            return KernelResult(_exp(form.const + b * lo) / (-b), _is_pos(-b, facts), self.name,
+                                form.const + b * lo - sp.log(-b))
         if lo is sp.S.NegativeInfinity and hi.is_finite:
-            return KernelResult(sp.exp(form.const + b * hi) / b, _is_pos(b, facts), self.name)
+            return KernelResult(_exp(form.const + b * hi) / b, _is_pos(b, facts), self.name,
+                                form.const + b * hi - sp.log(b))
         if lo.is_finite and hi.is_finite:
-            Z = sp.exp(form.const) * (sp.exp(b * hi) - sp.exp(b * lo)) / b
+            Z = _exp(form.const) * (sp.exp(b * hi) - sp.exp(b * lo)) / b
             return KernelResult(Z, sp.Ne(b, 0), self.name)
         return None
 
@@ -176,7 +212,7 @@ class GaussianTail:
             return None
         alpha = -form.coeff[x**2]
         beta = form.coeff.get(x, sp.S.Zero)
-        pre = sp.exp(form.const) * sp.sqrt(sp.pi / alpha) * sp.exp(beta**2 / (4 * alpha)) / 2
+        pre = _exp(form.const) * sp.sqrt(sp.pi / alpha) * sp.exp(beta**2 / (4 * alpha)) / 2
         if hi is sp.oo and lo.is_finite:
             Z = pre * sp.erfc((2 * alpha * lo - beta) / (2 * sp.sqrt(alpha)))
         elif lo is sp.S.NegativeInfinity and hi.is_finite:
@@ -200,7 +236,7 @@ class IncompleteGamma:
             return None
         a = form.coeff.get(sp.log(x), sp.S.Zero)
         b = -form.coeff[x]
-        pre = sp.exp(form.const) * b ** (-a - 1)
+        pre = _exp(form.const) * b ** (-a - 1)
         if lo == 0 and hi.is_finite:
             return KernelResult(pre * sp.lowergamma(a + 1, b * hi),
                                 sp.And(_is_pos(b, facts), _is_pos(a + 1, facts)), self.name)
@@ -237,9 +273,12 @@ class StudentKernel:
         if _is_pos(s2, facts) is not sp.true:
             return None
         r = -c
-        Z = (sp.exp(form.const) * s2 ** (sp.Rational(1, 2) - r) * sp.sqrt(sp.pi)
-             * sp.gamma(r - sp.Rational(1, 2)) / sp.gamma(r))
-        return KernelResult(Z, _is_pos(r - sp.Rational(1, 2), facts), self.name)
+        half = sp.Rational(1, 2)
+        Z = (_exp(form.const) * s2 ** (half - r) * sp.sqrt(sp.pi)
+             * sp.gamma(r - half) / sp.gamma(r))
+        logZ = (form.const + (half - r) * sp.log(s2) + sp.log(sp.pi) / 2
+                + sp.log(sp.gamma(r - half)) - sp.log(sp.gamma(r)))
+        return KernelResult(Z, _is_pos(r - half, facts), self.name, logZ)
 
 
 KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), ExponentialTail(),

@@ -28,6 +28,8 @@ from sympy.printing.pretty.stringpict import prettyForm
 from . import budget
 from .errors import UnsupportedError
 from .support import describe, support_bounds
+from .canonical import canonical
+from .engine import NoClosedForm, compute
 
 __all__ = ["Entropy", "CrossEntropy", "KLDivergence", "entropy", "cross_entropy",
            "kl_divergence", "NoClosedFormWarning"]
@@ -154,8 +156,6 @@ class KLDivergence(_Measure):
 @lru_cache(maxsize=4096)
 def _closed_form(kind, p, q, timeout):
     """(value, None) or (None, reason); cached, so warm calls are instant."""
-    from .canonical import canonical
-    from .engine import NoClosedForm, compute
     try:
         with budget.budget(timeout):
             return canonical(compute(kind, p, q)), None

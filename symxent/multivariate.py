@@ -43,9 +43,10 @@ def mvnormal(kind, dp, dq, tr):
     from sympy.stats import Expectation
     g = {"entropy": neg_log(dp.mean, sp_), "cross_entropy": neg_log(dq.mean, sq)}
     g["kl"] = g["cross_entropy"] - g["entropy"]
-    tr.step(Expectation(g[kind], evaluate=False),
-            "definition, with log N(x; mu, Sigma) = -k/2 log(2 pi) - 1/2 log det Sigma"
-            " - 1/2 (x-mu)^T Sigma^-1 (x-mu)")
+    if tr.on:
+        tr.step(Expectation(g[kind], evaluate=False),
+                "definition, with log N(x; mu, Sigma) = -k/2 log(2 pi) - 1/2 log det Sigma"
+                " - 1/2 (x-mu)^T Sigma^-1 (x-mu)")
     h = {}
     for name, (mean, cov) in {"p": (dp.mean, sp_), "q": (dq.mean, sq)}.items():
         quad = sp.factor(sp.cancel(_quad_expectation(cov.inv(), mean, dp.mean, sp_)))
