@@ -42,6 +42,12 @@ def _deadline():
     return getattr(_state, "deadline", None)
 
 
+def share(fraction, minimum):
+    """Seconds for one costly attempt: ``fraction`` of the outermost budget, at least
+    ``minimum`` (an inner :func:`budget` never outlasts the outer one anyway)."""
+    return max(minimum, fraction * getattr(_state, "total", DEFAULT_SECONDS))
+
+
 def check() -> None:
     """Raise :class:`BudgetExceeded` if the current budget has run out."""
     d = _deadline()
@@ -63,6 +69,8 @@ def budget(seconds=None):
     use_signal = (threading.current_thread() is threading.main_thread()
                   and hasattr(signal, "setitimer"))
     _state.deadline = deadline
+    if outer is None:
+        _state.total = seconds
     old = None
     if use_signal:
         old = signal.signal(signal.SIGALRM, _alarm)
@@ -76,3 +84,5 @@ def budget(seconds=None):
             if outer is not None:  # re-arm the enclosing budget's alarm
                 signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 1e-3))
         _state.deadline = outer
+        if outer is None:
+            _state.total = DEFAULT_SECONDS

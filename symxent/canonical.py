@@ -18,6 +18,8 @@ import itertools
 
 import sympy as sp
 
+from .support import linear_roots
+
 __all__ = ["canonical"]
 
 
@@ -178,11 +180,11 @@ def _merge_abs(branches):
         return None
     s = syms[0]
     t = sp.Dummy("t", positive=True)
-    sol = sp.solve(sp.Eq(v - u, t), s)
+    sol = linear_roots(v - u - t, s)
     if len(sol) != 1:
         return None
     at = a.subs(s, sol[0])
-    bt = b.subs(s, sp.solve(sp.Eq(v - u, -t), s)[0])
+    bt = b.subs(s, linear_roots(v - u + t, s)[0])
     if _clearly_nonzero(at - bt):
         return None
     if sp.expand(sp.powsimp(sp.expand(at - bt))) != 0 and sp.simplify(at - bt) != 0:

@@ -19,7 +19,7 @@ import sympy as sp
 from . import budget
 from .kernels import integrate_exp
 from .logform import LogForm, positive_on
-from .support import known_le, pieces
+from .support import known_le, linear_roots, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule"]
 
@@ -309,12 +309,12 @@ def undecided_pair(expr, x, lo, hi, facts):
     pts = [e for e in (lo, hi) if e.is_finite]
     for a in expr.atoms(sp.Abs):
         if a.args[0].has(x):
-            pts += sp.solve(a.args[0], x)
+            pts += linear_roots(a.args[0], x)
     for pw in expr.atoms(sp.Piecewise):
         for _, c in pw.args:
             for rel in c.atoms(sp.core.relational.Relational):
                 if rel.has(x):
-                    pts += sp.solve(sp.Eq(rel.lhs, rel.rhs), x)
+                    pts += linear_roots(rel.lhs - rel.rhs, x)
     for i, u in enumerate(pts):
         for v in pts[i + 1:]:
             if known_le(u, v, facts) not in (sp.true, sp.false) and \
@@ -372,10 +372,12 @@ class Elementary(Rule):
 
 
 class Integrate(Rule):
-    """Last resort: SymPy's ``integrate`` on the region, under the time budget.
+    """Last resort: SymPy's ``integrate`` on the region, under a share of the time budget.
 
     Accepted only when the result is free of unevaluated integrals and of
-    unresolved convergence conditions.
+    unresolved convergence conditions.  SymPy gets a quarter of the call's
+    budget (at least 5 s): where it has not found an antiderivative by then it
+    seldom does later, and the caller gets its unevaluated answer sooner.
     """
 
     name = "direct integration (SymPy)"
@@ -384,9 +386,11 @@ class Integrate(Rule):
         x = region.x
         integrand = sp.exp(region.L.expr()) * f
         try:
-            res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
+            with budget.budget(budget.share(0.25, 5)):
+                res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
         except budget.BudgetExceeded:
-            raise
+            budget.check()  # the call's own budget is out: stop; else SymPy's share is
+            return None
         except Exception:
             return None
         if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):

@@ -239,6 +239,18 @@ def _fact_gaps(facts):
             yield sp.expand(f.lhs - f.rhs), isinstance(f, sp.Gt)
 
 
+def linear_roots(expr, var):
+    """The roots of ``expr = 0`` in ``var``: ``[-b/a]`` when ``expr = a*var + b``,
+    else :func:`sympy.solve`'s (which simplifies, and whose first call imports
+    ``sympy.physics``: a fraction of a second for what is here a division)."""
+    expr = sp.expand(expr)
+    a = expr.coeff(var)
+    b = expr - a * var
+    if a.is_zero is False and not a.has(var) and not b.has(var):
+        return [-b / a]
+    return sp.solve(expr, var)
+
+
 def pieces(expr, var, lo, hi, facts=()):
     """Split ``expr`` on ``(lo, hi)`` at its Abs/Piecewise break points.
 
@@ -249,7 +261,7 @@ def pieces(expr, var, lo, hi, facts=()):
     points = set()
     for a in expr.atoms(sp.Abs):
         if a.args[0].has(var):
-            sol = sp.solve(a.args[0], var)
+            sol = linear_roots(a.args[0], var)
             if len(sol) != 1:
                 return None
             points.add(sol[0])
@@ -257,7 +269,7 @@ def pieces(expr, var, lo, hi, facts=()):
         for _, c in pw.args:
             for rel in c.atoms(Relational):
                 if rel.has(var):
-                    sol = sp.solve(sp.Eq(rel.lhs, rel.rhs), var)
+                    sol = linear_roots(rel.lhs - rel.rhs, var)
                     if len(sol) != 1:
                         return None
                     points.add(sol[0])
@@ -330,7 +342,7 @@ def _holds_on(cond, var, a, b, facts):
     if isinstance(cond, sp.Eq):
         return False
     if isinstance(cond, Relational) and cond.has(var):
-        sol = sp.solve(sp.Eq(cond.lhs, cond.rhs), var)
+        sol = linear_roots(cond.lhs - cond.rhs, var)
         if len(sol) != 1:
             return False
         p = sol[0]
