@@ -36,6 +36,7 @@ FUNCS = {"entropy": "entropy", "kl": "kl_divergence", "cross_entropy": "cross_en
 UNEVALUATED = ("Entropy", "CrossEntropy", "KLDivergence")
 RESULT_CHARS = 600          # stored length of a printed result
 MEMORY_LIMIT = 4 << 30      # address-space limit of a worker process (bytes)
+PRELOAD_ENV = "SYMXENT_BENCH_PRELOAD"
 
 
 # ===================================================================== workers
@@ -208,9 +209,59 @@ def _definition(kind, rvs):
     raise NotImplementedError(f"no plain-SymPy definition for {ps} {family}")
 
 
+def _preload():
+    """Import the SymPy modules that ``import symxent`` loads (list from the parent),
+    so that plain SymPy starts from the same loaded modules as symxent does."""
+    import importlib
+    for m in json.loads(os.environ.get(PRELOAD_ENV, "[]")):
+        importlib.import_module(m)
+
+
+def preload_list():
+    """The sympy/mpmath modules ``import symxent`` loads, found in a fresh process."""
+    code = ("import json, sys; before = set(sys.modules); import symxent; "
+            "print(json.dumps(sorted(m for m in set(sys.modules) - before "
+            "if m.split('.')[0] in ('sympy', 'mpmath'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def worker_floor(case_name):
+    """Time SymPy needs just to build each density and expand its logarithm.
+
+    Every method, symxent's or plain SymPy's, starts with this; a ratio of
+    ``plain / symxent`` can be at most ``plain / floor``."""
+    import sympy as sp
+    from sympy.stats import density
+    _preload()
+    c = find_case(_load_catalogue(), case_name)
+    rvs = c.build()
+    _emit("READY", {})
+    t0 = time.perf_counter()
+    for rv in rvs:
+        ps = type(rv.pspace).__name__
+        if ps == "SingleFinitePSpace" and isinstance(getattr(density(rv), "dict", None),
+                                                     (dict, sp.Dict)):
+            pdfs = list(dict(density(rv).dict).values())
+        elif ps in ("SingleContinuousPSpace", "SingleDiscretePSpace", "SingleFinitePSpace"):
+            v = sp.Symbol("x", real=True) if ps == "SingleContinuousPSpace" \
+                else sp.Symbol("k", integer=True)
+            pdfs = [density(rv)(v)]
+        else:
+            xs = sp.symbols(f"x1:{rv.pspace.distribution.args[0].shape[0] + 1}", positive=True) \
+                if "Beta" in type(rv.pspace.distribution).__name__ else \
+                sp.symbols(f"x1:{rv.pspace.distribution.args[0].shape[0] + 1}", real=True)
+            pdfs = [density(rv)(*xs)]
+        for pdf in pdfs:
+            sp.expand(sp.expand_log(sp.log(pdf), force=True))
+    _emit("DONE", {"status": "solved", "time_s": time.perf_counter() - t0})
+
+
 def worker_sympy(case_name, seed, method):
     import sympy as sp
     import sympy.stats as st
+    _preload()
     c = find_case(_load_catalogue(), case_name)
     rvs = c.build()
     if method == "stats_entropy":
@@ -249,6 +300,8 @@ def run_worker(args):
     sys.path.insert(0, ROOT)
     if args.worker == "symxent":
         worker_symxent(args.case, args.seed, not args.no_reference)
+    elif args.worker == "floor":
+        worker_floor(args.case)
     else:
         worker_sympy(args.case, args.seed, args.worker)
 
@@ -263,6 +316,7 @@ def _spawn(mode, case_name, args, limit):
         cmd.append("--no-reference")
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
                PYTHONHASHSEED="0")
+    env[PRELOAD_ENV] = json.dumps(args.preload)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, env=env, start_new_session=True)
     lines: queue.Queue = queue.Queue()
@@ -373,6 +427,8 @@ def main(argv=None):
             "python": platform.python_version(), "sympy": sympy.__version__,
             "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
             "timeout": args.timeout, "seed": args.seed, "jobs": args.jobs}
+    args.preload = preload_list()
+    preload_fp = format(zlib.crc32(json.dumps(args.preload).encode()), "08x")
     cache = _load_json(args.sympy_cache) if args.sympy_cache else None
     if not cache or cache.get("sympy") != sympy.__version__:
         cache = {"sympy": sympy.__version__, "seed": args.seed, "cases": {}}
@@ -391,6 +447,8 @@ def main(argv=None):
             return None                     # the case was redefined since: rerun
         if e.get("status") == "timeout" and e.get("timeout", 0) < args.timeout:
             return None                     # was cut short by a smaller limit: rerun
+        if e.get("status") != "timeout" and e.get("preload") != preload_fp:
+            return None                     # timed with other modules preloaded: rerun
         if e.get("status") == "crash":
             return None
         if e.get("status") == "solved" and "value" not in e \
@@ -409,6 +467,9 @@ def main(argv=None):
         sym = {}
         if not args.no_symxent:
             sym = _spawn("symxent", c.name, args, args.timeout)
+            floor = _spawn("floor", c.name, args, args.timeout)
+            if floor.get("status") == "solved":
+                sym["floor_s"] = floor["time_s"]
         entries = {}
         for m in SYMPY_METHODS:
             if m == "stats_entropy" and c.kind != "entropy":
@@ -418,6 +479,7 @@ def main(argv=None):
                 e = _spawn(m, c.name, args, args.timeout)
                 e["timeout"] = args.timeout
                 e["fingerprint"] = fingerprint(c)
+                e["preload"] = preload_fp
                 with lock:
                     cache["cases"].setdefault(c.name, {})[m] = e
                     if args.sympy_cache:
