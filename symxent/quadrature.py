@@ -6,7 +6,7 @@ see :mod:`symxent.numeric` for the strategy.  :func:`integrate` integrates
 ``exp(L) * D`` over an interval (one or several ``D`` sharing the nodes),
 :func:`separable` multiple integrals whose log-density splits into
 one-variable terms (used for multivariate normals and Dirichlet
-distributions), :func:`de_quad` is the double-exponential rule.  Every
+distributions), with the double-exponential rules of :mod:`symxent.dequad`.  Every
 function here must be called inside ``mpmath.workdps``.
 """
 from __future__ import annotations
@@ -18,13 +18,13 @@ from sympy.core.relational import Relational
 from .errors import ParameterError, UnsupportedError
 from .numeric import NumericError, _exact, compile_mp, deep_cancellation, log_form, real_part
 from .support import support_bounds
+from .dequad import de_quad
 
-__all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "separable", "de_quad", "expsinh"]
+__all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "separable"]
 
 _PROBE = (256, 512, 1024, 2048)   # probe the decay at v* 2**(-+j), j in _PROBE
 _FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
 _HUGE = 2 ** 20               # exp(-_HUGE) counts as 0 next to any integral
-_TAU = 7                      # exp-sinh nodes: |tau| <= _TAU
 _KINKED = (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside, sp.Min, sp.Max)
 
 
@@ -363,64 +363,6 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
     for k, i in enumerate(live):
         out[i] = (mpmath.fsum(p[k][0] for p in parts), mpmath.fsum(p[k][1] for p in parts))
     return out
-
-
-def de_quad(g, n, length=None, maxlevel=9):
-    """[(value, error)] of the integrals of the n components of g over (0, length).
-
-    Double-exponential rules (Takahasi & Mori 1974): exp-sinh
-    ``t = exp(pi/2 sinh tau)`` on (0, oo), tanh-sinh on (0, length); the
-    trapezoidal step h is halved until the error estimated from the last two
-    levels is below the precision for every component (the error of these
-    rules roughly squares when h halves; we assume only the power 1.5).
-    """
-    eps = mpmath.eps
-    hp = mpmath.pi / 2
-
-    def node(tau):
-        e = hp * mpmath.sinh(tau)
-        if length is None:
-            t = mpmath.exp(e)
-            w = t * hp * mpmath.cosh(tau)
-        else:
-            t = length / (1 + mpmath.exp(-2 * e))
-            w = length * hp * mpmath.cosh(tau) / (2 * mpmath.cosh(e) ** 2)
-        return [y * w for y in g(t)]
-
-    # level 1 (h = 1/2) scans all of |tau| <= _TAU; later levels only the range
-    # where level 1 saw non-negligible terms, widened by one unit on each side
-    h = mpmath.mpf(1) / 2
-    ks = range(-2 * _TAU, 2 * _TAU + 1)
-    ys = [node(k * h) for k in ks]
-    big = [max(abs(y[c]) for y in ys) for c in range(n)]
-    live = [k for k, y in zip(ks, ys)
-            if any(abs(y[c]) > eps * big[c] * mpmath.mpf(10) ** -10 for c in range(n))]
-    lo, hi = (max(min(live) - 2, ks[0]), min(max(live) + 2, ks[-1])) if live else (0, 0)
-    raw = [mpmath.fsum(y[c] for y in ys) for c in range(n)]
-    absum = [mpmath.fsum(abs(y[c]) for y in ys) for c in range(n)]
-    sums = [[r * h for r in raw]]
-    for _ in range(maxlevel):
-        h /= 2
-        lo, hi = 2 * lo, 2 * hi
-        more = [node(k * h) for k in range(lo + 1, hi, 2)]
-        raw = [raw[c] + mpmath.fsum(y[c] for y in more) for c in range(n)]
-        absum = [absum[c] + mpmath.fsum(abs(y[c]) for y in more) for c in range(n)]
-        sums.append([r * h for r in raw])
-        res, done = [], True
-        for c in range(n):
-            floor = eps * absum[c] * h * 100   # rounding in the nodes and the integrand
-            d1 = abs(sums[-1][c] - sums[-2][c])
-            est = d1 ** mpmath.mpf(1.5) if d1 < 1 else d1
-            done = done and (est <= eps or d1 <= floor)
-            res.append((sums[-1][c], max(est, floor)))
-        if done:
-            return res
-    return [(sums[-1][c], abs(sums[-1][c] - sums[-2][c])) for c in range(n)]
-
-
-def expsinh(g, maxlevel=9):
-    """(value, error) of the integral of a scalar g over (0, oo); see :func:`de_quad`."""
-    return de_quad(lambda t: [g(t)], 1, None, maxlevel)[0]
 
 
 # ------------------------------------------------------------------ continuous
