@@ -19,7 +19,7 @@ import sympy as sp
 from . import budget
 from .kernels import integrate_exp
 from .logform import LogForm, positive_on
-from .support import known_le, linear_roots, pieces
+from .support import expand_positive_logs, known_le, linear_roots, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule"]
 
@@ -368,7 +368,7 @@ class Elementary(Rule):
                 v = sp.limit(F, x, e, d)
             ends.append(v)
         res = sp.expand(ends[0] - ends[1])
-        return None if res.has(sp.I) else res
+        return None if res.has(sp.I) else sp.expand(expand_positive_logs(res, region.facts))
 
 
 class Integrate(Rule):

@@ -210,7 +210,9 @@ def known_le(u, v, facts=()):
     if d.is_negative:
         return sp.false
     for g, strict in _fact_gaps(facts):
-        if g == d or (g != 0 and sp.cancel(d / g).is_positive):
+        # d = g + (d - g) with g >= 0 from the facts and d - g >= 0 by assumptions
+        if g == d or (g != 0 and sp.cancel(d / g).is_positive) or \
+                sp.expand(d - g).is_nonnegative:
             return sp.true
         if strict and sp.expand(g + d) == 0:
             return sp.false
@@ -225,9 +227,23 @@ def known_positive(e, facts=()):
     if e.is_nonpositive:
         return sp.false
     d = sp.expand(e)
-    if any(strict and sp.expand(g - d) == 0 for g, strict in _fact_gaps(facts)):
-        return sp.true
+    for g, strict in _fact_gaps(facts):
+        r = sp.expand(d - g)  # d = g + r: positive when g >= 0 and r > 0, or g > 0 and r >= 0
+        if r.is_positive or (strict and r.is_nonnegative):
+            return sp.true
     return sp.Gt(e, 0)
+
+
+def expand_positive_logs(expr, facts=()):
+    """``log(a*b**k) -> log(a) + k*log(b)`` where ``a``, ``b`` are positive.
+
+    SymPy's :func:`~sympy.expand_log` (never forced) with the symbols that are
+    positive by assumption or by ``facts`` standing in as positive symbols.
+    """
+    reps = {s: sp.Dummy(s.name, positive=True) for s in expr.free_symbols
+            if not s.is_positive and known_positive(s, facts) is sp.true}
+    back = {v: k for k, v in reps.items()}
+    return sp.expand_log(expr.xreplace(reps)).xreplace(back)
 
 
 def _fact_gaps(facts):
