@@ -114,7 +114,7 @@ def _tilted(L, f):
     questions about a sum), and d/de is the same derivative.
     """
     other = LogForm.from_terms([f], L.x)
-    e = sp.Dummy("e")
+    e = sp.Dummy("e", real=True)  # a coefficient of a real log-density
     if other.const == 0 and len(other.coeff) == 1 and next(iter(other.coeff.values())) == 1:
         (g,) = other.coeff
         return LogForm(L.x, L.const, {**L.coeff, g: e}), e, L.coeff.get(g, sp.S.Zero)
