@@ -1,0 +1,103 @@
+"""Engine parts: kernels' log-normalisers, moments from cumulants, break points,
+facts, log expansion under facts, canonical bounds and the integrate share."""
+import mpmath
+import pytest
+import sympy as sp
+
+from symxent import budget
+from symxent.canonical import _tighten
+from symxent.expectation import FeaturePower, Region, Tilt
+from symxent.kernels import KERNELS, _exp
+from symxent.logform import LogForm
+from symxent.support import expand_positive_logs, known_le, known_positive, linear_roots
+
+x = sp.Symbol("x", real=True)
+a, b, s = sp.symbols("a b s", positive=True)
+m = sp.Symbol("m", real=True)
+
+# (log-form, interval, parameter point inside every kernel's convergence condition)
+FORMS = [
+    ("generalized Gamma", LogForm(x, -s, {sp.log(x): a, x**3: -b}), (sp.S.Zero, sp.oo)),
+    ("Gaussian", LogForm(x, s, {x**2: -a, x: m}), (-sp.oo, sp.oo)),
+    ("Beta", LogForm(x, s, {sp.log(x): a, sp.log(1 - x): b}), (sp.S.Zero, sp.S.One)),
+    ("power", LogForm(x, s, {sp.log(x): -a - 1}), (s, sp.oo)),
+    ("exponential", LogForm(x, s, {x: -a}), (m, sp.oo)),
+    ("Student-t", LogForm(x, s, {sp.log((x - m) ** 2 + b**2): -a - 1}), (-sp.oo, sp.oo)),
+    ("Gaussian tail", LogForm(x, s, {x**2: -a, x: m}), (b, sp.oo)),
+    ("incomplete Gamma", LogForm(x, s, {sp.log(x): a, x: -b}), (sp.S.Zero, s)),
+]
+
+
+@pytest.mark.parametrize("name,form,ends", FORMS, ids=[f[0] for f in FORMS])
+def test_kernel_log_normaliser_agrees_with_its_normaliser_and_quadrature(name, form, ends):
+    r = next(k(form, *ends, ()) for k in KERNELS if k(form, *ends, ()) is not None)
+    assert r.rule == f"{name} integral"
+    point = {a: sp.Rational(7, 5), b: sp.Rational(3, 2), s: sp.Rational(2, 3),
+             m: sp.Rational(-1, 3)}
+    with mpmath.workdps(30):
+        logz = mpmath.mpf(sp.N(r.log_Z().subs(point), 40))
+        z = mpmath.mpf(sp.N(r.Z.subs(point), 40))
+        f = sp.lambdify(x, sp.exp(form.expr()).subs(point), "mpmath")
+        lo, hi = (mpmath.mpf(sp.N(e.subs(point), 40)) if e.is_finite else
+                  (mpmath.inf if e is sp.oo else -mpmath.inf) for e in ends)
+        quad = mpmath.quad(f, [lo, hi])
+        assert abs(logz - mpmath.log(z)) < mpmath.mpf(10) ** -25
+        assert abs(z - quad) < mpmath.mpf(10) ** -20 * abs(quad)
+
+
+def test_exp_of_logs_is_an_identity():
+    c = -a * sp.log(s) + 2 * sp.log(b) + m
+    assert sp.simplify(_exp(c) - sp.exp(c)) == 0
+    assert _exp(c).has(s ** (-a))
+
+
+def test_moments_from_cumulants_for_the_gaussian():
+    # E[X^3] = mu^3 + 3 mu sigma^2 and E[X^4] = mu^4 + 6 mu^2 sigma^2 + 3 sigma^4
+    # for X ~ N(mu, sigma^2) (Johnson, Kotz & Balakrishnan, vol. 1, 13.2)
+    mu, sigma = m, s
+    L = LogForm(x, -sp.log(sp.sqrt(2 * sp.pi) * sigma) - mu**2 / (2 * sigma**2),
+                {x**2: -1 / (2 * sigma**2), x: mu / sigma**2})
+    region = Region(L, -sp.oo, sp.oo, (), True)
+    m3 = FeaturePower().apply(region, x**3)
+    m4 = FeaturePower().apply(region, x**4)
+    assert sp.expand(m3 - (mu**3 + 3 * mu * sigma**2)) == 0
+    assert sp.expand(m4 - (mu**4 + 6 * mu**2 * sigma**2 + 3 * sigma**4)) == 0
+    assert sp.expand(Tilt().apply(region, x) - mu) == 0
+
+
+def test_linear_roots():
+    assert linear_roots(3 * x - 2 * m, x) == [2 * m / 3]
+    assert set(linear_roots(x**2 - 4, x)) == {-2, 2}  # not linear: sympy.solve
+
+
+def test_facts_chain_with_assumptions():
+    a1 = sp.Symbol("a1", real=True)
+    facts = (sp.Ge(a1, s),)               # a1 >= s > 0
+    assert known_positive(a1, facts) is sp.true
+    assert known_positive(a1) is not sp.true
+    assert known_le(0, a1, facts) is sp.true
+    assert known_le(a1, 0, facts) is not sp.true
+
+
+def test_logs_expand_only_where_positive():
+    a1 = sp.Symbol("a1", real=True)
+    e = sp.log(1 / (a1 * a1**b))
+    assert sp.expand(expand_positive_logs(e, (sp.Ge(a1, s),)) + (b + 1) * sp.log(a1)) == 0
+    kept = expand_positive_logs(e)        # a1 may be negative: left alone
+    assert any(not lg.args[0].is_Symbol for lg in kept.atoms(sp.log))
+
+
+def test_tighten_keeps_the_strongest_bounds():
+    assert _tighten(sp.And(a > 1, a > 2)) == (a > 2)
+    assert _tighten(sp.And(a >= 2, a > 2)) == (a > 2)
+    assert _tighten(sp.And(m <= 1, m < 3, m >= 0)) == sp.And(m <= 1, m >= 0)
+    assert _tighten(sp.And(m <= a, m < 3)) == sp.And(m <= a, m < 3)  # not numeric: kept
+
+
+def test_integrate_share_of_the_budget():
+    with budget.budget(40):
+        assert budget.share(0.25, 5) == 10
+    with budget.budget(8):
+        assert budget.share(0.25, 5) == 5
+        with budget.budget(100):           # an inner budget does not change the share
+            assert budget.share(0.25, 5) == 5
