@@ -281,8 +281,83 @@ class StudentKernel:
         return KernelResult(Z, _is_pos(r - half, facts), self.name, logZ)
 
 
+class LogisticBeta:
+    """int_R exp(a*x) * (1 + c*exp(k*x))**(-b) dx = B(a/k, b - a/k) / (|k| * c**(a/k)), 0 < a/k < b.
+
+    For c > 0 and k != 0: substitute u = k*x + log(c), then t = e^u/(1 + e^u),
+    which gives Euler's Beta integral int_R e^(alpha u) (1 + e^u)^(-b) du =
+    B(alpha, b - alpha) (DLMF 5.12.3 with 5.12.1; Gradshteyn & Ryzhik 3.311.3).
+    Covers the logistic law and its tilts.
+    """
+
+    name = "logistic Beta integral"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if lo is not sp.S.NegativeInfinity or hi is not sp.oo:
+            return None
+        const, a = form.const, form.coeff.get(x, sp.S.Zero)
+        base, b = None, sp.S.Zero   # (log c, k) of the one feature log(1 + c*exp(k*x))
+        for f, w in form.coeff.items():
+            if f == x:
+                continue
+            parts = _log_one_plus_exp(f, x, facts)
+            if parts is None:
+                return None
+            lp, logc, k = parts              # f = lp + log(1 + exp(logc + k*x))
+            if base is not None and sp.expand(k + base[1]) == 0:
+                # f = lp + logc + k*x + log(1 + exp(-logc - k*x)): the other orientation
+                lp, a, logc, k = lp + logc, a + w * k, -logc, -k
+                const += w * lp
+            else:
+                const += w * lp
+            if base is None:
+                base = (logc, k)
+            elif sp.expand(k - base[1]) != 0 or sp.expand(logc - base[0]) != 0:
+                return None
+            b -= w
+        if base is None:
+            return None
+        logc, k = base
+        alpha = a / k
+        absk = k if k.is_positive else -k
+        logZ = (const - alpha * logc - sp.log(absk) + sp.log(sp.gamma(alpha))
+                + sp.log(sp.gamma(b - alpha)) - sp.log(sp.gamma(b)))
+        Z = (_exp(const) * sp.exp(-alpha * logc) / absk
+             * sp.gamma(alpha) * sp.gamma(b - alpha) / sp.gamma(b))
+        return KernelResult(Z, sp.And(_is_pos(alpha, facts), _is_pos(b - alpha, facts)),
+                            self.name, logZ)
+
+
+def _log_one_plus_exp(f, x, facts):
+    """``f = log(P + Q*exp(k*x + r))`` with ``P, Q > 0`` -> ``(log P, log(Q/P) + r, k)``."""
+    if not isinstance(f, sp.log):
+        return None
+    terms = sp.Add.make_args(sp.expand(f.args[0]))
+    if len(terms) != 2:
+        return None
+    fixed = [t for t in terms if not t.has(x)]
+    moving = [t for t in terms if t.has(x)]
+    if len(fixed) != 1 or len(moving) != 1:
+        return None
+    P = fixed[0]
+    Q, e = moving[0].as_independent(x, as_Add=False)
+    e = sp.powsimp(e)
+    if not isinstance(e, sp.exp):
+        return None
+    arg = sp.expand(e.args[0])
+    k = arg.coeff(x)
+    r = arg - k * x
+    if r.has(x) or not (k.is_positive or k.is_negative):
+        return None
+    if _is_pos(P, facts) is not sp.true or _is_pos(Q, facts) is not sp.true:
+        return None
+    logP = sp.expand_log(sp.log(P), force=True)   # P, Q > 0
+    return logP, sp.expand_log(sp.log(Q), force=True) - logP + r, k
+
+
 KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), ExponentialTail(),
-           StudentKernel(), GaussianTail(), IncompleteGamma()]
+           StudentKernel(), GaussianTail(), IncompleteGamma(), LogisticBeta()]
 
 
 def integrate_exp(form, lo, hi, facts=()):

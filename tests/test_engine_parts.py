@@ -25,10 +25,15 @@ FORMS = [
     ("Student-t", LogForm(x, s, {sp.log((x - m) ** 2 + b**2): -a - 1}), (-sp.oo, sp.oo)),
     ("Gaussian tail", LogForm(x, s, {x**2: -a, x: m}), (b, sp.oo)),
     ("incomplete Gamma", LogForm(x, s, {sp.log(x): a, x: -b}), (sp.S.Zero, s)),
+    ("logistic Beta", LogForm(x, s, {x: -a, sp.log(1 + b * sp.exp(-x)): -a - 1}),
+     (-sp.oo, sp.oo)),
+    # the same feature in both orientations: log(b + e^x) = x + log(1 + b e^-x)
+    ("logistic Beta", LogForm(x, s, {x: m, sp.log(1 + b * sp.exp(-x)): -1,
+                                     sp.log(b + sp.exp(x)): -a}), (-sp.oo, sp.oo)),
 ]
 
 
-@pytest.mark.parametrize("name,form,ends", FORMS, ids=[f[0] for f in FORMS])
+@pytest.mark.parametrize("name,form,ends", FORMS, ids=[f"{f[0]} {i}" for i, f in enumerate(FORMS)])
 def test_kernel_log_normaliser_agrees_with_its_normaliser_and_quadrature(name, form, ends):
     r = next(k(form, *ends, ()) for k in KERNELS if k(form, *ends, ()) is not None)
     assert r.rule == f"{name} integral"
