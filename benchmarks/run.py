@@ -407,6 +407,9 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=60, help="seconds per derivation (60)")
     ap.add_argument("--jobs", type=int, default=1, help="parallel worker processes (1)")
     ap.add_argument("--seed", type=int, default=2024, help="seed of the parameter points")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="cold runs per case and side, each in a fresh process; the "
+                         "fastest counts (3)")
     ap.add_argument("--sympy-cache", help="JSON file of plain-SymPy results to reuse and extend")
     ap.add_argument("--refresh-sympy", action="store_true",
                     help="rerun plain SymPy even for cases in the cache")
@@ -449,6 +452,8 @@ def main(argv=None):
             return None                     # was cut short by a smaller limit: rerun
         if e.get("status") != "timeout" and e.get("preload") != preload_fp:
             return None                     # timed with other modules preloaded: rerun
+        if e.get("status") == "solved" and e.get("repeat", 1) < args.repeat:
+            return None                     # fewer cold runs than asked for: rerun
         if e.get("status") == "crash":
             return None
         if e.get("status") == "solved" and "value" not in e \
@@ -467,9 +472,17 @@ def main(argv=None):
         sym = {}
         if not args.no_symxent:
             sym = _spawn("symxent", c.name, args, args.timeout)
-            floor = _spawn("floor", c.name, args, args.timeout)
-            if floor.get("status") == "solved":
-                sym["floor_s"] = floor["time_s"]
+            quiet = argparse.Namespace(**{**vars(args), "no_reference": True})
+            for _ in range(args.repeat - 1):    # more cold runs: keep the fastest
+                if sym.get("status") not in ("solved", "unsolved"):
+                    break
+                again = _spawn("symxent", c.name, quiet, args.timeout)
+                if again.get("status") == sym["status"] and again.get("cold_s") is not None:
+                    sym["cold_s"] = min(sym["cold_s"], again["cold_s"])
+            floors = [_spawn("floor", c.name, args, args.timeout) for _ in range(args.repeat)]
+            floors = [f["time_s"] for f in floors if f.get("status") == "solved"]
+            if floors:
+                sym["floor_s"] = min(floors)
         entries = {}
         for m in SYMPY_METHODS:
             if m == "stats_entropy" and c.kind != "entropy":
@@ -477,6 +490,13 @@ def main(argv=None):
             e = cached(c, m)
             if e is None and not args.no_sympy:
                 e = _spawn(m, c.name, args, args.timeout)
+                for _ in range(args.repeat - 1):   # more cold runs: keep the fastest
+                    if e.get("status") != "solved":
+                        break
+                    again = _spawn(m, c.name, args, args.timeout)
+                    if again.get("status") == "solved":
+                        e["time_s"] = min(e["time_s"], again["time_s"])
+                e["repeat"] = args.repeat
                 e["timeout"] = args.timeout
                 e["fingerprint"] = fingerprint(c)
                 e["preload"] = preload_fp
