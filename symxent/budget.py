@@ -45,7 +45,7 @@ def _deadline():
 def share(fraction, minimum):
     """Seconds for one costly attempt: ``fraction`` of the outermost budget, at least
     ``minimum`` (an inner :func:`budget` never outlasts the outer one anyway)."""
-    return max(minimum, fraction * getattr(_state, "total", DEFAULT_SECONDS))
+    return max(minimum, fraction * (getattr(_state, "total", None) or DEFAULT_SECONDS))
 
 
 def check() -> None:
@@ -85,4 +85,4 @@ def budget(seconds=None):
                 signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 1e-3))
         _state.deadline = outer
         if outer is None:
-            _state.total = DEFAULT_SECONDS
+            _state.total = None

@@ -234,7 +234,7 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
     G = LogForm.from_terms([g], k)
     if tr.on:
         tr.step(G.const + sp.Add(*[c * _expectation(f, dp.rv, k) for f, c in G.coeff.items()]),
-            "log-mass expanded into features; linearity of expectation")
+                "log-mass expanded into features; linearity of expectation")
     fixed = set()
     for e in (lo, hi):
         fixed |= sp.sympify(e).free_symbols

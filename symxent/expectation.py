@@ -469,7 +469,7 @@ def _sub(region, f, x_of_y, y, lo, hi, text):
             L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
         except ValueError:
             L2 = None
-        new = Region(L2, lo, hi, facts, region.normalized, region.notes) if L2 else None
+        new = None if L2 is None else Region(L2, lo, hi, facts, region.normalized, region.notes)
         region.subs[text] = (new, x_of_y, y)
     new, x_of_y, y = region.subs[text]
     if new is None:

@@ -308,9 +308,7 @@ class LogisticBeta:
             if base is not None and sp.expand(k + base[1]) == 0:
                 # f = lp + logc + k*x + log(1 + exp(-logc - k*x)): the other orientation
                 lp, a, logc, k = lp + logc, a + w * k, -logc, -k
-                const += w * lp
-            else:
-                const += w * lp
+            const += w * lp
             if base is None:
                 base = (logc, k)
             elif sp.expand(k - base[1]) != 0 or sp.expand(logc - base[0]) != 0:

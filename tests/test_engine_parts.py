@@ -106,3 +106,9 @@ def test_integrate_share_of_the_budget():
         assert budget.share(0.25, 5) == 5
         with budget.budget(100):           # an inner budget does not change the share
             assert budget.share(0.25, 5) == 5
+    old = budget.get_default_timeout()     # outside any budget: the current default
+    try:
+        budget.set_default_timeout(60)
+        assert budget.share(0.25, 5) == 15
+    finally:
+        budget.set_default_timeout(old)
