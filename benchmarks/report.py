@@ -1,7 +1,7 @@
 """Verdicts and tables of the benchmark (see run.py, which produces the raw data).
 
 A plain-SymPy result is judged at one random admissible parameter point against
-symxent's closed form there, or ``symxent.numeric``'s value of the definition
+symxent's closed form there, or ``symxent.numeric.core``'s value of the definition
 when symxent has none (or disagrees with it): ``correct``, ``wrong``, ``nan``
 (does not evaluate), ``non-numeric`` or ``unverified``; otherwise its status
 (``unsolved``, ``timeout``, ``error``, ``crash``).
@@ -209,7 +209,7 @@ def markdown(rows, summary, meta):
                        + ", ".join(x["with_residual_sum_or_integral"]) + ".")
         bad = x["disagree_with_numeric"]
         unchecked = x["not_checked"]
-        out.append(f"- symxent closed forms disagreeing with `symxent.numeric` at the test point: "
+        out.append(f"- symxent closed forms disagreeing with `symxent.numeric.core` at the test point: "
                    f"{len(bad)}" + (f" ({', '.join(bad)})" if bad else "") + "; not checked "
                    f"(no numeric value): {len(unchecked)}"
                    + (f" ({', '.join(unchecked)})." if unchecked else "."))

@@ -1,10 +1,10 @@
-"""Benchmark: symxent against plain SymPy on every case of ``symxent.catalogue``.
+"""Benchmark: symxent against plain SymPy on every case of ``symxent.testing.catalogue``.
 
 Each measurement runs in a fresh Python process: symxent (import time, cold
 and warm call, value at a random admissible point), ``sympy.stats.entropy``
 and plain ``integrate``/``summation`` of the definition (hard time limit, the
 process is killed).  Plain-SymPy results are checked numerically against
-symxent's closed form or, failing that, ``symxent.numeric``.  Plain-SymPy
+symxent's closed form or, failing that, ``symxent.numeric.core``.  Plain-SymPy
 figures can be cached (``--sympy-cache``).  See benchmarks/README.md.
 
     python benchmarks/run.py --no-sympy            # symxent only
@@ -94,7 +94,7 @@ def _value_at(expr, point):
 
 
 def _point(rvs, seed):
-    from symxent.domain import sample_point
+    from symxent.laws.domain import sample_point
     return sample_point(list(rvs), seed)
 
 
@@ -104,7 +104,7 @@ def worker_symxent(case_name, seed, reference):
     import_s = time.perf_counter() - t0
     import warnings
     warnings.simplefilter("ignore")
-    import symxent.catalogue as cat
+    import symxent.testing.catalogue as cat
     c = find_case(cat, case_name)
     rvs = c.build()
     fn = getattr(symxent, FUNCS[c.kind], None)
@@ -146,7 +146,7 @@ def worker_symxent(case_name, seed, reference):
     try:
         if reference:
             import mpmath
-            from symxent.numeric import evaluate
+            from symxent.numeric.core import evaluate
             quantity = getattr(symxent, {"entropy": "Entropy", "kl": "KLDivergence",
                                          "cross_entropy": "CrossEntropy"}[c.kind])(*rvs)
             nv = evaluate(quantity, point, dps=30)
@@ -403,7 +403,7 @@ def main(argv=None):
                     help="do not run plain SymPy (cached results are still used)")
     ap.add_argument("--no-symxent", action="store_true", help="do not run symxent")
     ap.add_argument("--no-reference", action="store_true",
-                    help="skip symxent.numeric evaluation of the definition")
+                    help="skip symxent.numeric.core evaluation of the definition")
     ap.add_argument("--timeout", type=float, default=60, help="seconds per derivation (60)")
     ap.add_argument("--jobs", type=int, default=1, help="parallel worker processes (1)")
     ap.add_argument("--seed", type=int, default=2024, help="seed of the parameter points")

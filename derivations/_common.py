@@ -8,7 +8,7 @@ fragments into one LaTeX and one Markdown document.
 
 Prose is written once with inline math between single dollars; it is
 converted to LaTeX (specials escaped outside math) and to Markdown (math made
-safe with :func:`symxent.render.markdown_math`).  Prose must be ASCII.
+safe with :func:`symxent.derivation.render.markdown_math`).  Prose must be ASCII.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
 
 import sympy as sp  # noqa: E402
 
-from symxent.derivation import DerivationError  # noqa: E402
-from symxent.render import markdown_math  # noqa: E402
+from symxent.derivation.core import DerivationError  # noqa: E402
+from symxent.derivation.render import markdown_math  # noqa: E402
 
 DEFAULT_OUT = HERE / "out"
 _LATEX_TEXT = {"%": r"\%", "&": r"\&", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",

@@ -9,7 +9,7 @@ Runs every theorem script (in parallel; each checks its derivations and writes
 * ``DIR/symxent-derivations.md``: Markdown with ``$$...$$`` math (KaTeX/MathJax/GitHub);
 
 made of an introduction, a list of the note's claims with verdicts, the
-theorem sections and the catalogue of closed forms (``symxent.catalogue.CASES``
+theorem sections and the catalogue of closed forms (``symxent.testing.catalogue.CASES``
 evaluated by the engine).  Exits with status 1 if any script fails.
 ``--no-run`` assembles fragments already in DIR; ``--quick-catalogue`` uses a
 representative subset of the catalogue with a short time budget (for tests).
@@ -28,7 +28,7 @@ from _common import DEFAULT_OUT, HERE, ROOT, prose_latex, prose_markdown
 
 import sympy as sp  # noqa: E402
 
-from symxent.render import latex_lines, markdown_math  # noqa: E402
+from symxent.derivation.render import latex_lines, markdown_math  # noqa: E402
 
 SCRIPTS = [  # (script, fragment key) in document order
     ("thm_decomposition_discrete.py", "decomposition-discrete"),
@@ -137,7 +137,7 @@ def catalogue_rows(quick=False, timeout=None):
     """[(case name, LaTeX of the laws, LaTeX of the quantity, LaTeX closed form or None)]."""
     from symxent import CrossEntropy, Entropy, KLDivergence, cross_entropy, entropy
     from symxent import kl_divergence
-    from symxent.catalogue import CASES
+    from symxent.testing.catalogue import CASES
     measures = {"entropy": (Entropy, entropy), "kl": (KLDivergence, kl_divergence),
                 "cross_entropy": (CrossEntropy, cross_entropy)}
     cases = [c for c in CASES if c.name in QUICK_CASES] if quick else CASES

@@ -6,8 +6,8 @@ Example: P = Bernoulli(1/2), Q_theta = Bernoulli(theta), 0 < theta < 1.
 import sympy as sp
 
 from _common import Theorem, main
-from symxent.derivation import Derivation
-from symxent.render import Ratio, Terms, cross_entropy_notation, entropy_notation, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Ratio, Terms, cross_entropy_notation, entropy_notation, kl_notation
 
 R = sp.Rational
 U = sp.UnevaluatedExpr

@@ -9,8 +9,8 @@ eqs. (8.1) and (8.46).
 import sympy as sp
 
 from _common import Theorem, main
-from symxent.derivation import Derivation
-from symxent.render import Expect, Terms, cross_entropy_notation, entropy_notation, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Expect, Terms, cross_entropy_notation, entropy_notation, kl_notation
 
 x = sp.Symbol("x", real=True)
 p = sp.Function("p", positive=True)

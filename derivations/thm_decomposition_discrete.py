@@ -8,8 +8,8 @@ Reference for the definitions: Cover & Thomas, Elements of Information Theory
 import sympy as sp
 
 from _common import Theorem, main
-from symxent.derivation import Derivation
-from symxent.render import Terms, cross_entropy_notation, entropy_notation, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Terms, cross_entropy_notation, entropy_notation, kl_notation
 
 U = sp.UnevaluatedExpr
 

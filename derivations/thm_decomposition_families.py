@@ -9,8 +9,8 @@ from sympy.stats import Exponential, Normal, Poisson
 
 from _common import Theorem, main
 from symxent import CrossEntropy, Entropy, KLDivergence, cross_entropy, entropy, kl_divergence
-from symxent.derivation import Derivation
-from symxent.render import Terms
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Terms
 
 
 def pairs():

@@ -13,8 +13,8 @@ from sympy.stats import MultivariateNormal, Normal
 
 from _common import Theorem, main
 from symxent import KLDivergence, kl_divergence
-from symxent.derivation import Derivation
-from symxent.render import Defined, Expect, Ratio, Terms, kl_notation, named
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Defined, Expect, Ratio, Terms, kl_notation, named
 
 U = sp.UnevaluatedExpr
 R = sp.Rational

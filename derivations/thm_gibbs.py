@@ -8,8 +8,8 @@ Information Theory, Inference, and Learning Algorithms, sec. 2.6.
 import sympy as sp
 
 from _common import Theorem, main
-from symxent.derivation import Derivation
-from symxent.render import Ratio, Terms, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Ratio, Terms, kl_notation
 
 U = sp.UnevaluatedExpr
 t = sp.Symbol("t", positive=True)

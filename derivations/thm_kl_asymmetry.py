@@ -8,8 +8,8 @@ from sympy.stats import Bernoulli, Laplace, Normal
 
 from _common import Theorem, main
 from symxent import KLDivergence, kl_divergence
-from symxent.derivation import Derivation
-from symxent.render import Ratio, Terms, cross_entropy_notation, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Ratio, Terms, cross_entropy_notation, kl_notation
 
 R = sp.Rational
 U = sp.UnevaluatedExpr

@@ -7,8 +7,8 @@ Reference: Goodfellow, Bengio & Courville, Deep Learning (2016), sec. 5.5.
 import sympy as sp
 
 from _common import Theorem, main
-from symxent.derivation import Derivation
-from symxent.render import Defined, Terms, cross_entropy_notation, entropy_notation, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Defined, Terms, cross_entropy_notation, entropy_notation, kl_notation
 
 R = sp.Rational
 U = sp.UnevaluatedExpr

@@ -9,8 +9,8 @@ from sympy.stats import Normal, Uniform
 
 from _common import Theorem, main
 from symxent import CrossEntropy, Entropy, cross_entropy, entropy
-from symxent.derivation import Derivation
-from symxent.render import Expect, Terms, cross_entropy_notation, entropy_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Expect, Terms, cross_entropy_notation, entropy_notation
 
 R = sp.Rational
 U = sp.UnevaluatedExpr

@@ -9,8 +9,8 @@ from sympy.stats import Bernoulli, Normal
 
 from _common import Theorem, main
 from symxent import CrossEntropy, Entropy, KLDivergence, cross_entropy, entropy, kl_divergence
-from symxent.derivation import Derivation
-from symxent.render import Defined, Expect, Ratio, entropy_notation, kl_notation
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import Defined, Expect, Ratio, entropy_notation, kl_notation
 
 x = sp.Symbol("x", real=True)
 p = sp.Function("p", positive=True)

@@ -3,15 +3,15 @@
 The public surface is exactly what ``__all__`` lists; implementation modules
 may change behind it.
 """
-from .budget import BudgetExceeded, get_default_timeout, set_default_timeout
-from .errors import (DensityError, MissingAssumptionError, NegativeDensityError,
+from symxent.budget import BudgetExceeded, get_default_timeout, set_default_timeout
+from symxent.errors import (DensityError, MissingAssumptionError, NegativeDensityError,
                      NotNormalizedError, ParameterError, ParseError, SymxentError,
                      UnsupportedError)
-from .derivation import Derivation, DerivationError, Step, derive
-from .distributions import Categorical
-from .refute import refute
-from .testing import assert_formula, check_formula
-from .measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
+from symxent.derivation.core import Derivation, DerivationError, Step, derive
+from symxent.laws.distributions import Categorical
+from symxent.testing.refute import refute
+from symxent.testing.formula import assert_formula, check_formula
+from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
                        cross_entropy, entropy, kl_divergence)
 
 __version__ = "0.1.0"

@@ -1,7 +1,7 @@
-"""``python -m symxent``: the command-line interface (see :mod:`symxent.cli`)."""
+"""``python -m symxent``: the command-line interface (see :mod:`symxent.cli.commands`)."""
 
 import sys
 
-from symxent.cli import main
+from symxent.cli.commands import main
 
 sys.exit(main())

@@ -25,11 +25,11 @@ from functools import lru_cache
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
-from . import budget
-from .errors import UnsupportedError
-from .support import describe, support_bounds
-from .canonical import canonical
-from .engine import NoClosedForm, compute
+from symxent import budget
+from symxent.errors import UnsupportedError
+from symxent.laws.support import describe, support_bounds
+from symxent.engine.canonical import canonical
+from symxent.engine.core import NoClosedForm, compute
 
 __all__ = ["Entropy", "CrossEntropy", "KLDivergence", "entropy", "cross_entropy",
            "kl_divergence", "NoClosedFormWarning"]

@@ -17,7 +17,7 @@ import mpmath
 import pytest
 import sympy
 
-from symxent import cli
+from symxent.cli import commands as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PWNED = "/tmp/symxent_pwned"
@@ -228,15 +228,15 @@ def test_compare_agree_disagree_infinite_inconclusive():
 def fake_engine(monkeypatch):
     """Stand-ins for the engine: closed form 1/2, numeric value chosen per test."""
     state = {"numeric": mpmath.mpf(1) / 2}
-    numeric = types.ModuleType("symxent.numeric")
+    numeric = types.ModuleType("symxent.numeric.core")
 
     class NumericValue:
         def __init__(self, value, error):
             self.value, self.error = value, error
 
     numeric.evaluate = lambda quantity, subs, dps=30: NumericValue(state["numeric"], 0)
-    monkeypatch.setitem(sys.modules, "symxent.numeric", numeric)
-    monkeypatch.setitem(sys.modules, "symxent.derivation", None)  # import fails
+    monkeypatch.setitem(sys.modules, "symxent.numeric.core", numeric)
+    monkeypatch.setitem(sys.modules, "symxent.derivation.core", None)  # import fails
     monkeypatch.setattr(cli, "_closed_form", lambda kind, rvs, base, timeout: sympy.Rational(1, 2))
     monkeypatch.setattr(cli, "_quantity", lambda kind, rvs, base: sympy.Symbol("Q"))
     monkeypatch.setattr(cli, "_is_unevaluated", lambda expr: False)

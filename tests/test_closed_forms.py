@@ -6,7 +6,7 @@ For every row of tests/references*.py:
                    inconclusive (special functions) we try `.equals`, then compare both expressions
                    numerically at 40 digits at several admissible parameter points.
   (2) numeric   -- at >= 2 seeded admissible parameter points, the engine's closed form at
-                   40 digits agrees with symxent.numeric.evaluate (mpmath quadrature/summation of
+                   40 digits agrees with symxent.numeric.core.evaluate (mpmath quadrature/summation of
                    the *definition*) to ~25 digits, within the returned error estimate.
   (3) infinity  -- rows that are +oo give exactly oo; Piecewise rows give oo at parameter points
                    violating support containment / moment existence.
@@ -148,7 +148,7 @@ def _own_point(params, rng):
 
 def _sample_point_fn():
     try:
-        from symxent.domain import sample_point
+        from symxent.laws.domain import sample_point
     except ImportError:
         return None
     return sample_point
@@ -164,7 +164,7 @@ def _in_region(ref, pt, region):
 def _points(ref, rvs, count, region="finite", seed_offset=0):
     """`count` distinct admissible points (dict Symbol -> Rational), seeded per row.
 
-    Uses symxent.domain.sample_point when it exists (kept only if it also satisfies the row's
+    Uses symxent.laws.domain.sample_point when it exists (kept only if it also satisfies the row's
     conditions and lies in the requested region), else a sampler honouring the symbols'
     assumptions, filtered by the same conditions."""
     rng = random.Random("%s:%s:%s:%s" % (SEED, ref.id, region, seed_offset))
@@ -289,7 +289,7 @@ def test_symbolic(ref, request):
 
 # ----------------------------------------------------------------------------- (2) numeric
 def _check_against_definition(ref, rvs, expr, what):
-    from symxent.numeric import evaluate
+    from symxent.numeric.core import evaluate
     quantity = _quantity(ref, rvs)
     from symxent import UnsupportedError
     for pt in _points(ref, rvs, 2, "finite"):
@@ -323,7 +323,7 @@ def test_engine_matches_definition(ref, request):
 @pytest.mark.slow
 @pytest.mark.parametrize("ref", _params(NUMERIC_REFS))
 def test_reference_matches_definition(ref, request):
-    """The references themselves against symxent.numeric (independent of the engine)."""
+    """The references themselves against symxent.numeric.core (independent of the engine)."""
     if not (os.environ.get("SYMXENT_RUN_SLOW") or request.config.getoption("--runslow", default=False)):
         pytest.skip("slow: run with --runslow or SYMXENT_RUN_SLOW=1")
     _check_against_definition(ref, ref.build(), ref.formula, "reference")

@@ -5,11 +5,11 @@ import pytest
 import sympy as sp
 from sympy.stats import Normal
 
-import symxent.engine
+import symxent.engine.core
 from symxent import KLDivergence
-from symxent.derivation import Derivation, DerivationError, Step, derive
+from symxent.derivation.core import Derivation, DerivationError, Step, derive
 from symxent.errors import SymxentError
-from symxent.render import Expect, Terms, kl_notation
+from symxent.derivation.render import Expect, Terms, kl_notation
 
 x = sp.Symbol("x", real=True)
 t = sp.Symbol("t", positive=True)
@@ -183,12 +183,12 @@ def test_derive_builds_a_checked_derivation_from_the_engine_trace(monkeypatch):
     def fake_trace(quantity):
         assert quantity is kl
         return [("=", closed + 0 * mu, "stub: closed form"), ("=", closed, "stub: tidy")]
-    monkeypatch.setattr(symxent.engine, "trace", fake_trace)
+    monkeypatch.setattr(symxent.engine.core, "trace", fake_trace)
     d = derive(kl)
     assert d.start is kl and [s.justification for s in d.steps] == [
         "stub: closed form", "stub: tidy"]
     assert statuses(d) == ["numeric", "symbolic"]   # measure vs its numeric definition
-    monkeypatch.setattr(symxent.engine, "trace",
+    monkeypatch.setattr(symxent.engine.core, "trace",
                         lambda q: [("=", closed + sp.Rational(1, 1000), "stub: off")])
     assert derive(kl).steps[0].checked == "failed"
 

@@ -5,11 +5,11 @@ import pytest
 import sympy as sp
 
 from symxent import budget
-from symxent.canonical import _tighten
-from symxent.expectation import FeaturePower, Region, Tilt
-from symxent.kernels import KERNELS, _exp
-from symxent.logform import LogForm
-from symxent.support import expand_positive_logs, known_le, known_positive, linear_roots
+from symxent.engine.canonical import _tighten
+from symxent.engine.expectation import FeaturePower, Region, Tilt
+from symxent.engine.kernels import KERNELS, _exp
+from symxent.engine.logform import LogForm
+from symxent.laws.support import expand_positive_logs, known_le, known_positive, linear_roots
 
 x = sp.Symbol("x", real=True)
 a, b, s = sp.symbols("a b s", positive=True)

@@ -3,9 +3,9 @@ import sympy as sp
 from sympy.stats import Gamma, Poisson
 
 from symxent import kl_divergence
-from symxent.expfamily import bregman_kl, detect
-from symxent.logform import LogForm
-from symxent.support import describe, support_bounds
+from symxent.engine.expfamily import bregman_kl, detect
+from symxent.engine.logform import LogForm
+from symxent.laws.support import describe, support_bounds
 
 k1, k2, t1, t2 = sp.symbols("k1 k2 theta1 theta2", positive=True)
 

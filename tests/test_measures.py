@@ -10,7 +10,7 @@ from sympy.stats import (Bernoulli, ContinuousRV, Exponential, FiniteRV, Gamma, 
 import symxent
 from symxent import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning, cross_entropy,
                      entropy, kl_divergence)
-from symxent.catalogue import NO_CLOSED_FORM, _E
+from symxent.testing.catalogue import NO_CLOSED_FORM, _E
 
 mu1, mu2 = sp.symbols("mu1 mu2", real=True)
 s1, s2 = sp.symbols("sigma1 sigma2", positive=True)

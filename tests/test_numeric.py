@@ -1,4 +1,4 @@
-"""Tests of the numeric reference (symxent.numeric) against independently known values.
+"""Tests of the numeric reference (symxent.numeric.core) against independently known values.
 
 Every reference value below is computed here in mpmath from a textbook formula
 (source cited next to it), never from symxent's engine.  A value passes when it
@@ -16,7 +16,7 @@ from sympy.stats import (
     MultivariateNormal, Normal, Pareto, Poisson, Uniform)
 
 from symxent.errors import ParameterError, UnsupportedError
-from symxent.numeric import (
+from symxent.numeric.core import (
     NumericError, NumericValue, entropy_value, evaluate,
     evaluate_expression, kl_value)
 

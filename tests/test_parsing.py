@@ -1,4 +1,4 @@
-"""Tests of symxent.parsing: what parses, with which assumptions, and what is refused.
+"""Tests of symxent.cli.parsing: what parses, with which assumptions, and what is refused.
 
 The fuzz tests at the end feed random, mutated and known-malicious strings to
 the parser: every input must either become a RandomSymbol or raise ParseError,
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sympy.stats.rv import RandomSymbol
 
 from symxent.errors import ParseError
-from symxent.parsing import FAMILIES, MAX_LENGTH, parse_distribution, parse_number, parse_pair
+from symxent.cli.parsing import FAMILIES, MAX_LENGTH, parse_distribution, parse_number, parse_pair
 
 PWNED = "/tmp/symxent_pwned"
 

@@ -1,4 +1,4 @@
-"""Property tests over the whole catalogue (symxent.catalogue.CASES).
+"""Property tests over the whole catalogue (symxent.testing.catalogue.CASES).
 
 For every case of kind ``entropy`` or ``kl`` whose closed form the engine
 derives (cases it cannot derive are skipped, naming the reason):
@@ -17,7 +17,7 @@ derives (cases it cannot derive are skipped, naming the reason):
 * closed form = definition, at only ``NUMERIC_POINTS`` points per case (each
   needs an mpmath quadrature or summation of the definition, 0.1-2 s):
   ``|closed - numeric| <= max(10**-25 * max(1, |value|), 10 * error)`` at 30
-  digits, via :mod:`symxent.numeric`, which does not use the engine.
+  digits, via :mod:`symxent.numeric.core`, which does not use the engine.
 
 The split keeps this module within about four minutes on one core.
 """
@@ -32,11 +32,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from symxent import CrossEntropy, Entropy, KLDivergence
-from symxent.catalogue import CASES
-from symxent.domain import sample_point
-from symxent.numeric import _series, compile_mp, evaluate, is_measure
-from symxent.strategies import admissible, parameter_points
-from symxent.support import describe
+from symxent.testing.catalogue import CASES
+from symxent.laws.domain import sample_point
+from symxent.numeric.core import _series, compile_mp, evaluate, is_measure
+from symxent.testing.strategies import admissible, parameter_points
+from symxent.laws.support import describe
 
 WDPS = 40
 NUMERIC_POINTS = 2

@@ -1,4 +1,4 @@
-"""symxent.refute: counterexamples to false claims, none for true ones."""
+"""symxent.testing.refute: counterexamples to false claims, none for true ones."""
 import mpmath
 import pytest
 import sympy as sp
@@ -7,8 +7,8 @@ from sympy.stats import Bernoulli, Exponential, Gamma, Laplace, Normal, Poisson,
 
 from symxent import CrossEntropy, Entropy, KLDivergence
 from symxent.errors import UnsupportedError
-from symxent.numeric import evaluate_expression
-from symxent.refute import Witness, refute
+from symxent.numeric.core import evaluate_expression
+from symxent.testing.refute import Witness, refute
 
 m1, m2 = sp.symbols("mu1 mu2", real=True)
 s1, s2 = sp.symbols("sigma1 sigma2", positive=True)

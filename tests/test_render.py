@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 from sympy.parsing.sympy_parser import parse_expr
 
-from symxent.derivation import Derivation
-from symxent.render import (Defined, Expect, Named, Ratio, Terms, cross_entropy_notation,
+from symxent.derivation.core import Derivation
+from symxent.derivation.render import (Defined, Expect, Named, Ratio, Terms, cross_entropy_notation,
                             entropy_notation, kl_notation, latex_expr, latex_lines,
                             markdown_math, named, text_latex, to_latex, to_markdown,
                             to_text)
@@ -192,7 +192,7 @@ def test_full_build_with_the_whole_catalogue(tmp_path, request):
         pytest.skip("the full build takes minutes; set SYMXENT_RUN_SLOW=1 or --runslow")
     require(pdflatex(), "pdflatex")
     require(katex_ok(), "node with the katex package")
-    from symxent.catalogue import CASES
+    from symxent.testing.catalogue import CASES
     r = subprocess.run([sys.executable, str(DERIVATIONS / "build_docs.py"), "--out",
                         str(tmp_path)], capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, r.stderr[-3000:]

@@ -1,4 +1,4 @@
-"""symxent.testing (assert_formula / check_formula) and the pytest plugin.
+"""symxent.testing.formula (assert_formula / check_formula) and the pytest plugin.
 
 The formulas below are textbook closed forms in sympy.stats' parametrisations;
 each right one is paired with a typical mistake that assert_formula must catch.
@@ -11,8 +11,8 @@ from sympy.stats import ContinuousRV, Gamma, Laplace, Normal, Uniform
 
 from symxent import KLDivergence
 from symxent.errors import ParameterError, UnsupportedError
-from symxent.numeric import NumericValue
-from symxent.testing import FormulaReport, PointCheck, assert_formula, check_formula
+from symxent.numeric.core import NumericValue
+from symxent.testing.formula import FormulaReport, PointCheck, assert_formula, check_formula
 
 pytest_plugins = ["pytester"]
 
@@ -91,7 +91,7 @@ def test_formula_with_infinite_branch():
 
 # --------------------------------------------------------------------------- inconclusive
 def test_inconclusive_when_the_reference_is_too_inaccurate(monkeypatch):
-    import symxent.numeric as numeric
+    import symxent.numeric.core as numeric
     real = numeric.evaluate
 
     def blurred(quantity, subs=None, dps=30):

@@ -36,7 +36,7 @@ def test_theorem_script_checks_every_step(script):
 BROKEN = '''
 import sympy as sp
 from _common import Theorem, main
-from symxent.derivation import Derivation
+from symxent.derivation.core import Derivation
 
 def build():
     x = sp.Symbol("x", real=True)

@@ -33,10 +33,10 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
-from .errors import SymxentError
-from .numeval import (_BOUND_TYPES, _GUARD, _Trouble, _draw, _expectations_as_integrals,
+from symxent.errors import SymxentError
+from symxent.numeric.numeval import (_BOUND_TYPES, _GUARD, _Trouble, _draw, _expectations_as_integrals,
                       _from_mp, _numeric_value)
-from .render import is_measure, unfold, unfold_measures
+from symxent.derivation.render import is_measure, unfold, unfold_measures
 
 __all__ = ["Step", "Derivation", "DerivationError", "CheckReport", "StepResult", "derive",
            "RELATIONS", "STATUSES"]
@@ -123,7 +123,7 @@ class Derivation:
     objects, or symbols) to ``Lambda`` objects (or values); every numeric
     check is repeated under each model.  ``ranges`` maps symbols to open
     intervals ``(lo, hi)`` to sample from.  ``sampler(rng)`` may supply part of
-    each point (e.g. :func:`symxent.domain.sample_point`).
+    each point (e.g. :func:`symxent.laws.domain.sample_point`).
     """
 
     def __init__(self, start, steps=(), *, constraints=(), models=(), given=None,
@@ -204,17 +204,17 @@ class Derivation:
                     r.index, r.justification)
         return self
 
-    # ---- rendering (see symxent.render)
+    # ---- rendering (see symxent.derivation.render)
     def to_latex(self, **options):
-        from .render import to_latex
+        from symxent.derivation.render import to_latex
         return to_latex(self, **options)
 
     def to_markdown(self, **options):
-        from .render import to_markdown
+        from symxent.derivation.render import to_markdown
         return to_markdown(self, **options)
 
     def to_text(self, **options):
-        from .render import to_text
+        from symxent.derivation.render import to_text
         return to_text(self, **options)
 
     def __str__(self):
@@ -225,7 +225,7 @@ class Derivation:
                 f"{'valid' if self.is_valid else 'not verified'})")
 
     def _repr_latex_(self):
-        from .render import to_latex
+        from symxent.derivation.render import to_latex
         return to_latex(self, environment="aligned", display=True)
 
     def _repr_markdown_(self):
@@ -235,12 +235,12 @@ class Derivation:
 def derive(quantity, *, check=True, dps=30, points=3, seed=0):
     """The engine's derivation of an unevaluated Entropy/CrossEntropy/KLDivergence.
 
-    Built from :func:`symxent.engine.trace` (``(relation, expr, why)`` tuples
+    Built from :func:`symxent.engine.core.trace` (``(relation, expr, why)`` tuples
     from the definition to the closed form) and checked unless ``check`` is
-    false; numeric checks draw parameters with :func:`symxent.domain.sample_point`
-    and evaluate the measures with :func:`symxent.numeric.evaluate`.
+    false; numeric checks draw parameters with :func:`symxent.laws.domain.sample_point`
+    and evaluate the measures with :func:`symxent.numeric.core.evaluate`.
     """
-    from . import engine
+    from symxent.engine import core as engine
     d = Derivation(quantity, [tuple(s) for s in engine.trace(quantity)], title=str(quantity))
     if check:
         d.check(dps=dps, points=points, seed=seed)
@@ -387,7 +387,7 @@ class _Checker:
             syms |= {s for s in e.free_symbols
                      if s not in labels and not isinstance(s, RandomSymbol)}
             for m in (a for a in sp.preorder_traversal(e) if is_measure(a)):
-                from .support import describe
+                from symxent.laws.support import describe
                 for rv in m.args[:-1]:
                     syms |= set(describe(rv).params)
         for m in self.models:
@@ -402,7 +402,7 @@ class _Checker:
                 rvs += [rv for rv in m.args[:-1] if rv not in rvs]
         if not rvs:
             return None
-        from .domain import sample_point
+        from symxent.laws.domain import sample_point
         return lambda rng: sample_point(rvs, rng)
 
     def _sym(self, k, given):
@@ -452,7 +452,7 @@ class _Checker:
         e = _expectations_as_integrals(_apply_model(self.notation[k], self.models[mi]))
         ms = {a for a in sp.preorder_traversal(e) if is_measure(a)}
         if ms:
-            from .numeric import evaluate
+            from symxent.numeric.core import evaluate
             with mpmath.workdps(self.wdps):
                 e = e.xreplace({m: _from_mp(evaluate(m, pt, dps=self.wdps).value) for m in ms})
         e = e.xreplace(pt)

@@ -9,7 +9,7 @@ Commands::
     symxent check kl "Normal(0, 1)" "Laplace(1, 2)" --dps 50
     symxent check entropy "Normal(mu, sigma)" --at mu=1/2 --at sigma=2
 
-Distribution texts are read by :mod:`symxent.parsing` (never ``eval``).
+Distribution texts are read by :mod:`symxent.cli.parsing` (never ``eval``).
 Exit codes: 0 success; 1 a check failed, a case failed or no closed form was
 found; 2 usage or parse error; 3 internal error (use ``--traceback``).
 """
@@ -22,10 +22,10 @@ import warnings
 
 import sympy
 
-from symxent.cli_errors import CheckFailed, UsageError, one_line as _one_line
-from symxent.cli_prove import _render_any, cmd_prove
+from symxent.cli.errors import CheckFailed, UsageError, one_line as _one_line
+from symxent.cli.prove import _render_any, cmd_prove
 from symxent.errors import ParseError, SymxentError
-from symxent.parsing import FAMILIES, parse_distribution, parse_number, parse_pair
+from symxent.cli.parsing import FAMILIES, parse_distribution, parse_number, parse_pair
 
 __all__ = ["main", "build_parser"]
 
@@ -161,7 +161,7 @@ def cmd_derive(args):
     _apply_timeout(args)
     quantity = _quantity(kind, rvs, base)
     try:
-        from symxent.derivation import derive
+        from symxent.derivation.core import derive
     except ImportError as exc:
         print(f"symxent: note: step-by-step derivations unavailable ({exc}); "
               "showing the closed form only", file=sys.stderr)
@@ -196,7 +196,7 @@ def _render_equation(quantity, closed, rvs, fmt):
 # prove
 # --------------------------------------------------------------------------
 def cmd_table(args):
-    from symxent.catalogue import CASES
+    from symxent.testing.catalogue import CASES
 
     cases = [c for c in CASES if not args.k or args.k.lower() in c.name.lower()]
     if not cases:
@@ -350,7 +350,7 @@ def cmd_check(args):
     _check_domains(rvs, subs)
     _apply_timeout(args)
     try:
-        from symxent.numeric import evaluate
+        from symxent.numeric.core import evaluate
     except ImportError as exc:
         raise CheckFailed(f"numeric evaluation unavailable ({exc})") from None
 

@@ -21,10 +21,10 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
-from . import budget
-from .domain import sample_point
-from .errors import NegativeDensityError, NotNormalizedError
-from .support import support_bounds
+from symxent import budget
+from symxent.laws.domain import sample_point
+from symxent.errors import NegativeDensityError, NotNormalizedError
+from symxent.laws.support import support_bounds
 
 __all__ = ["check_density"]
 

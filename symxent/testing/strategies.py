@@ -4,11 +4,11 @@
 of the random variables ``rvs``: each symbol from a range matching its
 assumptions (integers 1..7 for positive integers, rationals in [0.05, 5] for
 positive reals, in [-3, 3] for real ones -- the same ranges as
-:func:`symxent.domain.sample_point`), filtered by :func:`admissible`: every
+:func:`symxent.laws.domain.sample_point`), filtered by :func:`admissible`: every
 distribution's own domain conditions, a nonempty support, and a positive
 definite covariance for multivariate normals.
 
-``catalogue_cases(kind=None)`` draws entries of :data:`symxent.catalogue.CASES`.
+``catalogue_cases(kind=None)`` draws entries of :data:`symxent.testing.catalogue.CASES`.
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def symbol_values(sym):
 
 def admissible(rvs, point) -> bool:
     """Does ``point`` satisfy every domain condition of ``rvs`` (and give usable supports)?"""
-    from .domain import domain_conditions
-    from .support import describe, support_bounds
+    from symxent.laws.domain import domain_conditions
+    from symxent.laws.support import describe, support_bounds
     for rv in rvs:
         for cond, _ in domain_conditions(rv):
             if isinstance(cond, sp.Basic) and cond.xreplace(point) is not sp.true:
@@ -62,7 +62,7 @@ def admissible(rvs, point) -> bool:
 
 def parameter_points(rvs):
     """Strategy of admissible points ``{symbol: value}`` for the parameters of ``rvs``."""
-    from .support import describe
+    from symxent.laws.support import describe
     rvs = tuple(rvs) if isinstance(rvs, (list, tuple)) else (rvs,)
     syms = sorted({s for rv in rvs for s in describe(rv).params}, key=str)
     return st.fixed_dictionaries({s: symbol_values(s) for s in syms}).filter(
@@ -71,6 +71,6 @@ def parameter_points(rvs):
 
 def catalogue_cases(kind=None):
     """Strategy of catalogue cases (optionally only those of one ``kind``)."""
-    from .catalogue import CASES
+    from symxent.testing.catalogue import CASES
     cases = [c for c in CASES if kind is None or c.kind == kind]
     return st.sampled_from(cases)

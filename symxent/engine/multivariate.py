@@ -9,14 +9,14 @@ Matrix Cookbook*, eq. 380):
 
 Dirichlet.  ``log p(x) = sum_i (a_i - 1) log x_i - log B(a)`` is an
 exponential family in ``a`` with statistics ``log x_i``; the expected
-statistics are the gradient of ``log B`` (:mod:`symxent.expfamily`).
+statistics are the gradient of ``log B`` (:mod:`symxent.engine.expfamily`).
 """
 from __future__ import annotations
 
 import sympy as sp
 
-from .errors import UnsupportedError
-from .expfamily import detect
+from symxent.errors import UnsupportedError
+from symxent.engine.expfamily import detect
 
 __all__ = ["mvnormal", "dirichlet"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from .errors import ParameterError, SymxentError
+from symxent.errors import ParameterError, SymxentError
 
 __all__ = ["compile_mp", "log_form", "real_part", "deep_cancellation", "NumericError"]
 
@@ -280,7 +280,7 @@ def log_form(e, var, points):
     expanded form is used only if it agrees with ``log e`` at the test
     ``points`` (exact numbers inside the support), else ``log e`` itself.
     """
-    from .errors import NegativeDensityError
+    from symxent.errors import NegativeDensityError
     pts = [_const(t) if t.is_Number else compile_mp(t, ())() for t in points]
     fe = compile_mp(e, (var,))
     for t in pts:

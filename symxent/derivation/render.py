@@ -14,7 +14,7 @@ this module only lays out the chain and works around two printer pitfalls:
 
 Notation helpers :class:`Defined` and :class:`Expect` display as ``S(P)``,
 ``H(P, Q)``, ``D_KL(P || Q)`` or ``E_P[...]`` while carrying their definitions,
-which :mod:`symxent.derivation` unfolds when checking.
+which :mod:`symxent.derivation.core` unfolds when checking.
 """
 from __future__ import annotations
 
@@ -221,12 +221,7 @@ def kl_notation(definition, P="P", Q="Q"):
 
 
 # ======================================================= notation unfolded
-_KINDS = ("entropy", "cross_entropy", "kl")
-
-
-def is_measure(e):
-    """An Entropy / CrossEntropy / KLDivergence object (duck-typed)."""
-    return getattr(e, "kind", None) in _KINDS and hasattr(e, "p") and isinstance(e, sp.Expr)
+from symxent.numeric.core import is_measure  # noqa: E402  (one definition)
 
 
 def unfold(e):
@@ -257,7 +252,7 @@ def unfold(e):
 def unfold_measures(e):
     """:func:`unfold`, and each measure replaced by its defining integral or sum
     (left alone when it has none)."""
-    from .support import describe
+    from symxent.laws.support import describe
     e = unfold(e)
     sub = {}
     for m in {a for a in sp.preorder_traversal(e) if is_measure(a)}:

@@ -3,7 +3,7 @@
 Closed SymPy expressions whose integrals, sums and expectations are evaluated
 numerically at a requested number of digits, with an error estimate taken from
 a second, more precise evaluation (mpmath's own estimate is unreliable at
-endpoint singularities).  Used by :mod:`symxent.derivation` for steps SymPy
+endpoint singularities).  Used by :mod:`symxent.derivation.core` for steps SymPy
 cannot decide symbolically.
 """
 from __future__ import annotations
@@ -139,7 +139,7 @@ def _expectations_as_integrals(e):
     """``E[f(X)]`` of a univariate law as the integral (or sum) of ``f * p`` over its support."""
     from sympy.stats import Expectation
     from sympy.stats.rv import random_symbols
-    from .support import describe, support_bounds
+    from symxent.laws.support import describe, support_bounds
 
     def convert(ex):
         rvs = random_symbols(ex.args[0])

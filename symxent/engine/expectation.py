@@ -7,7 +7,7 @@ the engine moves on; when none applies the engine raises
 is guessed: every rule is an identity, valid under the conditions it returns.
 
 Integrals are *unnormalised*: ``I(L, f) = int exp(L) f dx`` on an interval,
-with ``L`` a :class:`~symxent.logform.LogForm`; on the whole support of a
+with ``L`` a :class:`~symxent.engine.logform.LogForm`; on the whole support of a
 normalised density, ``I(L, 1) = 1``.
 """
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from . import budget
-from .kernels import integrate_exp
-from .logform import LogForm, positive_on
-from .support import expand_positive_logs, known_le, linear_roots, pieces
+from symxent import budget
+from symxent.engine.kernels import integrate_exp
+from symxent.engine.logform import LogForm, positive_on
+from symxent.laws.support import expand_positive_logs, known_le, linear_roots, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule"]
 

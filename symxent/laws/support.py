@@ -22,7 +22,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 from sympy.stats.rv import RandomSymbol
 
-from .errors import UnsupportedError
+from symxent.errors import UnsupportedError
 
 __all__ = ["Dist", "describe", "support_contains", "pieces"]
 

@@ -18,7 +18,7 @@ import itertools
 
 import sympy as sp
 
-from .support import linear_roots
+from symxent.laws.support import linear_roots
 
 __all__ = ["canonical"]
 

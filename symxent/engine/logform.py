@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .support import known_le
+from symxent.laws.support import known_le
 
 __all__ = ["LogForm", "log_terms", "positive_on"]
 

@@ -7,7 +7,7 @@ import runpy
 import sys
 from pathlib import Path
 
-from symxent.cli_errors import CheckFailed, UsageError, one_line as _one_line
+from symxent.cli.errors import CheckFailed, UsageError, one_line as _one_line
 
 __all__ = ["cmd_prove"]
 

@@ -1,4 +1,4 @@
-"""Distribution families accepted as text (see :mod:`symxent.parsing`).
+"""Distribution families accepted as text (see :mod:`symxent.cli.parsing`).
 
 Each family names a ``sympy.stats`` constructor and the *role* of each
 parameter (location -> real, scale/shape/rate -> positive, probability,

@@ -7,16 +7,16 @@
 2. *Support.*  If P's support is not inside Q's, H and D_KL are ``+oo``; when
    containment depends on the parameters the result is a ``Piecewise``.
 3. *Log-density features.*  ``log p`` and ``log q`` are expanded into
-   features of ``x`` (see :mod:`symxent.logform`); common features cancel.
+   features of ``x`` (see :mod:`symxent.engine.logform`); common features cancel.
 4. *Linearity.*  The expectation splits over the features.
 5. *Expectations.*  Each ``E_P[feature]`` comes from the exponential-family
-   structure of P (:mod:`symxent.expfamily`) or the kernel rules
-   (:mod:`symxent.expectation`), else SymPy's integration or summation under
+   structure of P (:mod:`symxent.engine.expfamily`) or the kernel rules
+   (:mod:`symxent.engine.expectation`), else SymPy's integration or summation under
    the time budget, else nothing: the caller returns the unevaluated object.
-6. *Canonical form* (:mod:`symxent.canonical`).
+6. *Canonical form* (:mod:`symxent.engine.canonical`).
 
 Each step is recorded as ``(relation, expression, justification)``: the chain
-:func:`trace` returns and :func:`symxent.derivation.derive` renders.
+:func:`trace` returns and :func:`symxent.derivation.core.derive` renders.
 """
 from __future__ import annotations
 
@@ -32,16 +32,16 @@ import sympy.integrals.risch  # noqa: F401
 import sympy.tensor.tensor  # noqa: F401
 from sympy.core.relational import Relational
 
-from . import budget
-from .canonical import canonical
-from .domain import facts as domain_facts, validate
-from .expectation import NoClosedForm, Region, integral, split_cases
-from .expfamily import detect
-from .logform import LogForm, log_terms
-from .multivariate import dirichlet, mvnormal
-from .support import describe, support_bounds, support_contains, known_le
-from .errors import UnsupportedError
-from .validation import check_density
+from symxent import budget
+from symxent.engine.canonical import canonical
+from symxent.laws.domain import facts as domain_facts, validate
+from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expfamily import detect
+from symxent.engine.logform import LogForm, log_terms
+from symxent.engine.multivariate import dirichlet, mvnormal
+from symxent.laws.support import describe, support_bounds, support_contains, known_le
+from symxent.errors import UnsupportedError
+from symxent.engine.validation import check_density
 
 __all__ = ["compute", "trace", "NoClosedForm"]
 

@@ -1,12 +1,12 @@
-"""Quadrature of the defining integrals, for :mod:`symxent.numeric`.
+"""Quadrature of the defining integrals, for :mod:`symxent.numeric.core`.
 
 Continuous case: the integral over the support of ``p(x) * D(x)`` with
 ``D = -log p`` (entropy), ``-log q`` (cross-entropy) or ``log p - log q`` (KL);
-see :mod:`symxent.numeric` for the strategy.  :func:`integrate` integrates
+see :mod:`symxent.numeric.core` for the strategy.  :func:`integrate` integrates
 ``exp(L) * D`` over an interval (one or several ``D`` sharing the nodes),
 :func:`separable` multiple integrals whose log-density splits into
 one-variable terms (used for multivariate normals and Dirichlet
-distributions), with the double-exponential rules of :mod:`symxent.dequad`.  Every
+distributions), with the double-exponential rules of :mod:`symxent.numeric.dequad`.  Every
 function here must be called inside ``mpmath.workdps``.
 """
 from __future__ import annotations
@@ -15,10 +15,10 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from .errors import ParameterError, UnsupportedError
-from .numeric import NumericError, _exact, compile_mp, deep_cancellation, log_form, real_part
-from .support import support_bounds
-from .dequad import de_quad
+from symxent.errors import ParameterError, UnsupportedError
+from symxent.numeric.core import NumericError, _exact, compile_mp, deep_cancellation, log_form, real_part
+from symxent.laws.support import support_bounds
+from symxent.numeric.dequad import de_quad
 
 __all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "separable"]
 
@@ -522,7 +522,7 @@ def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
 
 def _expand_many(pdf, ys):
     """log of a density in several variables, expanded (checked at one point)."""
-    from .numeric import _expand_log
+    from symxent.numeric.core import _expand_log
     at = {y: sp.Rational(1, 3 + i) for i, y in enumerate(ys)}
     L = _expand_log(pdf, {y: _mp(v) for y, v in at.items()})
     chk = compile_mp((sp.exp(L) - pdf).xreplace(at), ())()

@@ -9,9 +9,9 @@ unevaluated :class:`~symxent.Entropy`, :class:`~symxent.CrossEntropy` or
    ``simplify(formula - closed) == 0`` under a short time budget; the outcome is
    recorded as ``equal``, ``differs``, ``not decided`` or ``no closed form``;
 2. always numerically, at ``points`` random admissible parameter points
-   (:func:`symxent.domain.sample_point`: symbol assumptions and each
+   (:func:`symxent.laws.domain.sample_point`: symbol assumptions and each
    distribution's own domain), comparing the formula (evaluated at ``dps + 10``
-   digits) with :func:`symxent.numeric.evaluate` of the *definition* -- an
+   digits) with :func:`symxent.numeric.core.evaluate` of the *definition* -- an
    mpmath integral or sum that does not use the engine.
 
 At a point the formula *agrees* when it is within ``10**(-dps+5)`` (relative to
@@ -105,9 +105,9 @@ def _fmt_point(point):
 
 
 def _measure_parts(quantity):
-    from .numeric import is_measure
+    from symxent.numeric.core import is_measure
     if not is_measure(quantity):
-        from .errors import UnsupportedError
+        from symxent.errors import UnsupportedError
         raise UnsupportedError(
             f"quantity must be an unevaluated Entropy, CrossEntropy or KLDivergence, "
             f"got {quantity!r}")
@@ -117,8 +117,8 @@ def _measure_parts(quantity):
 
 def _symbolic(formula, quantity, timeout):
     """(verdict, closed form) of simplify(formula - engine's closed form) == 0."""
-    from .budget import BudgetExceeded, budget
-    from .numeric import is_measure
+    from symxent.budget import BudgetExceeded, budget
+    from symxent.numeric.core import is_measure
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -190,10 +190,10 @@ def check_formula(formula, quantity, *, dps=30, points=20, seed=None,
     ``seed`` fixes the random parameter points (default: derived from the text
     of the formula and the quantity, so reruns see the same points).
     """
-    from .domain import sample_point
-    from .errors import ParameterError, SymxentError
-    from .numeric import evaluate
-    from .support import describe
+    from symxent.laws.domain import sample_point
+    from symxent.errors import ParameterError, SymxentError
+    from symxent.numeric.core import evaluate
+    from symxent.laws.support import describe
 
     formula = sp.sympify(formula)
     rvs = _measure_parts(quantity)

@@ -1,7 +1,7 @@
 """pytest plugin (entry point ``symxent``): check hand-typed formulas in tests.
 
 * fixture ``formula_check``: ``formula_check(formula, quantity, **options)`` runs
-  :func:`symxent.testing.assert_formula` (options: ``dps``, ``points``, ``seed``).
+  :func:`symxent.testing.formula.assert_formula` (options: ``dps``, ``points``, ``seed``).
 * marker ``@pytest.mark.symxent_formula(formula, quantity, **options)``: the same
   check runs before the test body; a wrong formula fails the test.  One line::
 
@@ -21,12 +21,12 @@ def pytest_configure(config):
         "markers",
         f"{MARKER}(formula, quantity, **options): check that the closed form `formula` "
         "equals `quantity` (an Entropy/CrossEntropy/KLDivergence) symbolically or numerically "
-        "at random admissible parameter points (symxent.testing.assert_formula); "
+        "at random admissible parameter points (symxent.testing.formula.assert_formula); "
         "options: dps, points, seed")
 
 
 def _check(*args, **kwargs):
-    from symxent.testing import assert_formula
+    from symxent.testing.formula import assert_formula
     return assert_formula(*args, **kwargs)
 
 

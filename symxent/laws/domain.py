@@ -25,9 +25,9 @@ from sympy.core.relational import Relational
 from sympy.utilities.iterables import iterable
 from sympy.stats import crv_types, drv_types, frv_types, joint_rv_types
 
-from .errors import (MissingAssumptionError, NegativeDensityError, NotNormalizedError,
+from symxent.errors import (MissingAssumptionError, NegativeDensityError, NotNormalizedError,
                      ParameterError)
-from .support import describe
+from symxent.laws.support import describe
 
 __all__ = ["domain_conditions", "validate", "sample_point", "facts"]
 
@@ -42,7 +42,7 @@ def domain_conditions(rv) -> tuple:
     if type(dist).__name__ in ("ContinuousDistributionHandmade",
                                "DiscreteDistributionHandmade"):
         # their ``check`` is SymPy integrating (summing) the density, which can take
-        # seconds; :mod:`symxent.validation` tests the normalisation instead
+        # seconds; :mod:`symxent.engine.validation` tests the normalisation instead
         return ()
     found = []
 

@@ -6,13 +6,13 @@
 ``Eq(KLDivergence(P, Q), KLDivergence(Q, P))`` or ``CrossEntropy(P, Q) >= 0``,
 and searches admissible parameter points for one where it fails.
 
-Candidates are random admissible points (:func:`symxent.domain.sample_point`)
+Candidates are random admissible points (:func:`symxent.laws.domain.sample_point`)
 and the same points with every positive parameter and every real parameter
 scaled by 10**-3, 10**-2, 10**2 or 10**3 (narrow or wide distributions, kept
 only when still admissible).  When the engine has closed forms for all the
 measures, they screen all candidates quickly (lambdified once, evaluated in
 ``mpmath.workdps``); the most violating candidates -- and a few random ones
-regardless -- are then checked with :mod:`symxent.numeric`, the definitions
+regardless -- are then checked with :mod:`symxent.numeric.core`, the definitions
 integrated or summed independently of the engine.  Only a violation confirmed
 by the numeric reference, beyond ``10**(-dps+5)`` (relative) plus ten times the
 references' error estimates, is reported as a :class:`Witness`.
@@ -30,7 +30,7 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from .errors import SymxentError, UnsupportedError
+from symxent.errors import SymxentError, UnsupportedError
 
 __all__ = ["refute", "Witness"]
 
@@ -55,7 +55,7 @@ class Witness:
 
 
 def _measures(expr):
-    from .numeric import is_measure
+    from symxent.numeric.core import is_measure
     return list(dict.fromkeys(a for a in sp.preorder_traversal(expr) if is_measure(a)))
 
 
@@ -80,8 +80,8 @@ def _violation(rel, l, r, el, er, dps):
 
 
 def _candidates(rvs, extra, n, rng):
-    from .domain import _draw, sample_point
-    from .strategies import admissible
+    from symxent.laws.domain import _draw, sample_point
+    from symxent.testing.strategies import admissible
     out = []
     for i in range(n):
         pt = sample_point(list(rvs), rng)
@@ -99,7 +99,7 @@ def _candidates(rvs, extra, n, rng):
 
 
 def _closed_forms(measures, timeout):
-    from .numeric import is_measure
+    from symxent.numeric.core import is_measure
     out = {}
     for m in measures:
         try:
@@ -121,8 +121,8 @@ def refute(claim, *, points=200, seed=0, dps=30, timeout=10, confirm=8):
     ``confirm`` of them (plus three random ones) are checked with the numeric
     reference when closed forms are available, otherwise all of them are.
     """
-    from .numeric import NumericError, evaluate_expression
-    from .support import describe
+    from symxent.numeric.core import NumericError, evaluate_expression
+    from symxent.laws.support import describe
 
     claim = sp.sympify(claim)
     if claim in (sp.true, sp.false):

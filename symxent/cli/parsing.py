@@ -28,7 +28,7 @@ import sympy
 from sympy.stats.rv import RandomSymbol
 
 from symxent.errors import ParseError
-from symxent.families import _LEVEL_ASSUMPTIONS, _ROLE_LEVEL, FAMILIES
+from symxent.cli.families import _LEVEL_ASSUMPTIONS, _ROLE_LEVEL, FAMILIES
 
 __all__ = [
     "FAMILIES",

@@ -7,14 +7,14 @@ Thomas, *Elements of Information Theory*, 2nd ed., Sections 2.1, 2.3, 8.1, 8.5):
     H(P, Q)      = -E_P[log q]
     D_KL(P || Q) =  E_P[log p - log q]
 
-using only the densities and supports that :func:`symxent.support.describe`
+using only the densities and supports that :func:`symxent.laws.support.describe`
 reads from ``sympy.stats``; no closed form of the engine is ever used.  All
 arithmetic runs inside ``mpmath.workdps(...)``.
 
-Continuous case (:mod:`symxent.quadrature`):
+Continuous case (:mod:`symxent.numeric.quadrature`):
 
 * parameters are substituted *exactly*; ``log p`` is formed symbolically,
-  factor by factor, and checked against ``p`` (:func:`symxent.mpcompile.log_form`),
+  factor by factor, and checked against ``p`` (:func:`symxent.numeric.mpcompile.log_form`),
   so tiny densities never underflow and ``0 log 0`` is ``0``;
 * if P puts mass where ``q = 0`` (support of P not inside Q's, or ``q``'s
   Piecewise is 0 on a piece) the value is ``+oo``;
@@ -30,7 +30,7 @@ Continuous case (:mod:`symxent.quadrature`):
 * near and far parts use logarithmic variables ``v = v* exp(-+t / r)`` (``r``
   the measured decay rate) and double-exponential rules (exp-sinh,
   tanh-sinh), halving the step until converged;
-* integrands are evaluated by :func:`symxent.mpcompile.compile_mp`, which
+* integrands are evaluated by :func:`symxent.numeric.mpcompile.compile_mp`, which
   recomputes cancelling sums at the precision they need.
 
 Discrete and finite cases: exact finite sums, or term-by-term sums with a
@@ -54,10 +54,10 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from .errors import ParameterError, UnsupportedError
-from .mpcompile import (NumericError, _const, _expand_log, compile_mp,  # noqa: F401
+from symxent.errors import ParameterError, UnsupportedError
+from symxent.numeric.mpcompile import (NumericError, _const, _expand_log, compile_mp,  # noqa: F401
                         deep_cancellation, log_form, real_part)
-from .support import describe
+from symxent.laws.support import describe
 
 __all__ = ["NumericValue", "NumericError", "evaluate", "evaluate_expression",
            "entropy_value", "cross_entropy_value", "kl_value", "KINDS"]
@@ -141,7 +141,7 @@ def _point(subs, rvs):
 
 
 def _check_domain(rv, point):
-    from .domain import domain_conditions
+    from symxent.laws.domain import domain_conditions
     try:
         conds = domain_conditions(rv)
     except Exception:  # domain unreadable: the density checks below still apply
@@ -179,15 +179,15 @@ def evaluate(quantity, subs=None, dps=30) -> NumericValue:
     wdps = dps + _GUARD + mag
     with mpmath.workdps(wdps):
         if kinds <= {"continuous"}:
-            from .quadrature import continuous
+            from symxent.numeric.quadrature import continuous
             val, err = continuous(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
         elif kinds <= {"discrete", "finite"}:
             val, err = _discrete(kind, dp, dq, point, wdps)
         elif kinds == {"mvnormal"}:
-            from .quadrature import mvnormal
+            from symxent.numeric.quadrature import mvnormal
             val, err = mvnormal(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
         elif kinds == {"dirichlet"}:
-            from .quadrature import dirichlet
+            from symxent.numeric.quadrature import dirichlet
             val, err = dirichlet(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
         else:
             raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
@@ -214,13 +214,12 @@ def kl_value(P, Q, subs=None, dps=30, base=None) -> NumericValue:
 
 
 def is_measure(e) -> bool:
-    """Is ``e`` an Entropy/CrossEntropy/KLDivergence?  (sympy's own ``.kind`` of
-    ordinary expressions must not be touched: it fails on sums of measures.)"""
-    try:
-        from .measures import CrossEntropy, Entropy, KLDivergence
-    except ImportError:
-        return False
-    return isinstance(e, (Entropy, CrossEntropy, KLDivergence))
+    """Is ``e`` one of the information measures (Entropy, CrossEntropy,
+    KLDivergence, ...)?  Duck-typed on the class attribute ``kind`` so that this
+    layer never imports the measures (sympy's own ``.kind`` of ordinary
+    expressions is not touched: it fails on sums of measures)."""
+    return (isinstance(e, sp.Expr) and getattr(type(e), "kind", None) in KINDS
+            and hasattr(e, "p"))
 
 
 def evaluate_expression(expr, subs=None, dps=30) -> NumericValue:
@@ -345,7 +344,7 @@ def _discrete(kind, dp, dq, point, wdps):
 
 
 def _int_bounds(sup):
-    from .support import support_bounds
+    from symxent.laws.support import support_bounds
     lo, hi = support_bounds(sup)
     lo = None if lo.is_infinite else int(lo)
     hi = None if hi.is_infinite else int(hi)

@@ -1,7 +1,7 @@
 """Closed-form integrals of ``exp(L(x))`` for log-linear forms ``L``.
 
 Each kernel is a small rule whose docstring *is* the rule.  A kernel looks at
-the features of a :class:`~symxent.logform.LogForm` on an interval and, when
+the features of a :class:`~symxent.engine.logform.LogForm` on an interval and, when
 they have its shape, returns ``Z = integral of exp(L)`` with the condition under
 which the integral converges.  Every expectation the engine needs is a
 derivative or a ratio of such ``Z`` (exponential tilting): for a feature
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .support import known_le, known_positive
+from symxent.laws.support import known_le, known_positive
 
 __all__ = ["KERNELS", "integrate_exp", "KernelResult"]
 

@@ -1,0 +1,12 @@
+"""The ``symxent`` command line: a safe parser of distribution strings and commands.
+
+``parsing`` turns strings such as ``"Normal(mu1, sigma1)"`` into sympy.stats
+random variables without ``eval`` or ``sympify`` (``families`` is its table);
+``commands`` holds the commands, ``prove`` runs the theorem scripts, ``errors``
+the exit-code exceptions.
+
+May import: anything of symxent.  Nothing else of symxent imports it.
+"""
+from symxent.cli.commands import build_parser, main
+
+__all__ = ["main", "build_parser"]
