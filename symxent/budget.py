@@ -211,7 +211,8 @@ class _Budget:
                 self.active = True
                 stack.append(self)
                 heapq.heappush(_heap, (self.deadline, next(_seq), self))
-                _wake.notify()
+                if _heap[0][2] is self:  # the watchdog must wake up earlier
+                    _wake.notify()
         except BaseException:  # interrupted half-way (e.g. Ctrl-C): leave nothing behind
             self._close()
             raise
@@ -233,13 +234,19 @@ class _Budget:
         # An exception injected just before the block ended may be raised
         # anywhere in here; _close is idempotent, so finish it and drop that
         # late exception: the body has completed (or is already propagating
-        # its own exception).
+        # its own exception).  Any other exception arriving here (Ctrl-C) is
+        # raised once the budget is closed, so no stale deadline is left behind.
+        interrupted = None
         while True:
             try:
                 self._close()
                 break
             except BudgetExceeded:
                 continue
+            except BaseException as exc:  # re-raised below
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
         return False
 
 
