@@ -364,7 +364,7 @@ class _Builder:
             if ir[1] == "exp" and arg.is_number and abs(_approx(arg)) > MAX_EXP_ARGUMENT:
                 # checked before SymPy builds exp(arg): evaluating exp(exp(exp(10)))
                 # would need astronomically many digits
-                self.fail(f"number too large (exp of {_approx(arg):.6g}; the limit is "
+                self.fail(f"number too large (exp of {float(_approx(arg)):.6g}; the limit is "
                           f"exp({MAX_EXP_ARGUMENT}))")
             return self._sized(_FUNCTIONS[ir[1]](arg))
         op, left, right = ir[1], self._expr(ir[2]), self._expr(ir[3])
@@ -404,9 +404,13 @@ class _Builder:
 
 def _approx(value):
     """A 15-digit float of a number whose parts are all size-limited already
-    (so this never needs huge precision); complex parts are dropped, ``scalar``
-    refuses non-real values separately."""
-    return sympy.re(sympy.N(value, 15))
+    (so this never needs huge precision), or 0 for a value that is not a
+    finite real number: :meth:`_Builder.scalar` refuses those with its own
+    message."""
+    if value.has(sympy.zoo, sympy.oo, sympy.nan):
+        return sympy.S.Zero
+    approx = sympy.re(sympy.N(value, 15))
+    return approx if approx.is_finite else sympy.S.Zero
 
 
 def _make_symbols(roles, text):
