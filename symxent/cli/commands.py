@@ -204,7 +204,7 @@ def _render_unevaluated(quantity, rvs, fmt, reason):
 
 
 # --------------------------------------------------------------------------
-# prove
+# table (prove is in symxent.cli.prove)
 # --------------------------------------------------------------------------
 def cmd_table(args):
     from symxent.testing.catalogue import CASES
