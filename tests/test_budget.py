@@ -26,6 +26,11 @@ from symxent.measures import KLDivergence, NoClosedFormWarning, entropy, kl_dive
 ROOT = Path(__file__).resolve().parent.parent
 _names = itertools.count()
 
+# Seconds a budget may overrun in these tests: the watchdog reacts within
+# milliseconds on an idle machine, but a loaded one (CI, parallel runs) delays
+# every thread by hundreds of milliseconds.
+SLACK = 0.7
+
 needs_itimer = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no setitimer")
 
 
@@ -64,7 +69,7 @@ def test_kl_budget_holds_in_a_worker_thread():
     worker.join(10)
     assert not worker.is_alive(), "the budget did not stop the worker thread"
     assert isinstance(out["value"], KLDivergence)  # unevaluated, not a guess
-    assert out["elapsed"] < 2.5, out["elapsed"]
+    assert out["elapsed"] < 2 + SLACK, out["elapsed"]
     assert out["warnings"] and "time budget" in str(out["warnings"][0].message)
 
 
@@ -74,7 +79,7 @@ def test_kl_budget_holds_in_the_main_thread():
     with pytest.warns(NoClosedFormWarning, match="time budget"):
         value = kl_divergence(*hard_kl(), timeout=1)
     assert isinstance(value, KLDivergence)
-    assert time.monotonic() - t0 < 1.5
+    assert time.monotonic() - t0 < 1 + SLACK
 
 
 @pytest.mark.timeout(30)
@@ -96,7 +101,7 @@ def test_budget_interrupts_plain_python_code(in_thread):
         t.join(5)
     else:
         work()
-    assert 0.29 < out["elapsed"] < 0.5
+    assert 0.29 < out["elapsed"] < 0.3 + SLACK
 
 
 @pytest.mark.timeout(30)
@@ -119,7 +124,7 @@ def test_budgets_in_many_threads_at_once_each_hold_their_own():
         t.join(5)
     assert len(out) == 6
     for seconds, elapsed in out.values():
-        assert seconds - 0.01 < elapsed < seconds + 0.3, (seconds, elapsed)
+        assert seconds - 0.01 < elapsed < seconds + 2 * SLACK, (seconds, elapsed)
 
 
 # ------------------------------------------------------------ the caller's timers
@@ -179,7 +184,7 @@ def test_inner_budget_never_extends_the_outer_one():
         with budget.budget(0.3):
             with budget.budget(10):
                 spin(30)
-    assert time.monotonic() - t0 < 0.6
+    assert time.monotonic() - t0 < 0.3 + SLACK
     assert budget._deadline() is None
 
 
@@ -193,7 +198,7 @@ def test_inner_budget_runs_out_and_the_outer_one_goes_on():
         inner = time.monotonic() - t0
         spin(0.4)  # no stray exception from the inner budget
         budget.check()
-    assert 0.19 < inner < 0.45
+    assert 0.19 < inner < 0.2 + SLACK
     assert budget._deadline() is None
 
 
@@ -239,7 +244,7 @@ def test_swallowed_exception_is_raised_again():
                     if swallowed == 3:
                         raise
     assert swallowed == 3
-    assert time.monotonic() - t0 < 0.6
+    assert time.monotonic() - t0 < 0.2 + 3 * budget._REPEAT + SLACK
 
 
 # ------------------------------------------------------------ bad timeouts

@@ -505,7 +505,7 @@ def timed(*args, timeout):
     return proc, time.monotonic() - t0
 
 
-MARGIN = 1.0  # seconds beyond --timeout plus start-up
+MARGIN = 1.5  # seconds beyond --timeout plus start-up (a loaded machine is slower)
 
 
 @pytest.mark.timeout(120)
