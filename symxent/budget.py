@@ -68,8 +68,8 @@ def validate_timeout(seconds, name="timeout") -> float:
     except (OverflowError, ValueError):
         value = math.inf
     if math.isnan(value) or math.isinf(value) or not 0 < value <= MAX_SECONDS:
-        raise ValueError(f"{name} must be a finite number of seconds with "
-                         f"0 < {name} <= {MAX_SECONDS:g}, got {seconds!r}")
+        raise ValueError(f"{name} must be positive, finite and at most {MAX_SECONDS:g} "
+                         f"seconds, got {seconds!r}")
     return value
 
 
