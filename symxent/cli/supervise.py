@@ -38,6 +38,7 @@ def run_isolated(run, args):
     if pid == 0:  # the child: compute, print, and leave without running the parent's cleanup
         code = EXIT_INTERNAL
         try:
+            _die_with_parent()
             code = run(args)
         except KeyboardInterrupt:
             code = EXIT_INTERRUPTED
@@ -49,6 +50,7 @@ def run_isolated(run, args):
                     pass
             os._exit(code)
     deadline = None if timeout is None else started + timeout + GRACE
+    saved = signal.signal(signal.SIGTERM, _terminated)
     try:
         return _wait(pid, deadline)
     except KeyboardInterrupt:  # the child got the same SIGINT: give it a moment
@@ -57,6 +59,32 @@ def run_isolated(run, args):
             return status
         print("symxent: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except _Terminated:  # `kill`, or an outer timeout: take the child along
+        _kill(pid)
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, saved)
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _terminated(signum, frame):
+    raise _Terminated()
+
+
+def _die_with_parent():
+    """Linux: the child gets SIGKILL if the parent dies (even by SIGKILL)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait(pid, deadline, quiet=False):
