@@ -563,3 +563,27 @@ def test_ctrl_c_stops_a_command_stuck_in_sympy():
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130 and "interrupted" in err
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_the_command_kills_its_computation():
+    """The command computes in a child process: SIGTERM to the command (an outer
+    `timeout`, a test runner) must not leave that child running and eating memory."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "entropy",
+                             "Normal(1/99999999, 1)"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(startup_seconds() + 1)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 1
+        proc.terminate()
+        proc.wait(timeout=10)
+        time.sleep(0.5)
+        state = Path(f"/proc/{children[0]}/stat")
+        assert not state.exists() or state.read_text().split()[2] == "Z"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
