@@ -85,8 +85,14 @@ def test_no_command_is_usage_error():
     (["check", "kl", "Normal(0, 1)", "Laplace(1, 2", "--dps", "50"], "unclosed"),
     (["check", "entropy", "Normal(0, 1)", "--dps", "1"], "--dps"),
 ])
-def test_usage_and_parse_errors_exit_2(argv, fragment):
-    assert_clean_error(run(*argv), 2, fragment)
+def test_usage_and_parse_errors_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
+
+
+@pytest.mark.timeout(60)
+def test_usage_error_from_the_command_line():
+    assert_clean_error(run("derive", "entropy", "Normal(0, 1).__class__"), 2,
+                       "unexpected character")
 
 
 @pytest.mark.timeout(60)
@@ -102,8 +108,8 @@ def test_usage_and_parse_errors_exit_2(argv, fragment):
     (["check", "entropy", "Uniform(a, b)", "--at", "a=1", "--at", "b=0"], "outside the domain"),
     (["check", "entropy", "Bernoulli(p)", "--at", "p=3/2"], "outside the domain"),
 ])
-def test_check_parameter_errors_exit_2(argv, fragment):
-    assert_clean_error(run(*argv), 2, fragment)
+def test_check_parameter_errors_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
 
 
 @pytest.mark.timeout(60)
