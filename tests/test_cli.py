@@ -593,3 +593,17 @@ def test_killing_the_command_kills_its_computation():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_isolated_command_reports_exit_codes_and_tracebacks(monkeypatch, capfd):
+    def boom(*args, **kwargs):
+        raise OverflowError("int too large to convert to float")
+    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    assert cli.main(["check", "entropy", "Normal(0, 1)"], isolate=True) == 3
+    assert "internal error: OverflowError" in capfd.readouterr().err
+    assert cli.main(["--traceback", "check", "entropy", "Normal(0, 1)"], isolate=True) == 3
+    err = capfd.readouterr().err
+    assert "Traceback" in err and "OverflowError: int too large" in err
+    assert cli.main(["check", "entropy", "Normal(0, 1)", "--tol", "-1"], isolate=True) == 2

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 
 from symxent.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TIMEOUT
 
@@ -42,6 +43,11 @@ def run_isolated(run, args):
             code = run(args)
         except KeyboardInterrupt:
             code = EXIT_INTERRUPTED
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:  # --traceback re-raises internal errors: show them
+            traceback.print_exc()
+            code = EXIT_INTERNAL
         finally:
             for stream in (sys.stdout, sys.stderr):
                 try:
