@@ -8,6 +8,7 @@ by their arguments, and a cached answer would make a timing test vacuous.
 """
 
 import itertools
+import os
 import signal
 import subprocess
 import sys
@@ -318,3 +319,112 @@ def test_import_starts_no_thread_and_sets_no_signal():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert out.stdout.split() == ["1", "True"], out.stderr
+
+
+# ------------------------------------------------------------ the command line
+# `--timeout` bounds every command, checks included; Ctrl-C and SIGTERM stop it
+# (issue 9, items 2 and 9).  Each runs `python -m symxent` in a subprocess.
+MARK = "# symxent: theorem\n"
+
+
+def run(*args, timeout=120):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run([sys.executable, "-m", "symxent", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT, env=env)
+
+_STARTUP = []
+
+
+def startup_seconds():
+    """Seconds `python -m symxent --help` takes here (imports included): the
+    part of a command's wall time that no --timeout can cover."""
+    if not _STARTUP:
+        t0 = time.monotonic()
+        run("--help")
+        _STARTUP.append(time.monotonic() - t0)
+    return _STARTUP[0]
+
+
+def timed(*args, timeout):
+    t0 = time.monotonic()
+    proc = run(*args, "--timeout", str(timeout), timeout=120)
+    return proc, time.monotonic() - t0
+
+
+MARGIN = 1.5  # seconds beyond --timeout plus start-up (a loaded machine is slower)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("argv", [
+    # the step checker's simplify() stuck in one huge integer power (issue 9, item 2)
+    ["derive", "entropy", "Normal(1/99999999, 1)"],
+    # the engine itself on a pair it cannot finish
+    ["derive", "kl", "Normal(mu, 1)", "Cauchy(0, 1)"],
+    ["check", "kl", "Normal(mu, 1)", "Cauchy(0, 1)", "--at", "mu=1"],
+    ["check", "entropy", "Normal(1/3, 1)", "--dps", "2000"],
+    ["table", "--format", "text"],
+], ids=["derive-checks", "derive-engine", "check-engine", "check-dps-2000", "table"])
+def test_timeout_bounds_the_whole_command(argv):
+    proc, elapsed = timed(*argv, timeout=2)
+    assert proc.returncode == 5, (proc.returncode, proc.stdout[-500:], proc.stderr[-500:])
+    assert "time budget" in proc.stderr and "Traceback" not in proc.stderr
+    assert elapsed < 2 + startup_seconds() + MARGIN, elapsed
+    if argv[0] == "table":  # what was computed is printed, the rest marked
+        assert "not computed: the time budget ran out" in proc.stdout
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("body", ["while True:\n    pass\n", "import time\ntime.sleep(60)\n"],
+                         ids=["python-loop", "blocking-call"])
+def test_prove_timeout_stops_a_script(tmp_path, body):
+    (tmp_path / "thm_forever.py").write_text(MARK + body)
+    proc, elapsed = timed("prove", "all", "--dir", str(tmp_path), timeout=1)
+    assert proc.returncode == 5, proc.stderr
+    assert elapsed < 1 + startup_seconds() + MARGIN
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_stops_a_command_stuck_in_sympy():
+    """issue 9, item 2: SIGINT had no effect on `derive` (stuck in one C call)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "entropy",
+                             "Normal(1/99999999, 1)"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        time.sleep(startup_seconds() + 2)
+        assert proc.poll() is None
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, err = proc.communicate(timeout=30)
+        assert time.monotonic() - t0 < 1.5
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and "interrupted" in err
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_the_command_kills_its_computation():
+    """The command computes in a child process: SIGTERM to the command (an outer
+    `timeout`, a test runner) must not leave that child running and eating memory."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "entropy",
+                             "Normal(1/99999999, 1)"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(startup_seconds() + 1)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 1
+        proc.terminate()
+        proc.wait(timeout=10)
+        time.sleep(0.5)
+        state = Path(f"/proc/{children[0]}/stat")
+        assert not state.exists() or state.read_text().split()[2] == "Z"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
