@@ -170,7 +170,7 @@ def plot_divergence(P, Q, subs=None, *, points=1001, tail=1e-4, figsize=(7, 5.2)
         bottom.fill_between(x, g, 0, color="C2", alpha=0.3)
         bottom.set_xlabel("x")
     else:
-        k, p, q = _masses(dp, dq, point, tail)
+        k, p, q = _masses(dp, dq, point, min(tail, 1e-10))  # bars are cheap
         with np.errstate(all="ignore"):
             g = np.where(p > 0, p * (np.log(p) - np.log(q)), 0.0)
         top.bar(k - 0.2, p, width=0.4, label="p", color="C0")
