@@ -139,12 +139,18 @@ _PROSE_MATH = [  # engine prose -> (LaTeX, Markdown) with the formula typeset
 
 def _prose_parts(s):
     """``s`` as a list of (is_math, text) with known notation typeset."""
-    pieces = []
-    for piece in s.split("; "):
-        for pattern, repl in _PROSE_MATH:
-            piece = re.sub(pattern, lambda m, r=repl: r, piece)
-        pieces.append(piece)
-    s = "; ".join(pieces)
+    whole = [(p, r) for p, r in _PROSE_MATH if not p.startswith("^")]
+    for pattern, repl in whole:
+        s = re.sub(pattern, lambda m, r=repl: r, s)
+    out, math = "", False
+    for piece in re.split(r"(; |, )", s):   # one reason each, outside math
+        if not math:
+            for pattern, repl in _PROSE_MATH:
+                if pattern.startswith("^"):
+                    piece = re.sub(pattern, lambda m, r=repl: r, piece)
+        math ^= piece.count("$") % 2 == 1
+        out += piece
+    s = out
     parts = s.split("$")
     return [(i % 2 == 1, p) for i, p in enumerate(parts) if p]
 
@@ -247,7 +253,7 @@ def chain_latex(d, tex, width_units=None, notes=True):
     out += ["\\begin{align*}", " \\\\\n".join(rows), "\\end{align*}"]
     if not notes or not d.steps:
         return "\n".join(out)
-    out.append(r"\begin{enumerate}")
+    out.append(r"\begin{enumerate}\raggedright")  # local to the list
     for i, kind, parts in _notes(d):
         item = [r"\item[(%d)]" % i]
         for part in parts:
