@@ -123,3 +123,12 @@ def test_cli_curve_and_usage_errors(tmp_path, capsys):
                  str(tmp_path / "x.jpg")]) == 2
     assert main(["plot", "entropy", "Normal(0, 1)", "-o", str(tmp_path / "x.png")]) == 2
     assert "use kl" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("typo, family", [("Gama", "Gamma"), ("Nromal", "Normal"),
+                                          ("Lapalce", "Laplace")])
+def test_cli_suggests_the_family_meant(tmp_path, capsys, typo, family):
+    from symxent.cli.commands import main
+    assert main(["plot", "kl", f"{typo}(1, 2)", "Normal(0, 1)", "-o",
+                 str(tmp_path / "x.png")]) == 2
+    assert f"did you mean {family}?" in capsys.readouterr().err
