@@ -281,7 +281,8 @@ def chain_latex(d, tex, width_units=None, notes=True):
 def chain_display(d, tex, width_units=60):
     r"""For Jupyter's ``text/latex`` and other math-only renderers (MathJax,
     KaTeX): ``$$\begin{aligned}...\end{aligned}$$`` with ``&& \text{(i)}``
-    labels, then the notes as a second display (text rows and formulas)."""
+    labels, then the notes as a second display (text rows and formulas; the
+    inline ``$...$`` inside ``\text{}`` is accepted by KaTeX and MathJax)."""
     from symxent.derivation.render import text_latex
     rows = _chain_rows(d, tex, width_units, lambda i, s: r" && \text{(%d%s)}" % (
         i, " CHECK FAILED" if s.checked == "failed" else ""))
@@ -293,9 +294,9 @@ def chain_display(d, tex, width_units=60):
         bits = [r"\text{(%d) }" % i]
         for part in parts:
             if part[0] == "text":
-                bits.append(r"\text{%s; }" % _text_mode(prose_latex(part[1])))
+                bits.append(r"\text{%s; }" % prose_latex(part[1]))
             elif part[0] == "facts":
-                bits.append(r"\text{%s: }" % _text_mode(prose_latex(", ".join(part[1]))))
+                bits.append(r"\text{%s: }" % prose_latex(", ".join(part[1])))
                 bits.append(r",\ ".join(_fact_tex(l, v, tex) for l, v in part[2]) + r";\ ")
             else:
                 bits.append(r"\text{%s.}" % text_latex(_ascii(part[1])))
@@ -304,12 +305,6 @@ def chain_display(d, tex, width_units=60):
         out += ("\n$$\n\\begin{array}{l}\n" + " \\\\\n".join(lines)
                 + "\n\\end{array}\n$$")
     return out
-
-
-def _text_mode(s):
-    r"""LaTeX text with inline ``$...$`` math, made legal inside ``\text{}``
-    for KaTeX (math switches kept: KaTeX and MathJax accept ``$`` in ``\text``)."""
-    return s
 
 
 def chain_markdown(d, tex, width_units=60):

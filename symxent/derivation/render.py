@@ -458,7 +458,11 @@ def to_latex(d, *, environment="align*", display=False, width=None, why_width=No
     inside parentheses, then between factors) to fit a 10pt ``article`` page;
     ``width`` (in letter widths, see :mod:`symxent.derivation.linebreak`)
     changes the measure.  ``notes=False`` gives the display alone;
-    ``standalone=True`` a whole compilable document.
+    ``standalone=True`` a whole compilable document.  Notation: psi and
+    psi^(n) for digamma/polygamma, B for the Beta function, log Gamma
+    (:class:`symxent.derivation.paper.PaperPrinter`).  Float input gives float
+    output: a formula holding a float has its numeric parts evaluated (15
+    digits) instead of mixing floats with exact terms.
 
     ``display=True`` (Jupyter's ``text/latex``): ``$$\begin{aligned}...$$``
     with the notes in a second display.  ``why_width`` (a TeX length, e.g.
