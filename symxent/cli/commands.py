@@ -168,10 +168,7 @@ def cmd_derive(args):
         derive = None
     if derive is not None:
         derivation = derive(quantity, check=not args.no_check)
-        if args.standalone and args.format != "latex":
-            raise UsageError("--standalone needs --format latex")
-        print(derivation.to_latex(standalone=True) if args.standalone
-              else _render_any(derivation, args.format))
+        print(_render_any(derivation, args.format))
         return 0
     closed = _closed_form(kind, rvs, base, args.timeout)
     print(_render_equation(quantity, closed, rvs, args.format))
@@ -450,8 +447,6 @@ def build_parser():
     p.add_argument("--format", choices=_FORMATS, default="text")
     p.add_argument("--no-check", action="store_true",
                    help="skip the symbolic/numeric check of each derivation step")
-    p.add_argument("--standalone", action="store_true",
-                   help="with --format latex: a whole compilable LaTeX document")
     p.set_defaults(func=cmd_derive)
 
     p = quantity_command("check", "compare the closed form with mpmath quadrature/summation")
@@ -476,8 +471,8 @@ def build_parser():
     p.add_argument("--timeout", type=float, default=None, help="per-case timeout in seconds")
     p.set_defaults(func=cmd_table)
 
-    from symxent.cli.plot import add_parser as add_plot_parser  # symxent plot
-    add_plot_parser(sub)
+    from symxent.cli.plot import add_parser  # plot; derive --standalone
+    add_parser(sub)
     return parser
 
 

@@ -3,6 +3,10 @@
     symxent plot kl "Normal(0, 1)" "Laplace(1, 2)" -o kl.png
     symxent plot kl "Normal(mu, 1)" "Normal(0, sigma)" --over sigma 0.3 3 --at mu=1 -o kl.svg
 
+It also gives ``symxent derive`` its ``--standalone`` option (with ``--format
+latex``: the derivation wrapped in a compilable 10pt ``article``), added here
+so that the command's own code stays as it is.
+
 Without ``--over``: the densities and the integrand of D_KL
 (:func:`symxent.plot.plot_divergence`).  With ``--over NAME LO HI``: the
 measure against one parameter (:func:`symxent.plot.plot_measure`), for
@@ -12,6 +16,8 @@ extension of ``-o``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import pathlib
 
 from symxent.cli.errors import UsageError
@@ -22,7 +28,12 @@ _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def add_parser(sub):
-    """Register ``plot`` on the CLI's subparsers."""
+    """Register ``plot`` on the CLI's subparsers, and ``derive --standalone``."""
+    derive = sub.choices.get("derive")
+    if derive is not None:
+        derive.add_argument("--standalone", action="store_true",
+                            help="with --format latex: a whole compilable LaTeX document")
+        derive.set_defaults(func=_standalone(derive.get_default("func")))
     from symxent.cli.commands import _families_epilog, _kind
     p = sub.add_parser("plot", help="draw the divergence's integrand or a measure curve",
                        epilog=_families_epilog(),
@@ -77,3 +88,22 @@ def cmd_plot(args):
     fig.savefig(out, format=fmt, dpi=args.dpi)
     print(f"wrote {out}")
     return 0
+
+
+def _standalone(cmd_derive):
+    """``cmd_derive`` whose LaTeX output is wrapped in a document on ``--standalone``
+    (warnings printed before the chain stay in the document; exit status kept)."""
+    def run(args):
+        if not getattr(args, "standalone", False):
+            return cmd_derive(args)
+        if args.format != "latex":
+            raise UsageError("--standalone needs --format latex")
+        from symxent.derivation.paper import standalone
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                return cmd_derive(args)
+        finally:
+            text = out.getvalue().rstrip("\n")
+            print(standalone(text) if r"\begin{align*}" in text else text)
+    return run
