@@ -10,6 +10,8 @@ One pdflatex run per paper size for all derivations (they are derived with
 With ``CI`` set, a missing pdflatex or KaTeX fails these tests.
 """
 import concurrent.futures
+import contextlib
+import io
 import multiprocessing
 import re
 import subprocess
@@ -19,6 +21,7 @@ import sympy as sp
 from sympy.stats import Normal, StudentT
 
 from symxent import Derivation, KLDivergence, derive
+from symxent.cli.commands import main
 from symxent.testing.catalogue import CASES
 from tools import katex_ok, katex_render, math_in_markdown, pdflatex, require
 
@@ -97,11 +100,12 @@ def compiled(catalogue, tmp_path_factory):
         paths[paper] = out / f"catalogue-{paper}.tex"
         paths[paper].write_text(PREAMBLE % paper + "".join(body) + "\\end{document}\n")
         procs[paper] = _run(paths[paper])
-    mu, s = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
-    paths["standalone"] = out / "standalone.tex"
-    paths["standalone"].write_text(
-        derive(KLDivergence(Normal("X", mu, s), Normal("Y", 0, 1)), check=False)
-        .to_latex(standalone=True))
+    paths["standalone"] = out / "standalone.tex"    # as the CLI prints it
+    cli = io.StringIO()
+    with contextlib.redirect_stdout(cli):
+        assert main(["derive", "kl", "Normal(mu, sigma)", "Normal(0, 1)", "--format", "latex",
+                     "--standalone", "--no-check"]) == 0
+    paths["standalone"].write_text(cli.getvalue())
     procs["standalone"] = _run(paths["standalone"])
     results = {}
     for key, p in procs.items():
@@ -125,6 +129,9 @@ def test_every_catalogue_derivation_compiles_without_overfull_boxes(compiled, pa
 def test_standalone_output_compiles_as_it_is(compiled):
     rc, stdout, log, path = compiled[0]["standalone"]
     text = path.read_text()
+    mu, s = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+    d = derive(KLDivergence(Normal("P", mu, s), Normal("Q", 0, 1)), check=False)
+    assert text.rstrip() == d.to_latex(standalone=True).rstrip()   # CLI = Python API
     assert text.startswith(r"\documentclass") and text.rstrip().endswith(r"\end{document}")
     assert rc == 0, stdout[-3000:]
     assert not _overfull(log, [])
