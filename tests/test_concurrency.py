@@ -125,5 +125,5 @@ def test_budgets_in_a_pool_each_stop_on_time():
         results = list(pool.map(hard, range(3), timeout=30))
     for value, elapsed in results:
         assert isinstance(value, KLDivergence)
-        assert elapsed < 2.0, elapsed  # 1 s budget; slack for a loaded machine
-    assert time.monotonic() - t0 < 3.5
+        assert elapsed < 3.0, elapsed  # 1 s budget; slack for a loaded machine
+    assert time.monotonic() - t0 < 5

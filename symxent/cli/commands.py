@@ -24,7 +24,7 @@ import warnings
 import sympy
 
 from symxent import budget
-from symxent.cli.errors import (EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED,
+from symxent.cli.errors import (EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED,
                                 EXIT_NO_CLOSED_FORM, EXIT_TIMEOUT, EXIT_USAGE, STATUS_TABLE,
                                 CheckFailed, NoClosedFormFound, UsageError, bounded,
                                 one_line as _one_line)
@@ -563,6 +563,9 @@ def _run(args):
     except KeyboardInterrupt:
         print("symxent: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `symxent ... | head`: stop quietly
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug: reported as such, in one line unless --traceback
         if args.traceback:
             raise
@@ -572,7 +575,21 @@ def _run(args):
     finally:
         warnings.showwarning = saved[0]
         budget.set_default_timeout(saved[1])
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+
+
+def _silence_stdout():
+    """After a broken pipe: later writes (and the flush at exit) go nowhere."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ EXIT_INTERNAL = 3
 EXIT_NO_CLOSED_FORM = 4
 EXIT_TIMEOUT = 5
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
 
 STATUS_TABLE = """\
 exit status:
@@ -23,7 +24,8 @@ exit status:
   3    internal error, a bug (rerun with --traceback and report it)
   4    no closed form found: the quantity is printed unevaluated, with a note
   5    the time budget ran out (--timeout, which bounds the whole command)
-  130  interrupted (Ctrl-C)"""
+  130  interrupted (Ctrl-C)
+  141  the reader of the output went away (e.g. `| head`)"""
 
 
 class UsageError(Exception):
