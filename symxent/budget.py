@@ -229,6 +229,8 @@ class _Budget:
             if self.fired:
                 self.fired = False
                 _withdraw(self.tid)
+            while _heap and not _heap[0][2].active:  # keep the heap small
+                heapq.heappop(_heap)
 
     def __exit__(self, exc_type, exc, tb):
         # An exception injected just before the block ended may be raised
