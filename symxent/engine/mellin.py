@@ -68,17 +68,16 @@ def mellin(p, q, alpha, tr=None):
     facts = domain_facts(*[rv for rv in (p, q) if rv is not None])
     if alpha.free_symbols:
         facts = facts + (sp.Gt(alpha, 0),)
-    if q is None:  # int p**alpha: the same machinery with q = p
-        dq = dp
+    wq = sp.S.Zero if q is None else 1 - alpha  # int p**alpha: log q gets weight 0
     if dp.kind == "mvnormal" or dq.kind == "mvnormal":
-        return _mvnormal(dp, dq, alpha, tr)
+        return _mvnormal(dp, dq, alpha, wq, tr)
     if dp.kind == "dirichlet" or dq.kind == "dirichlet":
-        return _dirichlet(dp, dq, alpha, tr)
+        return _dirichlet(dp, dq, alpha, wq, tr)
     if dp.kind == "finite" or dq.kind == "finite":
-        return _finite(dp, dq, alpha, tr)
+        return _finite(dp, dq, alpha, wq, tr)
     if dp.kind == "discrete":
-        return _discrete(dp, dq, alpha, facts, tr)
-    return _continuous(dp, dq, alpha, facts, tr)
+        return _discrete(dp, dq, alpha, wq, facts, tr)
+    return _continuous(dp, dq, alpha, wq, facts, tr)
 
 
 def _gt1(alpha):
@@ -94,7 +93,7 @@ def _lt1(alpha):
 
 # ------------------------------------------------------------ continuous
 
-def _continuous(dp, dq, alpha, facts, tr):
+def _continuous(dp, dq, alpha, wq, facts, tr):
     x = dp.var
     q_pdf = dq.pdf.subs(dq.var, x)
     if tr.on:
@@ -103,7 +102,7 @@ def _continuous(dp, dq, alpha, facts, tr):
                 "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
     inside = support_contains(dp.support, dq.support, facts) if dq is not dp else sp.true
     if inside is sp.true:
-        return _on_support(dp, q_pdf, dp.support, alpha, facts, tr)
+        return _on_support(dp, q_pdf, dp.support, alpha, wq, facts, tr)
     # P has mass outside Q: M = oo for alpha > 1; for alpha < 1 the integral over
     # the support of Q, when that lies inside the support of P
     big = _gt1(alpha)
@@ -114,16 +113,16 @@ def _continuous(dp, dq, alpha, facts, tr):
             return sp.oo
         if back is not sp.true or big is not sp.false:
             raise NoClosedForm("the supports overlap partly")
-        v = _on_support(dp, q_pdf, dq.support, alpha, facts, tr)
+        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
         return v
     # containment depends on the parameters
-    v1 = _on_support(dp, q_pdf, dp.support, alpha, facts + _relations(inside), tr)
+    v1 = _on_support(dp, q_pdf, dp.support, alpha, wq, facts + _relations(inside), tr)
     if big is sp.true:
         return sp.Piecewise((v1, inside), (sp.oo, True))
     # alpha < 1 possible: the other case must be "Q inside P" exactly
     if not (isinstance(inside, sp.Le) and back == sp.Le(inside.rhs, inside.lhs)):
         raise NoClosedForm("the supports overlap partly")
-    v2 = _on_support(dp, q_pdf, dq.support, alpha, facts + _relations(back), tr)
+    v2 = _on_support(dp, q_pdf, dq.support, alpha, wq, facts + _relations(back), tr)
     if big is sp.false:
         return sp.Piecewise((v1, inside), (v2, True))
     return sp.Piecewise((v1, inside), (sp.oo, big), (v2, True))
@@ -133,12 +132,12 @@ def _relations(cond):
     return tuple(cond.args if isinstance(cond, sp.And) else [cond])
 
 
-def _on_support(dp, q_pdf, support, alpha, facts, tr):
+def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     x = dp.var
     lo, hi = support_bounds(support)
     lp = sp.Add(*log_terms(dp.pdf, x, lo, hi, facts))
-    lq = lp if q_pdf == dp.pdf else sp.Add(*log_terms(q_pdf, x, lo, hi, facts))
-    combined = sp.expand(alpha * lp + (1 - alpha) * lq)
+    lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pdf, x, lo, hi, facts))
+    combined = sp.expand(alpha * lp + wq * lq)
     if tr.on:
         tr.step(sp.Integral(sp.exp(combined), (x, lo, hi)),
                 "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
@@ -192,7 +191,7 @@ def _as_powers(L, k):
     return out, reps
 
 
-def _discrete(dp, dq, alpha, facts, tr):
+def _discrete(dp, dq, alpha, wq, facts, tr):
     k = dp.var
     q_pmf = dq.pdf.subs(dq.var, k)
     if support_contains(dp.support, dq.support, facts) is not sp.true or \
@@ -200,8 +199,8 @@ def _discrete(dp, dq, alpha, facts, tr):
         raise NoClosedForm("discrete laws with different supports")
     lo, hi = support_bounds(dp.support)
     lp = sp.Add(*log_terms(dp.pdf, k, lo, hi, facts))
-    lq = lp if dq is dp else sp.Add(*log_terms(q_pmf, k, lo, hi, facts))
-    L = LogForm.from_terms([sp.expand(alpha * lp + (1 - alpha) * lq)], k)
+    lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pmf, k, lo, hi, facts))
+    L = LogForm.from_terms([sp.expand(alpha * lp + wq * lq)], k)
     term, reps = _as_powers(L, k)
     if tr.on:
         tr.step(sp.Sum(term.xreplace(reps), (k, lo, hi)),
@@ -248,7 +247,7 @@ def _mass(d, v):
     return d.pdf.subs(d.var, v)
 
 
-def _finite(dp, dq, alpha, tr):
+def _finite(dp, dq, alpha, wq, tr):
     if dp.kind != "finite" and dq.kind != "finite":
         raise NoClosedForm("not a finite law")
     if dp.kind != "finite":
@@ -267,7 +266,7 @@ def _finite(dp, dq, alpha, tr):
         if qv == 0:
             lost = True  # p**alpha / 0**(alpha-1): +oo for alpha > 1, 0 for alpha < 1
             continue
-        terms.append(pv ** alpha * qv ** (1 - alpha))
+        terms.append(pv ** alpha * qv ** wq)
     total = sp.Add(*terms)
     tr.step(total, "finite sum over the atoms")
     if lost:
@@ -281,18 +280,18 @@ def _finite(dp, dq, alpha, tr):
 
 # ------------------------------------------------------------ multivariate
 
-def _mvnormal(dp, dq, alpha, tr):
+def _mvnormal(dp, dq, alpha, wq, tr):
     if dp.kind != "mvnormal" or dq.kind != "mvnormal" or dp.mean.shape != dq.mean.shape:
         raise UnsupportedError("a multivariate normal can only be compared with another "
                                "multivariate normal of the same dimension")
     k = dp.mean.shape[0]
     P1, P2 = dp.cov.inv(), dq.cov.inv()
     # alpha log p + (1-alpha) log q = -x^T A x / 2 + b^T x + c
-    A = (alpha * P1 + (1 - alpha) * P2).applyfunc(sp.cancel)
-    b = alpha * P1 * dp.mean + (1 - alpha) * P2 * dq.mean
+    A = (alpha * P1 + wq * P2).applyfunc(sp.cancel)
+    b = alpha * P1 * dp.mean + wq * P2 * dq.mean
     c = (-sp.Rational(k, 2) * sp.log(2 * sp.pi)
          - alpha * (sp.log(dp.cov.det()) + (dp.mean.T * P1 * dp.mean)[0, 0]) / 2
-         - (1 - alpha) * (sp.log(dq.cov.det()) + (dq.mean.T * P2 * dq.mean)[0, 0]) / 2)
+         - wq * (sp.log(dq.cov.det()) + (dq.mean.T * P2 * dq.mean)[0, 0]) / 2)
     detA = sp.factor(A.det())
     quad = sp.factor(sp.cancel((b.T * A.adjugate() * b)[0, 0] / detA))
     value = (2 * sp.pi) ** sp.Rational(k, 2) / sp.sqrt(detA) * _exp(
@@ -307,15 +306,16 @@ def _mvnormal(dp, dq, alpha, tr):
     return sp.Piecewise((value, cond), (sp.oo, True))
 
 
-def _dirichlet(dp, dq, alpha, tr):
+def _dirichlet(dp, dq, alpha, wq, tr):
     if dp.kind != "dirichlet" or dq.kind != "dirichlet" or len(dp.alpha) != len(dq.alpha):
         raise UnsupportedError("a Dirichlet can only be compared with a Dirichlet of the same size")
 
     def logB(a):
         return sp.Add(*[sp.log(sp.gamma(ai)) for ai in a]) - sp.log(sp.gamma(sp.Add(*a)))
 
-    mix = [sp.expand(alpha * a1 + (1 - alpha) * a2) for a1, a2 in zip(dp.alpha, dq.alpha)]
-    value = _exp(sp.expand(logB(mix) - alpha * logB(dp.alpha) - (1 - alpha) * logB(dq.alpha)))
+    # the exponent of x_i is alpha (a_i - 1) + wq (b_i - 1)
+    mix = [sp.expand(alpha * (a1 - 1) + wq * (a2 - 1) + 1) for a1, a2 in zip(dp.alpha, dq.alpha)]
+    value = _exp(sp.expand(logB(mix) - alpha * logB(dp.alpha) - wq * logB(dq.alpha)))
     cond = sp.And(*[known_positive(m) for m in mix])
     tr.step(value, "Dirichlet integral int prod x_i**(a_i - 1) = B(a) at a = "
                    "alpha a_P + (1-alpha) a_Q")
