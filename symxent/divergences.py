@@ -294,9 +294,14 @@ class FDivergence(_Divergence):
 
 # ------------------------------------------------------------ evaluation
 
+def _real(e):
+    """Real wherever defined: real symbols, no imaginary unit."""
+    return e.is_real or (not e.has(sp.I) and all(s.is_real for s in e.free_symbols))
+
+
 def _positive_in(e, facts, depth=0):
     """Is ``e`` positive, by assumptions, the facts, or its factors?"""
-    if e.is_positive or (isinstance(e, sp.exp) and e.args[0].is_real):
+    if e.is_positive or (isinstance(e, sp.exp) and _real(e.args[0])):
         return True
     if e.is_Pow and e.exp.is_real:
         return _positive_in(e.base, facts, depth)
@@ -314,13 +319,13 @@ def _positive_in(e, facts, depth=0):
 def safe_log(m, facts=()):
     """``log m`` split into a sum of logarithms only over factors known positive."""
     m = sp.sympify(m)
-    if isinstance(m, sp.exp) and m.args[0].is_real:
+    if isinstance(m, sp.exp) and _real(m.args[0]):
         return m.args[0]
     if m.is_Pow and m.exp.is_real and _positive_in(m.base, facts):
         return m.exp * safe_log(m.base, facts)
     if isinstance(m, sp.Mul):
         if all(_positive_in(f.base if f.is_Pow else f, facts) or
-               (isinstance(f, sp.exp) and f.args[0].is_real) for f in m.args):
+               (isinstance(f, sp.exp) and _real(f.args[0])) for f in m.args):
             return sp.Add(*[safe_log(f, facts) for f in m.args])
     return sp.log(m)
 
