@@ -305,6 +305,8 @@ def _positive_in(e, facts, depth=0):
         return True
     if e.is_Pow and e.exp.is_real:
         return _positive_in(e.base, facts, depth)
+    if isinstance(e, (sp.gamma, sp.beta)):  # Gamma and Beta are positive for positive arguments
+        return all(_positive_in(x, facts, depth) for x in e.args)
     if isinstance(e, sp.Mul):
         return all(_positive_in(f, facts, depth) for f in e.args)
     if known_positive(e, facts) is sp.true:
@@ -340,6 +342,8 @@ def _cond_facts(cond):
 def _map_f(M, finite, infinite, facts=()):
     """Apply ``finite(m, facts)`` to each finite branch of ``M`` (``facts``: the domain
     relations and the branch's condition) and ``infinite(cond)`` to the ``+oo`` branches."""
+    if M.has(sp.Piecewise) and not isinstance(M, sp.Piecewise):
+        M = sp.piecewise_fold(M)
     if isinstance(M, sp.Piecewise):
         out = []
         for v, c in M.args:
@@ -412,12 +416,24 @@ def _tidy(M):
     return tidy(M)
 
 
+def _canonical(value):
+    """:func:`canonical`, or the value as it is where canonical's case analysis cannot
+    solve for a break point (SymPy's ``solve`` raises NotImplementedError)."""
+    if isinstance(value, sp.Basic) and value.has(sp.Piecewise) and \
+            not isinstance(value, sp.Piecewise):
+        value = sp.piecewise_fold(value)
+    try:
+        return canonical(value)
+    except NotImplementedError:
+        return value
+
+
 @lru_cache(maxsize=2048)
 def _closed_form(kind, rvs, order, timeout):
     """(value, None) or (None, reason); cached."""
     try:
         with budget.budget(timeout):
-            return canonical(_value(kind, rvs, order)), None
+            return _canonical(_value(kind, rvs, order)), None
     except NoClosedForm as e:
         return None, f"no closed form found ({e})"
     except budget.BudgetExceeded:

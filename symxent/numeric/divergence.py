@@ -77,36 +77,121 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
                 (_bounds(dp, subs)[1] <= qhi) == sp.true
             if not pin and a > 1:
                 return mpmath.inf, mpmath.mpf(0)
-    with mpmath.workdps(dps + 15):
+    with mpmath.workdps(dps + 10):
         fp = sp.lambdify(x, p, "mpmath")
         fq = sp.lambdify(x, q, "mpmath")
-        am, wm = mpmath.mpf(sp.N(a, dps + 15)), mpmath.mpf(sp.N(wq, dps + 15))
+        am, wm = mpmath.mpf(sp.N(a, dps + 10)), mpmath.mpf(sp.N(wq, dps + 10))
 
-        def g(t):
-            pv, qv = fp(t), fq(t)
+        def slow(t):
+            pv = fp(t)
             if pv == 0:
-                return mpmath.mpf(0)
-            return mpmath.exp(am * mpmath.log(pv) + wm * mpmath.log(qv))
+                return -mpmath.inf
+            return am * mpmath.log(pv) + wm * mpmath.log(fq(t))
+
+        logg = _fast_log(p, q, x, a, wq, lo, hi, slow) or slow
 
         if dp.kind == "discrete":
             lo_i = int(lo)
+            g = lambda k: mpmath.exp(logg(k))  # noqa: E731
             if hi.is_finite:
                 total = mpmath.fsum(g(k) for k in range(lo_i, int(hi) + 1))
                 return +total, mpmath.mpf(0)
             total = mpmath.nsum(g, [lo_i, mpmath.inf])
             return +total, mpmath.mpf(10) ** (-dps)
-        pts = {lo, hi} | {k for k in _kinks(p + q, x) if (lo < k) == sp.true and (k < hi) == sp.true}
-        for s in (subs or {}).values():
-            s = sp.sympify(s)
-            if s.is_real and (lo < s) == sp.true and (s < hi) == sp.true:
-                pts.add(s)
-        if lo.is_infinite and hi.is_infinite:
-            pts |= {sp.S.Zero}
-        pts = sorted(pts, key=lambda v: float(v) if v.is_finite else (-1e300 if v < 0 else 1e300))
-        mp_pts = [mpmath.mpf(sp.N(v, dps + 15)) if v.is_finite else (mpmath.inf if v > 0 else
-                                                                    -mpmath.inf) for v in pts]
-        val, err = mpmath.quad(g, mp_pts, error=True, maxdegree=10)
-        return +val, err
+        kinks = [k for k in _kinks(p + q, x) if (lo < k) == sp.true and (k < hi) == sp.true]
+        return _integrate(logg, lo, hi, kinks, dps)
+
+
+def _fast_log(p, q, x, a, wq, lo, hi, slow):
+    """``a log p + wq log q`` as one compiled expression (logs expanded symbolically),
+    used only if it matches the direct evaluation at test points; else None."""
+    if p.has(sp.Abs, sp.Piecewise) or q.has(sp.Abs, sp.Piecewise):
+        return None
+    e = sp.expand(a * sp.expand_log(sp.log(p), force=True)
+                  + wq * sp.expand_log(sp.log(q), force=True))
+    f = sp.lambdify(x, e, "mpmath")
+    for t in (sp.Rational(1, 3), sp.Rational(7, 5), sp.Rational(-5, 2), sp.Rational(29, 7)):
+        if (lo < t) != sp.true or (t < hi) != sp.true:
+            continue
+        tm = mpmath.mpf(t)
+        try:
+            u, v = f(tm), slow(tm)
+        except (ValueError, ZeroDivisionError, TypeError):
+            return None
+        if not (mpmath.isfinite(v) and abs(u - v) <= mpmath.mpf(10) ** (-mpmath.mp.dps + 8)
+                * max(1, abs(v))) or mpmath.im(u) != 0:
+            return None
+    return f
+
+
+def _chart(lo, hi):
+    """``(x(u), log|x'(u)|, u(x))`` mapping the real line onto ``(lo, hi)``."""
+    mp = lambda v: mpmath.mpf(sp.N(v, mpmath.mp.dps))  # noqa: E731
+    if lo.is_infinite and hi.is_infinite:
+        return (mpmath.sinh, lambda u: mpmath.log(mpmath.cosh(u)), mpmath.asinh)
+    if hi.is_infinite:
+        L = mp(lo)
+        return (lambda u: L + mpmath.exp(u), lambda u: u, lambda x: mpmath.log(x - L))
+    if lo.is_infinite:
+        H = mp(hi)
+        return (lambda u: H - mpmath.exp(u), lambda u: u, lambda x: mpmath.log(H - x))
+    L, H = mp(lo), mp(hi)
+
+    def x_of(u):
+        return L + (H - L) / (1 + mpmath.exp(-u))
+
+    def logjac(u):
+        return mpmath.log(H - L) - u - 2 * mpmath.log(1 + mpmath.exp(-u))
+    return x_of, logjac, lambda x: mpmath.log((x - L) / (H - x))
+
+
+def _integrate(logg, lo, hi, kinks, dps):
+    """``int exp(logg)`` on ``(lo, hi)``: mapped to the real line, cut around the peak
+    (found on a grid) and at the kinks, each piece by tanh-sinh quadrature."""
+    x_of, logjac, u_of = _chart(lo, hi)
+
+    def h(u):
+        xv = x_of(u)
+        if not (mpmath.isfinite(xv)) or (lo.is_finite and xv <= lo) or (hi.is_finite and xv >= hi):
+            return -mpmath.inf
+        return logg(xv) + logjac(u)
+
+    grid = [mpmath.mpf(j) / 4 for j in range(-240, 241)]
+    vals = [h(u) for u in grid]
+    i = max(range(len(grid)), key=lambda j: vals[j])
+    top = vals[i]
+    drop = (dps + 20) * mpmath.log(10)
+    left = next((grid[j] for j in range(i, -1, -1) if vals[j] < top - drop), None)
+    right = next((grid[j] for j in range(i, len(grid)) if vals[j] < top - drop), None)
+    # a slow decay: walk outwards geometrically until the integrand has dropped
+    for j in range(7, 13):
+        if left is None and h(-mpmath.mpf(2) ** j) < top - drop:
+            left = -mpmath.mpf(2) ** j
+        if right is None and h(mpmath.mpf(2) ** j) < top - drop:
+            right = mpmath.mpf(2) ** j
+    for end, u in ((left, -mpmath.mpf(2) ** 12), (right, mpmath.mpf(2) ** 12)):
+        if end is None and h(u) > top - 5:
+            # the integrand does not decay at this end (in the mapped variable, where
+            # a convergent integrand must): the integral diverges
+            return mpmath.inf, mpmath.mpf(0)
+    lo_u = left if left is not None else -mpmath.inf
+    hi_u = right if right is not None else mpmath.inf
+    pts = {grid[i]}
+    if left is not None and right is not None:
+        inner = [v for v in (grid[0], grid[-1]) if left < v < right]
+        pts |= set(inner)
+        a0, b0 = max(left, grid[0]), min(right, grid[-1])
+        step = (b0 - a0) / 6
+        pts |= {a0 + j * step for j in range(7)}
+    pts |= {lo_u, hi_u}
+    for k in kinks:
+        uk = u_of(mpmath.mpf(sp.N(k, mpmath.mp.dps)))
+        if lo_u < uk < hi_u:
+            pts.add(uk)
+    pts = sorted(pts)
+    val, err = mpmath.quad(lambda u: mpmath.exp(h(u)), pts, error=True, maxdegree=10)
+    # beyond the cut points the integrand is below 10**-(dps+20) of its peak
+    return +val, err
 
 
 def _finite(dp, dq, a, wq, subs, dps):
@@ -117,7 +202,7 @@ def _finite(dp, dq, a, wq, subs, dps):
         return {k: _subs(d.pdf.subs(d.var, k), subs) for k in range(int(lo), int(hi) + 1)}
     ap = atoms(dp)
     aq = atoms(dq) if dq is not None else {}
-    with mpmath.workdps(dps + 15):
+    with mpmath.workdps(dps + 10):
         total = mpmath.mpf(0)
         for k, pv in ap.items():
             if pv == 0:
