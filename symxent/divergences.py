@@ -42,7 +42,7 @@ from symxent.engine.canonical import canonical
 from symxent.engine.core import NoClosedForm, compute
 from symxent.engine.mellin import mellin
 from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedError
-from symxent.laws.support import describe, known_positive, support_contains
+from symxent.laws.support import describe, known_positive, support_bounds, support_contains
 from symxent.measures import NoClosedFormWarning
 
 __all__ = ["RenyiDivergence", "RenyiEntropy", "TsallisEntropy", "BhattacharyyaCoefficient",
@@ -156,6 +156,63 @@ class _Divergence(sp.Expr):
 
     def doit(self, deep=False, timeout=None, **hints):
         return _evaluate(self, timeout)
+
+    # ---- the definition, in terms of M = int p**a q**(1-a)
+    def _order_value(self):
+        return {"bc": sp.S.Half, "bd": sp.S.Half, "hellinger": sp.S.Half,
+                "chi2": sp.S(2)}.get(self.kind, self.order)
+
+    def _of_M(self, M):
+        """The measure as a function of ``M`` (the definitions in the module docstring)."""
+        a = self._order_value()
+        scale = 1 if self.base == sp.E else sp.log(self.base)
+        return {"renyi": lambda: sp.log(M) / (a - 1) / scale,
+                "renyi_entropy": lambda: sp.log(M) / (1 - a) / scale,
+                "tsallis": lambda: (1 - M) / (a - 1),
+                "bc": lambda: M,
+                "bd": lambda: -sp.log(M) / scale,
+                "hellinger": lambda: sp.sqrt(1 - M),
+                "chi2": lambda: M - 1,
+                "amari": lambda: (M - 1) / (a * (a - 1))}[self.kind]()
+
+    def _definition(self, kind_of_sum):
+        if self.kind == "f":
+            raise UnsupportedError("the f-divergence's definition is shown for P, Q only")
+        dp = describe(self.p)
+        if dp.kind not in ("continuous", "discrete"):
+            raise UnsupportedError("the defining integral is shown for univariate laws only")
+        x, a = dp.var, self._order_value()
+        lo, hi = support_bounds(dp.support)
+        if self.q is None:
+            g = dp.pdf ** a
+        else:
+            dq = describe(self.q)
+            g = dp.pdf ** a * dq.pdf.subs(dq.var, x) ** (1 - a)
+        return self._of_M(kind_of_sum(g, (x, lo, hi)))
+
+    def _eval_rewrite_as_Integral(self, *args, **kwargs):
+        return self._definition(sp.Integral)
+
+    def _eval_rewrite_as_Sum(self, *args, **kwargs):
+        return self._definition(sp.Sum)
+
+    def _symxent_trace(self):
+        """Steps ``(relation, expr, why)`` from the definition to the closed form."""
+        from symxent.engine.core import Trace
+        if self.kind == "f":
+            raise UnsupportedError("no step-by-step derivation for f-divergences yet")
+        tr = Trace()
+        with budget.budget():
+            mellin(self.p, self.q, self._order_value(), tr)
+            value = _closed_form(self.kind, self.rvs, self.order, None)[0]
+        if value is None:
+            raise NoClosedForm(f"no closed form for {self}")
+        steps = [(rel, self._of_M(e) if e is not sp.oo else e, why) for rel, e, why in tr]
+        if self.has_base and self.base != sp.E and value not in (sp.oo, -sp.oo):
+            value = value / sp.log(self.base)
+        steps.append(("=", value, "the measure as a function of M; +oo where M diverges; "
+                                  "logarithms of positive factors split; canonical form"))
+        return steps
 
     # ---- printing: standard notation
     def _sub_text(self, printer):

@@ -26,7 +26,9 @@ import sympy as sp
 from symxent.errors import UnsupportedError
 from symxent.laws.support import describe, support_bounds
 
-__all__ = ["mellin_value", "divergence_value"]
+__all__ = ["mellin_value", "divergence_value", "measure_value", "DIV_KINDS"]
+
+DIV_KINDS = ("renyi", "renyi_entropy", "tsallis", "bc", "bd", "hellinger", "chi2", "amari")
 
 
 def _subs(e, subs):
@@ -246,3 +248,21 @@ def divergence_value(kind, P, Q=None, order=None, subs=None, dps=30):
         if kind == "amari":
             return (M - 1) / (am * (am - 1)), err / abs(am * (am - 1))
     raise UnsupportedError(f"unknown measure {kind}")
+
+
+def measure_value(m, subs=None, dps=30):
+    """``(value, error)`` of a measure object of :mod:`symxent.divergences` (duck-typed:
+    ``kind``, ``p``, ``q``, ``order``, ``base``) at the parameter values ``subs``."""
+    if m.kind not in DIV_KINDS:
+        raise UnsupportedError(f"no numeric reference for {m}")
+    subs = {(sp.Symbol(k) if isinstance(k, str) else k): v for k, v in (subs or {}).items()}
+    order = _subs(m.order, subs) if m.order is not None else None
+    if order is not None and order.free_symbols:
+        raise UnsupportedError(f"no value given for {sorted(map(str, order.free_symbols))}")
+    val, err = divergence_value(m.kind, m.p, m.q, order, subs, dps)
+    base = getattr(m, "base", sp.E)
+    if base != sp.E and mpmath.isfinite(val):
+        with mpmath.workdps(dps + 10):
+            lb = mpmath.log(mpmath.mpf(sp.N(_subs(base, subs), dps + 10)))
+            val, err = val / lb, err / abs(lb)
+    return val, err
