@@ -166,12 +166,12 @@ def _integrate(logg, lo, hi, kinks, dps):
     left = next((grid[j] for j in range(i, -1, -1) if vals[j] < top - drop), None)
     right = next((grid[j] for j in range(i, len(grid)) if vals[j] < top - drop), None)
     # a slow decay: walk outwards geometrically until the integrand has dropped
-    for j in range(7, 13):
+    for j in range(7, 18):
         if left is None and h(-mpmath.mpf(2) ** j) < top - drop:
             left = -mpmath.mpf(2) ** j
         if right is None and h(mpmath.mpf(2) ** j) < top - drop:
             right = mpmath.mpf(2) ** j
-    for end, u in ((left, -mpmath.mpf(2) ** 12), (right, mpmath.mpf(2) ** 12)):
+    for end, u in ((left, -mpmath.mpf(2) ** 17), (right, mpmath.mpf(2) ** 17)):
         if end is None and h(u) > top - 5:
             # the integrand does not decay at this end (in the mapped variable, where
             # a convergent integrand must): the integral diverges
