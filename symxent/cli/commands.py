@@ -119,11 +119,13 @@ def _parse_base(text):
 
 
 def _kind(text):
+    from symxent.cli.divergence_cli import KINDS as _DIV_KINDS  # the divergence family hook
     try:
-        return _KINDS[text]
+        return _KINDS.get(text) or _DIV_KINDS[text]
     except KeyError:
         raise argparse.ArgumentTypeError(
-            f"unknown quantity {text!r}; choose entropy, cross-entropy or kl") from None
+            f"unknown quantity {text!r}; choose entropy, cross-entropy, kl, renyi, "
+            "renyi-entropy, tsallis, bc, bhattacharyya, hellinger, chi2 or amari") from None
 
 
 def _describe_rv(rv):
@@ -156,6 +158,9 @@ def _rv_latex(rv):
 # --------------------------------------------------------------------------
 def cmd_derive(args):
     kind = args.quantity
+    if kind not in _ARITY:  # the divergence family (symxent.cli.divergence_cli)
+        from symxent.cli.divergence_cli import cmd_derive as derive_divergence
+        return derive_divergence(args, _parse_base(args.base), _render_any)
     rvs = _parse_rvs(kind, args.distributions)
     base = _parse_base(args.base)
     _apply_timeout(args)
@@ -196,6 +201,10 @@ def _render_equation(quantity, closed, rvs, fmt):
 # prove
 # --------------------------------------------------------------------------
 def cmd_table(args):
+    if getattr(args, "measure", None):  # the divergence family (symxent.cli.divergence_cli)
+        from symxent.cli.divergence_cli import cmd_table as divergence_table
+        _apply_timeout(args)
+        return divergence_table(args)
     from symxent.testing.catalogue import CASES
 
     cases = [c for c in CASES if not args.k or args.k.lower() in c.name.lower()]
@@ -443,7 +452,7 @@ def build_parser():
                        help="give up on the closed form after this many seconds")
         return p
 
-    p = quantity_command("derive", "derive a closed form step by step")
+    p = derive_parser = quantity_command("derive", "derive a closed form step by step")
     p.add_argument("--format", choices=_FORMATS, default="text")
     p.add_argument("--no-check", action="store_true",
                    help="skip the symbolic/numeric check of each derivation step")
@@ -470,6 +479,8 @@ def build_parser():
                    help="only the cases whose name contains TEXT")
     p.add_argument("--timeout", type=float, default=None, help="per-case timeout in seconds")
     p.set_defaults(func=cmd_table)
+    from symxent.cli.divergence_cli import add_arguments as add_divergence_arguments
+    add_divergence_arguments(derive_parser, p)
     return parser
 
 
