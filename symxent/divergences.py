@@ -209,7 +209,7 @@ class _Divergence(sp.Expr):
             raise NoClosedForm(f"no closed form for {self}")
         steps = [(rel, self._of_M(e) if e is not sp.oo else e, why) for rel, e, why in tr]
         if self.has_base and self.base != sp.E and value not in (sp.oo, -sp.oo):
-            value = value / sp.log(self.base)
+            value = sp.piecewise_fold(value / sp.log(self.base))
         steps.append(("=", value, "the measure as a function of M; +oo where M diverges; "
                                   "logarithms of positive factors split; canonical form"))
         return steps
@@ -505,7 +505,7 @@ def _evaluate(m, timeout=None):
                       stacklevel=3)
         return m
     if m.has_base and m.base != sp.E and value not in (sp.oo, -sp.oo):
-        value = value / sp.log(m.base)
+        value = sp.piecewise_fold(value / sp.log(m.base))
     return value
 
 
@@ -581,9 +581,10 @@ def check_f(f):
     if d2.is_negative:
         raise ParameterError(f"f is not convex: f''(t) = {d2} < 0")
     if d2.is_nonnegative is not True and not d2.free_symbols - {t}:
-        for v in (sp.Rational(1, 1000), sp.Rational(1, 10), sp.Rational(1, 2), 1, 2, 10, 1000):
+        for v in (sp.Rational(1, 1000), sp.Rational(1, 10), sp.Rational(1, 2), sp.Rational(3, 2),
+                  2, 10, 1000):
             val = d2.subs(t, v).evalf(30)
-            if val.is_real and val < 0:
+            if val.is_number and (val < 0) is sp.true:
                 raise ParameterError(f"f is not convex: f''({v}) = {val.evalf(6)} < 0")
     return f
 

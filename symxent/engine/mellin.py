@@ -149,6 +149,15 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
             budget.check()
             L = LogForm.from_terms([piece], x, a, b, fs)
             region = Region(L, a, b, fs, False)
+            bounded = a.is_finite and b.is_finite
+            if bounded and L.coeff and all(f.is_polynomial(x) for f in L.coeff) and any(
+                    sp.degree(f, x) >= 2 for f in L.coeff):
+                # a Gaussian on a bounded interval: the difference of two tails (erf)
+                try:
+                    total += _tails(L, a, b, fs, notes)
+                    continue
+                except NoClosedForm:
+                    pass
             total += integral(region, sp.S.One)
             notes.extend(region.notes)
         return total
@@ -156,6 +165,23 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
     tr.step(value, "; ".join(dict.fromkeys(notes)) or "kernel integral")
     return value
+
+
+def _tails(L, a, b, facts, notes):
+    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left)."""
+    for lo_end, hi_end in (((a, sp.oo), (b, sp.oo)), ((-sp.oo, b), (-sp.oo, a))):
+        try:
+            parts = []
+            for lo, hi in (lo_end, hi_end):
+                L2 = LogForm.from_terms([L.expr()], L.x, lo, hi, facts)
+                parts.append(integral(Region(L2, lo, hi, facts, False), sp.S.One))
+        except NoClosedForm:
+            continue
+        if any(p.has(sp.Piecewise, sp.oo) for p in parts):
+            continue  # a tail diverges (or may): the difference says nothing
+        notes.append("difference of two convergent tail integrals")
+        return parts[0] - parts[1]
+    raise NoClosedForm("no rule for a bounded interval")
 
 
 def _removable(value, alpha):

@@ -90,7 +90,8 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
                 return -mpmath.inf
             return am * mpmath.log(pv) + wm * mpmath.log(fq(t))
 
-        logg = _fast_log(p, q, x, a, wq, lo, hi, slow) or slow
+        fast = _fast_log(p, q, x, a, wq, lo, hi, slow)
+        logg = fast[0] if fast else slow
 
         if dp.kind == "discrete":
             lo_i = int(lo)
@@ -101,7 +102,32 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
             total = mpmath.nsum(g, [lo_i, mpmath.inf])
             return +total, mpmath.mpf(10) ** (-dps)
         kinks = [k for k in _kinks(p + q, x) if (lo < k) == sp.true and (k < hi) == sp.true]
+        if fast and lo.is_finite:
+            return _halves(fast[1], x, lo, hi, dps)
         return _integrate(logg, lo, hi, kinks, dps)
+
+
+def _halves(e, x, lo, hi, dps):
+    """``int exp(e)`` with ``x = lo + exp(u)`` (and ``x = hi - exp(u)`` on the upper half of a
+    bounded interval) substituted symbolically, so ``x - lo`` and ``hi - x`` are exact."""
+    u = sp.Dummy("u", real=True)
+    parts = []
+    if hi.is_finite:
+        mid = (lo + hi) / 2
+        charts = [(lo + sp.exp(u), sp.log(mid - lo)), (hi - sp.exp(u), sp.log(hi - mid))]
+    else:
+        charts = [(lo + sp.exp(u), None)]
+    total, err = mpmath.mpf(0), mpmath.mpf(0)
+    for x_of, umax in charts:
+        h = sp.lambdify(u, e.subs(x, x_of) + u, "mpmath")
+        um = mpmath.mpf(sp.N(umax, mpmath.mp.dps)) if umax is not None else None
+        v, r = _integrate_h(h, um, [], dps)
+        if not mpmath.isfinite(v):
+            return v, r
+        total, err = total + v, err + r
+        parts.append(v)
+    return +total, err
+
 
 
 def _fast_log(p, q, x, a, wq, lo, hi, slow):
@@ -123,7 +149,7 @@ def _fast_log(p, q, x, a, wq, lo, hi, slow):
         if not (mpmath.isfinite(v) and abs(u - v) <= mpmath.mpf(10) ** (-mpmath.mp.dps + 8)
                 * max(1, abs(v))) or mpmath.im(u) != 0:
             return None
-    return f
+    return f, e
 
 
 def _chart(lo, hi):
@@ -157,8 +183,16 @@ def _integrate(logg, lo, hi, kinks, dps):
         if not (mpmath.isfinite(xv)) or (lo.is_finite and xv <= lo) or (hi.is_finite and xv >= hi):
             return -mpmath.inf
         return logg(xv) + logjac(u)
+    kinks_u = [u_of(mpmath.mpf(sp.N(k, mpmath.mp.dps))) for k in kinks]
+    return _integrate_h(h, None, kinks_u, dps)
 
+
+def _integrate_h(h, umax, kinks_u, dps):
+    """``int exp(h(u)) du`` on ``(-oo, umax)`` (``umax`` None: the real line)."""
     grid = [mpmath.mpf(j) / 4 for j in range(-240, 241)]
+    if umax is not None:
+        grid = [g + umax - 60 for g in grid if g + umax - 60 <= umax]
+    big = mpmath.inf if umax is None else umax
     vals = [h(u) for u in grid]
     i = max(range(len(grid)), key=lambda j: vals[j])
     top = vals[i]
@@ -167,17 +201,19 @@ def _integrate(logg, lo, hi, kinks, dps):
     right = next((grid[j] for j in range(i, len(grid)) if vals[j] < top - drop), None)
     # a slow decay: walk outwards geometrically until the integrand has dropped
     for j in range(7, 18):
-        if left is None and h(-mpmath.mpf(2) ** j) < top - drop:
-            left = -mpmath.mpf(2) ** j
-        if right is None and h(mpmath.mpf(2) ** j) < top - drop:
+        if left is None and h(grid[0] - mpmath.mpf(2) ** j) < top - drop:
+            left = grid[0] - mpmath.mpf(2) ** j
+        if right is None and umax is None and h(mpmath.mpf(2) ** j) < top - drop:
             right = mpmath.mpf(2) ** j
-    for end, u in ((left, -mpmath.mpf(2) ** 17), (right, mpmath.mpf(2) ** 17)):
+    if right is None and umax is not None:
+        right = umax
+    for end, u in ((left, grid[0] - mpmath.mpf(2) ** 17), (right, mpmath.mpf(2) ** 17)):
         if end is None and h(u) > top - 5:
             # the integrand does not decay at this end (in the mapped variable, where
             # a convergent integrand must): the integral diverges
             return mpmath.inf, mpmath.mpf(0)
     lo_u = left if left is not None else -mpmath.inf
-    hi_u = right if right is not None else mpmath.inf
+    hi_u = right if right is not None else big
     pts = {grid[i]}
     if left is not None and right is not None:
         inner = [v for v in (grid[0], grid[-1]) if left < v < right]
@@ -186,8 +222,7 @@ def _integrate(logg, lo, hi, kinks, dps):
         step = (b0 - a0) / 6
         pts |= {a0 + j * step for j in range(7)}
     pts |= {lo_u, hi_u}
-    for k in kinks:
-        uk = u_of(mpmath.mpf(sp.N(k, mpmath.mp.dps)))
+    for uk in kinks_u:
         if lo_u < uk < hi_u:
             pts.add(uk)
     pts = sorted(pts)
