@@ -39,10 +39,10 @@ from sympy.stats.rv import RandomSymbol
 
 from symxent import budget
 from symxent.engine.canonical import canonical
-from symxent.engine.core import NoClosedForm, compute
+from symxent.engine.core import NoClosedForm
 from symxent.engine.mellin import mellin
 from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedError
-from symxent.laws.support import describe, known_positive, support_bounds, support_contains
+from symxent.laws.support import describe, known_positive, support_bounds
 from symxent.measures import NoClosedFormWarning
 
 __all__ = ["RenyiDivergence", "RenyiEntropy", "TsallisEntropy", "BhattacharyyaCoefficient",
@@ -338,6 +338,7 @@ class FDivergence(_Divergence):
     def _params(cls, *rest):
         if len(rest) != 1:
             raise UnsupportedError("FDivergence needs its function f (a SymPy Lambda)")
+        from symxent.engine.fdivergence import check_f
         return (check_f(rest[0]),)
 
     @property
@@ -457,6 +458,7 @@ def _value(kind, rvs, order):
         M = _tidy(mellin(P, Q, order))
         return _map(M, lambda m, fs: (m - 1) / (order * (order - 1)), lambda c: sp.oo)
     if kind == "f":
+        from symxent.engine.fdivergence import f_value
         return f_value(P, Q, order, facts)
     raise UnsupportedError(f"unknown measure {kind}")
 
@@ -557,58 +559,3 @@ def f_divergence(P, Q, f, *, timeout=None):
     ``f(1) = 0``.  Closed form when ``f`` is a combination of ``t**s``, ``t log t``,
     ``log t`` (and constants); otherwise the unevaluated object."""
     return _evaluate(FDivergence(P, Q, f), timeout)
-
-
-def _supports_equal(P, Q, facts):
-    dp, dq = describe(P), describe(Q)
-    return (support_contains(dp.support, dq.support, facts) is sp.true and
-            support_contains(dq.support, dp.support, facts) is sp.true)
-
-
-# ------------------------------------------------------------ f-divergences
-
-def check_f(f):
-    """``f`` must be a one-variable SymPy Lambda, ``f(1) = 0``, convex on ``t > 0``."""
-    if isinstance(f, str) or not isinstance(f, sp.Lambda) or len(f.variables) != 1:
-        raise UnsupportedError(f"f must be a SymPy Lambda of one variable, got {f!r}")
-    t = sp.Dummy("t", positive=True)
-    g = f(t)
-    at1 = sp.simplify(g.subs(t, 1))
-    if at1 != 0:
-        raise ParameterError(f"f is not normalised: f(1) = {at1}, it must be 0 "
-                             "(use f(t) - f(1))")
-    d2 = sp.simplify(sp.diff(g, t, 2))
-    if d2.is_negative:
-        raise ParameterError(f"f is not convex: f''(t) = {d2} < 0")
-    if d2.is_nonnegative is not True and not d2.free_symbols - {t}:
-        for v in (sp.Rational(1, 1000), sp.Rational(1, 10), sp.Rational(1, 2), sp.Rational(3, 2),
-                  2, 10, 1000):
-            val = d2.subs(t, v).evalf(30)
-            if val.is_number and (val < 0) is sp.true:
-                raise ParameterError(f"f is not convex: f''({v}) = {val.evalf(6)} < 0")
-    return f
-
-
-def f_value(P, Q, f, facts):
-    """``int q f(p/q)`` term by term: ``t**s -> M_s``, ``t log t -> D_KL(P||Q)``,
-    ``log t -> -D_KL(Q||P)``, ``t -> 1``, constants (``int q = 1``), on equal supports."""
-    if not _supports_equal(P, Q, facts):
-        raise NoClosedForm("f-divergence between laws with different supports")
-    t = sp.Dummy("t", positive=True)
-    total = sp.S.Zero
-    for term in sp.Add.make_args(sp.expand(f(t))):
-        c, g = term.as_independent(t, as_Add=False)
-        if g == 1:
-            v = sp.S.One
-        elif g == t:
-            v = sp.S.One
-        elif g == t * sp.log(t):
-            v = compute("kl", P, Q)
-        elif g == sp.log(t):
-            v = -compute("kl", Q, P)
-        elif g.is_Pow and g.base == t and not g.exp.has(t):
-            v = mellin(P, Q, g.exp)
-        else:
-            raise NoClosedForm(f"no rule for the term {term} of f")
-        total += c * v
-    return sp.piecewise_fold(total)

@@ -111,7 +111,6 @@ def _halves(e, x, lo, hi, dps):
     """``int exp(e)`` with ``x = lo + exp(u)`` (and ``x = hi - exp(u)`` on the upper half of a
     bounded interval) substituted symbolically, so ``x - lo`` and ``hi - x`` are exact."""
     u = sp.Dummy("u", real=True)
-    parts = []
     if hi.is_finite:
         mid = (lo + hi) / 2
         charts = [(lo + sp.exp(u), sp.log(mid - lo)), (hi - sp.exp(u), sp.log(hi - mid))]
@@ -125,7 +124,6 @@ def _halves(e, x, lo, hi, dps):
         if not mpmath.isfinite(v):
             return v, r
         total, err = total + v, err + r
-        parts.append(v)
     return +total, err
 
 
