@@ -476,12 +476,14 @@ def _tidy(M):
 
 
 def _canonical(value):
-    """:func:`canonical`, or the value as it is where canonical's case analysis cannot
-    solve for a break point (SymPy's ``solve`` raises NotImplementedError)."""
+    """:func:`canonical` on each branch (the conditions stay as derived; canonical's
+    mirror-branch merging, which solves for break points, is not needed here)."""
     if isinstance(value, sp.Basic) and value.has(sp.Piecewise) and \
             not isinstance(value, sp.Piecewise):
         value = sp.piecewise_fold(value)
     try:
+        if isinstance(value, sp.Piecewise):
+            return sp.Piecewise(*[(canonical(v), c) for v, c in value.args])
         return canonical(value)
     except NotImplementedError:
         return value
