@@ -47,7 +47,7 @@ ROWS = {
     "renyi Laplace":       ("D_alpha", "renyi_divergence(L1, L2, a)", ("L1", "L2", "a")),
     "renyi Weibull":       ("D_alpha", "renyi_divergence(W1, W2, a)", ("W1", "W2", "a")),
     "renyi Poisson":       ("D_alpha", "renyi_divergence(P1, P2, a)", ("P1", "P2", "a")),
-    "renyi Exp || Gamma":  ("D_alpha", "renyi_divergence(E1, G2, a)", ("E1", "G2", "a")),
+    "renyi Exp vs Gamma":  ("D_alpha", "renyi_divergence(E1, G2, a)", ("E1", "G2", "a")),
     "renyi entropy Gamma": ("H_alpha", "renyi_entropy(G1, a)", ("G1", None, "a")),
     "tsallis Normal":      ("S_q", "tsallis_entropy(N1, a)", ("N1", None, "a")),
     "BC Normal":           ("BC", "bhattacharyya_coefficient(N1, N2)", ("N1", "N2", "1/2")),
