@@ -351,6 +351,9 @@ def cmd_check(args):
     import mpmath
 
     kind = args.quantity
+    if kind not in _ARITY:  # the divergence family: derive checks every step numerically
+        raise UsageError(f"check supports entropy, cross-entropy and kl; for {kind} use "
+                         "'symxent derive', whose steps are checked at 30 digits")
     if args.dps < 5 or args.dps > 2000:
         raise UsageError("--dps must be between 5 and 2000")
     rvs = _parse_rvs(kind, args.distributions)

@@ -93,8 +93,13 @@ def _rvs(kind, texts):
 
 def cmd_derive(args, base, render):
     """``derive`` for the family; ``render(derivation, format)`` prints it."""
+    from symxent.budget import set_default_timeout
     from symxent.derivation.core import derive
     kind = args.quantity
+    if getattr(args, "timeout", None) is not None:
+        if not args.timeout > 0:
+            raise UsageError("--timeout must be positive")
+        set_default_timeout(args.timeout)
     q = _quantity(kind, _rvs(kind, args.distributions), _order(kind, args.alpha), base)
     print(render(derive(q, check=not args.no_check), args.format))
     return 0
