@@ -143,7 +143,7 @@ ROWS = [
     Row("KL Lomax||Exponential", "kl", lambda: (Lomax("X", a1, l1), Exponential("Y", l2)),
         -(log(l1 / a1) + 1 / a1 + 1) - log(l2) + l2 * l1 / (a1 - 1),
         "Wikipedia Pareto / Lomax distribution",
-        lambda rng: {a1: pick(rng, ["1/2", "1", "101/100", "3", "40"]),
+        lambda rng: {a1: pick(rng, ["1/2", "1", "11/10", "3", "40"]),
                      l1: pick(rng, SCALES), l2: pick(rng, SCALES)},
         infinite_when=lambda p: p[a1] <= 1),
     # Arcsin(0, 1) = Beta(1/2, 1/2); KL between Beta laws: log(B(a2,b2)/B(a1,b1))

@@ -33,7 +33,7 @@ from references_new import NO_CLOSED_FORM, ROWS  # noqa: E402
 
 SEED = 20261202
 POINTS = 2
-DPS = 40
+DPS = 34
 DIGITS = 25
 
 
@@ -49,23 +49,45 @@ def _logdensity(rv, x, point):
 
 
 def _definition(kind, rvs, point):
-    """S or D_KL from the densities by mpmath quadrature (x = exp(u) on half-lines)."""
+    """S or D_KL from the densities by mpmath quadrature, on the whole line in a variable u:
+    x = exp(u) on (0, oo), x = lo + (hi - lo) e^u/(1 + e^u) on (lo, hi).  The log-density is
+    rewritten in u exactly (1 - x = 1/(1 + e^u)), so that mass piled up within 1e-40 of an
+    end (Beta(a, 1/50)) is still resolved."""
     P = rvs[0]
-    x = sp.Dummy("x", positive=True) if _support(P)[0] == 0 else sp.Dummy("x", real=True)
+    x = sp.Dummy("x", real=True)
+    u = sp.Dummy("u", real=True)
     lp = _logdensity(P, x, point)
     g = -lp if kind == "entropy" else lp - _logdensity(rvs[1], x, point)
     lo, hi = (sp.sympify(e).subs(point) for e in _support(P))
+    if lo == 0 and hi is sp.oo:
+        x_of_u, logjac = sp.exp(u), u
+    else:
+        x_of_u = lo + (hi - lo) * sp.exp(u) / (1 + sp.exp(u))
+        logjac = sp.log(hi - lo) + u - 2 * sp.log(1 + sp.exp(u))
+
+    def in_u(e):
+        e = sp.expand_log(e, force=True).subs(x, x_of_u)   # every factor is positive here
+        e = e.replace(lambda t: isinstance(t, sp.log),
+                      lambda t: sp.expand_log(sp.log(sp.factor(sp.together(t.args[0]))),
+                                              force=True))
+        return e
+
+    lf, gu = in_u(lp) + logjac, in_u(g)
+    consts = {f: sp.Float(sp.N(f, DPS + 10), DPS + 10) for e in (lf, gu)
+              for f in e.atoms(sp.Function) if not f.free_symbols}   # I0(k), B(a, b), ...
+    lf, gu = lf.xreplace(consts), gu.xreplace(consts)
     with mpmath.workdps(DPS):
-        fp = sp.lambdify(x, sp.exp(lp), "mpmath")
-        fg = sp.lambdify(x, g, "mpmath")
-        if lo == 0 and hi is sp.oo:
-            def h(u):
-                t = mpmath.exp(u)
-                return fp(t) * fg(t) * t
-            return mpmath.quad(h, _cuts(lambda u: fp(mpmath.exp(u)) * mpmath.exp(u)))
-        a, b = mpmath.mpf(sp.N(lo, DPS)), mpmath.mpf(sp.N(hi, DPS))
-        cuts = [a + (b - a) * mpmath.mpf(i) / 8 for i in range(9)]
-        return mpmath.quad(lambda t: fp(t) * fg(t), cuts, maxdegree=10)
+        ff = sp.lambdify(u, lf, "mpmath")
+        fg = sp.lambdify(u, gu, "mpmath")
+
+        def dens(t):
+            v = mpmath.exp(ff(t))
+            return v if mpmath.isfinite(v) else mpmath.mpf(0)
+
+        def h(t):
+            v = dens(t)
+            return v * fg(t) if v > 0 else mpmath.mpf(0)
+        return mpmath.quad(h, _cuts(dens))
 
 
 def _cuts(f):
@@ -74,11 +96,11 @@ def _cuts(f):
     def lf(u):
         v = f(u)
         return mpmath.log(v) if v > 0 else -mpmath.inf
-    grid = [mpmath.mpf(i) / 2 for i in range(-200, 201)]
+    grid = [mpmath.mpf(i) for i in range(-100, 101)]
     i = max(range(len(grid)), key=lambda j: lf(grid[j]))
-    lo, hi = grid[i] - 1, grid[i] + 1
+    lo, hi = grid[i] - 2, grid[i] + 2
     g = (mpmath.sqrt(5) - 1) / 2
-    for _ in range(80):   # golden section: log f is unimodal around the grid's best point
+    for _ in range(50):   # golden section: log f is unimodal around the grid's best point
         u1, u2 = hi - g * (hi - lo), lo + g * (hi - lo)
         if lf(u1) < lf(u2):
             lo = u1
@@ -87,7 +109,7 @@ def _cuts(f):
     u0 = (lo + hi) / 2
     d2 = mpmath.diff(lf, u0, 2)
     w = 1 / mpmath.sqrt(-d2) if d2 < 0 else mpmath.mpf(1)
-    steps = [-256, -64, -16, -4, -1, 0, 1, 4, 16, 64, 256]
+    steps = [-256, -32, -4, -1, 0, 1, 4, 32, 256]
     # finite outer ends: beyond |u - u0| = 4000 even a tail exp(-u/50) is below 1e-30, and
     # tanh-sinh nodes near an infinite end would need exp(exp(1e30))
     return [u0 - 4000] + [u0 + t * w for t in steps if abs(t * w) < 4000] + [u0 + 4000]
@@ -117,7 +139,7 @@ def test_closed_form_against_reference_and_quadrature(row):
     assert time.time() - t0 < 5, f"{row.id} took {time.time() - t0:.1f} s"
     assert not got.has(Entropy, KLDivergence, sp.Integral, sp.Derivative, sp.Subs), got
     finite = got.args[0][0] if isinstance(got, sp.Piecewise) else got
-    diff = sp.simplify(sp.expand_func(finite - row.formula))
+    diff = sp.simplify(sp.expand_log(sp.expand_func(finite - row.formula), force=True))
     assert diff == 0, f"{row.id}: answer - reference = {diff}"
     rng = random.Random(f"{SEED}-{row.id}")
     for _ in range(POINTS):
@@ -184,7 +206,7 @@ def test_kernel_log_normaliser_agrees_with_its_normaliser_and_quadrature(kernel,
     r = kernel(form, *ends, ())
     assert r is not None and r.rule == kernel.name
     assert r.cond.subs(KPOINT) is sp.true
-    assert kernel in KERNELS                      # registered
+    assert any(type(k) is type(kernel) for k in KERNELS)   # registered
     with mpmath.workdps(30):
         logz = mpmath.mpf(sp.N(r.log_Z().subs(KPOINT), 40))
         z = mpmath.mpf(sp.N(r.Z.subs(KPOINT), 40))

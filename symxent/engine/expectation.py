@@ -21,7 +21,7 @@ from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
 from symxent.laws.support import expand_positive_logs, known_le, linear_roots, pieces
 
-__all__ = ["NoClosedForm", "Region", "integral", "Rule"]
+__all__ = ["NoClosedForm", "Region", "integral", "Rule", "register_rule"]
 
 
 class NoClosedForm(Exception):
@@ -409,6 +409,16 @@ class Integrate(Rule):
 
 RULES = [AlgebraicTail(), Split(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
 FALLBACK = Integrate()
+
+
+def register_rule(rule, before=Elementary):
+    """Add ``rule`` (``name`` and ``apply(region, f) -> value or None``, see :class:`Rule`) to
+    the rules tried for every expectation, ahead of the first rule of class ``before``; returns it."""
+    if not callable(getattr(rule, "apply", None)):
+        raise TypeError(f"a rule has a method apply(region, f), got {rule!r}")
+    if rule not in RULES:
+        RULES.insert(next((i for i, r in enumerate(RULES) if type(r) is before), len(RULES)), rule)
+    return rule
 
 
 # ------------------------------------------------------------ substitutions

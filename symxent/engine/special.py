@@ -29,7 +29,9 @@ from __future__ import annotations
 import sympy as sp
 from sympy.core.function import ArgumentIndexError
 
-from symxent.engine.kernels import BetaIntegral, KernelResult, _exp, register_kernel
+from symxent.engine.expectation import NoClosedForm, register_rule
+from symxent.engine.kernels import (BetaIntegral, KernelResult, _exp, _log_one_plus_exp,
+                                    register_kernel)
 from symxent.engine.logform import LogForm
 from symxent.laws.support import known_positive
 
@@ -385,8 +387,46 @@ class FactoredBetaIntegral:
         return KernelResult(r.Z, r.cond, self.name, r.logZ)
 
 
+class GaussianLogLimit:
+    """Ends the search for E[log(1 + c e^(k y))] and E[log(y**2 + c)] under a Gaussian in y.
+
+    The first is the logistic-normal integral, the second the Gaussian mean of the log of a
+    quadratic with complex roots; neither is reached by the kernels, and SymPy's
+    ``integrate`` does not find them either (measured: it spends its whole share of the
+    budget), so this rule raises :class:`NoClosedForm` at once and the caller gets the
+    unevaluated object quickly (KL Normal || Logistic, Normal || StudentT; S LogitNormal,
+    a Gaussian in y = log(x/(1 - x)) whose log x = -log(1 + e^(-y)) is the same integral).
+    It never returns a value.
+    """
+
+    name = "no closed form (logistic-normal integral)"
+
+    def apply(self, region, f):
+        x, L = region.x, region.L
+        if region.lo is sp.S.NegativeInfinity and region.hi is sp.oo:
+            if not isinstance(f, sp.log):
+                return None
+            if set(L.coeff) - {x, x**2} or x**2 not in L.coeff:
+                return None
+            poly = f.args[0].as_poly(x)
+            hopeless = _log_one_plus_exp(f, x, region.facts) is not None or (
+                poly is not None and poly.degree() == 2 and not any(
+                    r.is_real for r in sp.roots(poly)) and sp.roots(poly))
+        else:
+            # a monomial in log x, log(1 - x): E[log(1 + e^(-y))**i log(1 + e^y)**j]
+            A, B = sp.Dummy(), sp.Dummy()
+            g = f.xreplace({sp.log(x): A, sp.log(1 - x): B})
+            hopeless = (region.lo == 0 and region.hi == 1 and sp.log(x / (1 - x))**2 in L.coeff
+                        and not g.has(x) and g.has(A, B) and g.is_polynomial(A, B)
+                        and len(sp.Add.make_args(g)) == 1)
+        if hopeless:
+            raise NoClosedForm(f"E[{f}] under a Gaussian: the logistic-normal integral")
+        return None
+
+
 SPECIAL_KERNELS = [BetaPrimeIntegral(), BesselKIntegral(), VonMisesIntegral(),
                    RaisedCosineIntegral(), FactoredBetaIntegral()]
 
 for _k in SPECIAL_KERNELS:
     register_kernel(_k)
+register_rule(GaussianLogLimit())
