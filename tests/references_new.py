@@ -27,12 +27,12 @@ from sympy import (EulerGamma, Rational, besseli, beta, cos, digamma, exp, expin
                    sin, symbols)
 from sympy import gamma as gamma_fn
 from sympy.stats import (Arcsin, Beta, BetaPrime, Dagum, Exponential, Gamma, GammaInverse,
-                         GaussianInverse, LogLogistic, Lomax, RaisedCosine, Uniform, VonMises,
-                         WignerSemicircle)
+                         GaussianInverse, LogLogistic, Lomax, Normal, RaisedCosine, StudentT,
+                         Uniform, VonMises, WignerSemicircle)
 
 m1, m2 = symbols("m1 m2", real=True)
 a1, a2, b1, b2, c1, c2 = symbols("a1 a2 b1 b2 c1 c2", positive=True)
-k1, k2, l1, l2, s1 = symbols("k1 k2 l1 l2 s1", positive=True)
+k1, k2, l1, l2, s1, s2, nu = symbols("k1 k2 l1 l2 s1 s2 nu", positive=True)
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,18 @@ ROWS = [
         log(2 * s1) - (log(4 * s1) - 1), "raised-cosine entropy above",
         lambda rng: {m1: pick(rng, LOCS), s1: pick(rng, SCALES)}),
 ]
+
+ROWS.append(
+    # h(t_nu) = (nu+1)/2 (psi((nu+1)/2) - psi(nu/2)) + log(sqrt(nu) B(nu/2, 1/2)) and
+    # E[X**2] = nu/(nu - 2) for nu > 2, +oo for 1 < nu <= 2 (Wikipedia, "Student's
+    # t-distribution"); log q = -log(sqrt(2 pi) s) - x**2/(2 s**2)
+    Row("KL StudentT||Normal", "kl", lambda: (StudentT("X", nu), Normal("Y", 0, s2)),
+        -((nu + 1) / 2 * (digamma((nu + 1) / 2) - digamma(nu / 2))
+          + log(nu**Rational(1, 2) * beta(nu / 2, Rational(1, 2))))
+        + log(2 * pi * s2**2) / 2 + nu / (nu - 2) / (2 * s2**2),
+        "Wikipedia Student's t-distribution",
+        lambda rng: {nu: pick(rng, ["3/2", "2", "21/10", "3", "30"]), s2: pick(rng, SCALES)},
+        infinite_when=lambda p: p[nu] <= 2))
 
 # Pairs with no closed form known: the engine must give the unevaluated object quickly.
 NO_CLOSED_FORM = ["KL Normal||StudentT", "KL Normal||Logistic", "S LogitNormal"]

@@ -35,6 +35,7 @@ SEED = 20261202
 POINTS = 2
 DPS = 34
 DIGITS = 25
+STEPS = [-256, -64, -16, -4, -1, 0, 1, 4, 16, 64, 256]   # cut points, in widths of the peak
 
 
 # ------------------------------------------------------------ the definition, numerically
@@ -61,6 +62,8 @@ def _definition(kind, rvs, point):
     lo, hi = (sp.sympify(e).subs(point) for e in _support(P))
     if lo == 0 and hi is sp.oo:
         x_of_u, logjac = sp.exp(u), u
+    elif lo is sp.S.NegativeInfinity and hi is sp.oo:
+        x_of_u, logjac = sp.sinh(u), sp.log(sp.cosh(u))
     else:
         x_of_u = lo + (hi - lo) * sp.exp(u) / (1 + sp.exp(u))
         logjac = sp.log(hi - lo) + u - 2 * sp.log(1 + sp.exp(u))
@@ -109,7 +112,7 @@ def _cuts(f):
     u0 = (lo + hi) / 2
     d2 = mpmath.diff(lf, u0, 2)
     w = 1 / mpmath.sqrt(-d2) if d2 < 0 else mpmath.mpf(1)
-    steps = [-256, -32, -4, -1, 0, 1, 4, 32, 256]
+    steps = STEPS
     # finite outer ends: beyond |u - u0| = 4000 even a tail exp(-u/50) is below 1e-30, and
     # tanh-sinh nodes near an infinite end would need exp(exp(1e30))
     return [u0 - 4000] + [u0 + t * w for t in steps if abs(t * w) < 4000] + [u0 + 4000]
@@ -192,7 +195,8 @@ KERNEL_FORMS = [
     (VonMisesIntegral(), LogForm(x, s, {sp.cos(3 * x / c - m): k}), (d, d + 4 * sp.pi * c / 3)),
     (RaisedCosineIntegral(), LogForm(x, s, {sp.log(1 + sp.cos(sp.pi * (x - m) / c)): a}),
      (m - c, m + c)),
-    (RaisedCosineIntegral(), LogForm(x, s, {sp.log(c - c * sp.cos(x)): a}), (d, d + 2 * sp.pi)),
+    (RaisedCosineIntegral(), LogForm(x, s, {sp.log(c - c * sp.cos(x + d)): a}),
+     (-d, 2 * sp.pi - d)),
     (FactoredBetaIntegral(), LogForm(x, s, {sp.log(c**2 - x**2): a, sp.log(c - x): b}),
      (-c, c)),
 ]
@@ -251,3 +255,13 @@ def test_register_kernel_is_idempotent_and_checks_its_argument():
     assert len(KERNELS) == n
     with pytest.raises(TypeError):
         register_kernel("not a kernel")
+
+
+def test_register_rule_is_idempotent_and_checks_its_argument():
+    from symxent.engine.expectation import RULES, Elementary, register_rule
+    n = len(RULES)
+    rule = next(r for r in RULES if type(r).__name__ == "StudentMoments")
+    assert register_rule(rule) is rule and len(RULES) == n
+    assert RULES.index(rule) < next(i for i, r in enumerate(RULES) if type(r) is Elementary)
+    with pytest.raises(TypeError):
+        register_rule(object())

@@ -31,7 +31,7 @@ from sympy.core.function import ArgumentIndexError
 
 from symxent.engine.expectation import NoClosedForm, register_rule
 from symxent.engine.kernels import (BetaIntegral, KernelResult, _exp, _log_one_plus_exp,
-                                    register_kernel)
+                                    integrate_exp, register_kernel)
 from symxent.engine.logform import LogForm
 from symxent.laws.support import known_positive
 
@@ -321,8 +321,8 @@ class RaisedCosineIntegral:
         (f, g, k, d, beta), = found[1]
         if not isinstance(f, sp.log):
             return None
-        arg = sp.expand(f.args[0])
-        P = arg.subs(g, 0)
+        arg = f.args[0]
+        P = sp.expand(arg.xreplace({g: sp.S.Zero}))
         Q = sp.expand((arg - P) / g)
         if Q.has(form.x) or not (_same(P, Q) or _same(P, -Q)):
             return None
@@ -424,9 +424,54 @@ class GaussianLogLimit:
         return None
 
 
+class StudentMoments:
+    """E[x] and E[x**2] for a density prop. to q(x)**(-r), q = x**2 + B x + C monic with complex roots.
+
+    x**2 = q - B x - C, and E[q] = Z(L + log q) / Z(L), a ratio of Student-t normalisers
+    (:class:`~symxent.engine.kernels.StudentKernel`); E[x] = -B/2 by symmetry about the
+    centre.  Both need the tilted integral to converge (r > 3/2 for E[x**2], r > 1 for E[x]);
+    elsewhere E[x**2] = +oo, so the result is a Piecewise (KL StudentT || Normal for nu > 2).
+    """
+
+    name = "ratio of Student-t normalisers (moments)"
+
+    def apply(self, region, f):
+        x, L = region.x, region.L
+        if not (region.normalized and region.lo is sp.S.NegativeInfinity
+                and region.hi is sp.oo and f in (x, x**2) and len(L.coeff) == 1):
+            return None
+        (q, c), = L.coeff.items()
+        if not isinstance(q, sp.log):
+            return None
+        poly = q.args[0].as_poly(x)
+        if poly is None or poly.degree() != 2 or poly.LC() != 1:
+            return None
+        _, B, C = poly.all_coeffs()
+        centre = -B / 2
+        if f == x:
+            cond = _is_pos(-c - 1, region.facts)
+            if cond is not sp.true:
+                return None               # E[x] diverges or is undefined for r <= 1
+            return centre
+        z0 = integrate_exp(LogForm(x, sp.S.Zero, dict(L.coeff)), region.lo, region.hi,
+                           region.facts)
+        z1 = integrate_exp(LogForm(x, sp.S.Zero, {q: c + 1}), region.lo, region.hi,
+                           region.facts)
+        if z0 is None or z1 is None:
+            return None
+        val = sp.gammasimp(sp.powsimp(z1.Z / z0.Z)) - B * centre - C
+        cond = z1.cond
+        if cond is sp.true:
+            return val
+        if cond is sp.false:
+            return sp.oo
+        return sp.Piecewise((val, cond), (sp.oo, True))
+
+
 SPECIAL_KERNELS = [BetaPrimeIntegral(), BesselKIntegral(), VonMisesIntegral(),
                    RaisedCosineIntegral(), FactoredBetaIntegral()]
 
 for _k in SPECIAL_KERNELS:
     register_kernel(_k)
 register_rule(GaussianLogLimit())
+register_rule(StudentMoments())
