@@ -80,8 +80,8 @@ def _definition(kind, rvs, point):
               for f in e.atoms(sp.Function) if not f.free_symbols}   # I0(k), B(a, b), ...
     lf, gu = lf.xreplace(consts), gu.xreplace(consts)
     with mpmath.workdps(DPS):
-        ff = sp.lambdify(u, lf, "mpmath")
-        fg = sp.lambdify(u, gu, "mpmath")
+        ff = sp.lambdify(u, lf, "mpmath", cse=True)
+        fg = sp.lambdify(u, gu, "mpmath", cse=True)
 
         def dens(t):
             v = mpmath.exp(ff(t))
@@ -90,10 +90,10 @@ def _definition(kind, rvs, point):
         def h(t):
             v = dens(t)
             return v * fg(t) if v > 0 else mpmath.mpf(0)
-        return mpmath.quad(h, _cuts(dens))
+        return mpmath.quad(h, _cuts(dens, lambda t: abs(h(t))))
 
 
-def _cuts(f):
+def _cuts(f, integrand):
     """Break points for int_R f(u) g(u) du: around the mode of the density f, at multiples
     of its width (from the curvature of log f), so that narrow peaks are resolved."""
     def lf(u):
@@ -112,10 +112,17 @@ def _cuts(f):
     u0 = (lo + hi) / 2
     d2 = mpmath.diff(lf, u0, 2)
     w = 1 / mpmath.sqrt(-d2) if d2 < 0 else mpmath.mpf(1)
-    steps = STEPS
-    # finite outer ends: beyond |u - u0| = 4000 even a tail exp(-u/50) is below 1e-30, and
-    # tanh-sinh nodes near an infinite end would need exp(exp(1e30))
-    return [u0 - 4000] + [u0 + t * w for t in steps if abs(t * w) < 4000] + [u0 + 4000]
+    # finite outer ends, where the integrand has fallen below 1e-60 of its peak (at most
+    # |u - u0| = 4096: there even a tail exp(-u/50) is below 1e-35); tanh-sinh nodes near
+    # an infinite end would need exp(exp(1e30))
+    top, ends = max(integrand(u0 + t * w) for t in STEPS), []
+    for sign in (-1, 1):
+        t = mpmath.mpf(8)
+        while t < 4096 and not integrand(u0 + sign * t) < top * mpmath.mpf(10) ** -60:
+            t *= 2
+        ends.append(t)
+    inner = [u0 + t * w for t in STEPS if -ends[0] < t * w < ends[1]]
+    return [u0 - ends[0]] + inner + [u0 + ends[1]]
 
 
 def _value(expr, point):
