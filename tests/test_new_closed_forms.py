@@ -272,3 +272,34 @@ def test_register_rule_is_idempotent_and_checks_its_argument():
     assert RULES.index(rule) < next(i for i, r in enumerate(RULES) if type(r) is Elementary)
     with pytest.raises(TypeError):
         register_rule(object())
+
+
+def _pmf_entropy(pmf, support):
+    with mpmath.workdps(DPS):
+        ps = [mpmath.mpf(sp.N(pmf(k), DPS + 10)) for k in support]
+        assert abs(sum(ps) - 1) < mpmath.mpf(10) ** -30
+        return -sum(p * mpmath.log(p) for p in ps if p > 0)
+
+
+@pytest.mark.parametrize("law", ["Die", "BetaBinomial", "Hypergeometric", "Rademacher"])
+def test_finite_laws_with_numeric_parameters(law):
+    from sympy.stats import BetaBinomial, Die, Hypergeometric, Rademacher
+    B, C = sp.beta, sp.binomial
+    # pmfs from Wikipedia ("Beta-binomial distribution", "Hypergeometric distribution",
+    # "Rademacher distribution", fair die), summed here independently of sympy.stats
+    if law == "Die":
+        rv, ref = Die("X", 6), _pmf_entropy(lambda k: sp.Rational(1, 6), range(1, 7))
+    elif law == "BetaBinomial":
+        n, al, be = 7, sp.Rational(5, 2), sp.Rational(1, 3)
+        rv = BetaBinomial("X", n, al, be)
+        ref = _pmf_entropy(lambda k: C(n, k) * B(k + al, n - k + be) / B(al, be), range(n + 1))
+    elif law == "Hypergeometric":
+        N, K, n = 20, 7, 9
+        rv = Hypergeometric("X", N, K, n)
+        ref = _pmf_entropy(lambda k: C(K, k) * C(N - K, n - k) / C(N, n), range(0, n + 1))
+    else:
+        rv, ref = Rademacher("X"), _pmf_entropy(lambda k: sp.Rational(1, 2), (-1, 1))
+    got = entropy(rv, timeout=20)
+    assert not got.has(Entropy) and not got.free_symbols
+    with mpmath.workdps(DPS):
+        assert _close(mpmath.mpf(sp.N(got, DPS + 10)), ref), (got, ref)
