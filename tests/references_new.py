@@ -5,8 +5,8 @@ from a cited formula by one line of textbook algebra that the comment spells out
 the *sympy.stats* parametrisation (checked against the densities of SymPy 1.14):
 
     BetaPrime(a, b)      x**(a-1) (1+x)**(-a-b) / B(a, b)
-    LogLogistic(s, k)    (k/s) (x/s)**(k-1) / (1 + (x/s)**k)**2          [scale s, shape k]
-    Dagum(p, k, s)       k p / x * (x/s)**(k p) / ((x/s)**k + 1)**(p+1)   [shape p, shape k, scale s]
+    LogLogistic(s, k)    (k/s) (x/s)**(k-1) / (1 + (x/s)**k)**2         [scale s, shape k]
+    Dagum(p, k, s)       k p / x * (x/s)**(k p) / ((x/s)**k + 1)**(p+1)  [shapes p, k; scale s]
     Lomax(a, l)          (a/l) (1 + x/l)**(-a-1)                           [shape a, scale l]
     GaussianInverse(mu, lam)  sqrt(lam/(2 pi x**3)) exp(-lam (x-mu)**2/(2 mu**2 x))  (Wald)
     VonMises(mu, k)      exp(k cos(x-mu)) / (2 pi I0(k)) on [0, 2 pi]
@@ -176,7 +176,8 @@ ROWS = [
         -gamma_entropy(a1, b1) - log(b2 / (2 * pi)) / 2
         + 3 * (digamma(a1) + log(b1)) / 2
         + b2 / (2 * a2**2) * (a1 * b1 - 2 * a2 + a2**2 / ((a1 - 1) * b1)),
-        "Wikipedia Gamma distribution moments", _pos(a1, b1, a2, b2, values=["1/3", "1", "6/5", "3", "20"]),
+        "Wikipedia Gamma distribution moments",
+        _pos(a1, b1, a2, b2, values=["1/3", "1", "6/5", "3", "20"]),
         infinite_when=lambda p: p[a1] <= 1),
     Row("KL Wald||GammaInverse", "kl",
         lambda: (GaussianInverse("X", a1, b1), GammaInverse("Y", a2, b2)),
@@ -184,12 +185,15 @@ ROWS = [
         -wald_entropy(a1, b1) - a2 * log(b2) + log(gamma_fn(a2))
         + (a2 + 1) * wald_log_mean(a1, b1) + b2 * (1 / a1 + 1 / b1),
         "Mudholkar & Tian 2002; Tweedie 1957", _pos(a1, b1, a2, b2, values=SCALES)),
-    Row("KL LogLogistic||Exponential", "kl", lambda: (LogLogistic("X", a1, b1), Exponential("Y", l2)),
+    Row("KL LogLogistic||Exponential", "kl",
+        lambda: (LogLogistic("X", a1, b1), Exponential("Y", l2)),
         # E[X] = a (pi/b) / sin(pi/b) for b > 1 (Wikipedia, "Log-logistic distribution")
         -(log(a1 / b1) + 2) - log(l2) + l2 * a1 * (pi / b1) / sin(pi / b1),
-        "Wikipedia Log-logistic distribution", _pos(a1, b1, l2, values=["1/5", "1", "21/20", "3", "30"]),
+        "Wikipedia Log-logistic distribution",
+        _pos(a1, b1, l2, values=["1/5", "1", "21/20", "3", "30"]),
         infinite_when=lambda p: p[b1] <= 1),
-    Row("KL VonMises||Uniform", "kl", lambda: (VonMises("X", m1, k1), Uniform("Y", 0, 2 * pi)),
+    Row("KL VonMises||Uniform", "kl",
+        lambda: (VonMises("X", m1, k1), Uniform("Y", 0, 2 * pi)),
         log(2 * pi) - vm_entropy(k1), "Wikipedia von Mises distribution",
         lambda rng: {m1: pick(rng, LOCS), k1: pick(rng, ["1/1000", "1/3", "2", "25"])}),
     Row("KL Uniform||VonMises", "kl", lambda: (Uniform("X", 0, 2 * pi), VonMises("Y", m2, k2)),

@@ -27,7 +27,6 @@ Importing this module registers the kernels (``symxent.engine`` imports it).
 from __future__ import annotations
 
 import sympy as sp
-from sympy.core.function import ArgumentIndexError
 
 from symxent.engine.expectation import NoClosedForm, register_rule
 from symxent.engine.kernels import (BetaIntegral, KernelResult, _exp, _log_one_plus_exp,
@@ -304,7 +303,9 @@ class VonMisesIntegral:
 
 
 class RaisedCosineIntegral:
-    """int over whole periods of (P*(1 + cos(w*x + d)))**beta dx = (hi - lo) P**beta 2**beta Gamma(beta + 1/2) / (sqrt(pi) Gamma(beta + 1)).
+    """int over whole periods of (P*(1 + cos(w*x + d)))**beta dx = (hi - lo) (2P)**beta c(beta).
+
+    c(beta) = Gamma(beta + 1/2) / (sqrt(pi) Gamma(beta + 1)).
 
     For P > 0 and beta > -1/2.  With 1 + cos t = 2 cos(t/2)**2 the mean over a
     period is (2**beta / pi) int_(-pi/2)^(pi/2) cos(u)**(2 beta) du and
@@ -425,7 +426,7 @@ class GaussianLogLimit:
 
 
 class StudentMoments:
-    """E[x] and E[x**2] for a density prop. to q(x)**(-r), q = x**2 + B x + C monic with complex roots.
+    """E[x] and E[x**2] under q(x)**(-r), q = x**2 + B x + C with complex roots (Student t).
 
     x**2 = q - B x - C, and E[q] = Z(L + log q) / Z(L), a ratio of Student-t normalisers
     (:class:`~symxent.engine.kernels.StudentKernel`); E[x] = -B/2 by symmetry about the
