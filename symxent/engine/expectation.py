@@ -21,7 +21,7 @@ from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
 from symxent.laws.support import expand_positive_logs, known_le, linear_roots, pieces
 
-__all__ = ["NoClosedForm", "Region", "integral", "Rule", "register_rule"]
+__all__ = ["NoClosedForm", "Region", "integral", "Rule"]
 
 
 class NoClosedForm(Exception):
