@@ -9,6 +9,8 @@ from symxent.errors import (DensityError, MissingAssumptionError, NegativeDensit
                      UnsupportedError)
 from symxent.derivation.core import Derivation, DerivationError, Step, derive
 from symxent.laws.distributions import Categorical
+from symxent.engine.expectation import register_rule
+from symxent.engine.kernels import register_kernel
 from symxent.testing.refute import refute
 from symxent.testing.formula import assert_formula, check_formula
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
@@ -39,6 +41,8 @@ __all__ = [
     "derive", "Derivation", "Step", "DerivationError",
     # distributions sympy.stats lacks
     "Categorical",
+    # extending the engine
+    "register_rule", "register_kernel",
     # configuration
     "set_default_timeout", "get_default_timeout",
     # warnings and errors
