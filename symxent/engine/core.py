@@ -35,7 +35,8 @@ from sympy.core.relational import Relational
 from symxent import budget
 from symxent.engine.canonical import canonical
 from symxent.laws.domain import facts as domain_facts, validate
-from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expectation import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,
+                                        admissible, integral, split_cases, unexpected)
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
 from symxent.engine.multivariate import dirichlet, mvnormal
@@ -256,7 +257,10 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
         except budget.BudgetExceeded:
             budget.check()
             v = s
-        except Exception:
+        except DOES_NOT_APPLY:
+            v = s
+        except SYMPY_BUGS as err:
+            unexpected(err)
             v = s
         v = _resolve_by_facts(v, facts)
         if v.has(sp.Sum) or v.has(sp.Piecewise):

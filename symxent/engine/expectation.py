@@ -12,20 +12,54 @@ normalised density, ``I(L, 1) = 1``.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
 from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
 from symxent.laws.support import expand_positive_logs, known_le, linear_roots, pieces
 
-__all__ = ["NoClosedForm", "Region", "integral", "Rule"]
+__all__ = ["NoClosedForm", "Region", "integral", "Rule", "admissible", "DOES_NOT_APPLY",
+           "unexpected"]
 
 
 class NoClosedForm(Exception):
     """No rule found a closed form."""
+
+
+#: SymPy's ways of saying "I cannot do this integral/sum/limit": for a rule, the
+#: rule does not apply.
+DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueError,
+                  ZeroDivisionError)
+#: Failures inside SymPy that are bugs rather than answers.  Outside strict mode a
+#: rule that meets one does not apply (never a wrong value); with the environment
+#: variable ``SYMXENT_STRICT=1`` (CI) they propagate.
+SYMPY_BUGS = (TypeError, AttributeError, IndexError, KeyError, RecursionError)
+
+
+def unexpected(err):
+    """Re-raise ``err`` in strict mode; otherwise the rule simply does not apply."""
+    if os.environ.get("SYMXENT_STRICT", "") not in ("", "0"):
+        raise err
+
+
+def admissible(value, region):
+    """May ``value`` leave a rule?  Not with I, nan or zoo in it, nor with the
+    log of a quantity known to be non-positive (or known not to be real): such a
+    value is a complex antiderivative's, or a sign lost on the way."""
+    if not isinstance(value, sp.Basic) or value.has(sp.I, sp.nan, sp.zoo):
+        return False
+    for lg in value.atoms(sp.log):
+        arg = lg.args[0]
+        if arg.is_nonpositive or arg.is_extended_real is False:
+            return False
+        if arg.free_symbols and known_le(arg, 0, region.facts) is sp.true:
+            return False
+    return True
 
 
 @dataclass
@@ -270,7 +304,7 @@ class Split(Rule):
 
     def apply(self, region, f):
         x = region.x
-        if not any(a.has(x) for a in f.atoms(sp.Abs, sp.Piecewise)):
+        if not any(a.has(x) for e in (f, region.L.expr()) for a in e.atoms(sp.Abs, sp.Piecewise)):
             return None
         return _split(region, f, 0)
 
@@ -294,14 +328,20 @@ def split_cases(expr, x, lo, hi, facts, on_pieces, depth=0):
 
 
 def _split(region, f, depth):
+    """Split ``f`` *and* the log-density at their break points (a density may have
+    a kink, ``log|x - c|``, where the feature has none)."""
+    x, t = region.x, sp.Dummy("t")
+    both = f + t * region.L.expr()  # resolved together, separated again on each piece
+
     def on_pieces(pcs, facts):
         total = sp.S.Zero
-        for fi, a, b in pcs:
-            sub = Region(region.L, a, b, facts, region.normalized and len(pcs) == 1,
-                         region.notes)
+        for ei, a, b in pcs:
+            fi, Li = ei.xreplace({t: 0}), sp.diff(ei, t)  # ei is linear in t
+            L = LogForm.from_terms([Li], x, a, b, facts)
+            sub = Region(L, a, b, facts, region.normalized and len(pcs) == 1, region.notes)
             total += integral(sub, fi)
         return total
-    return split_cases(f, region.x, region.lo, region.hi, region.facts, on_pieces)
+    return split_cases(both, x, region.lo, region.hi, region.facts, on_pieces)
 
 
 def undecided_pair(expr, x, lo, hi, facts):
@@ -356,17 +396,22 @@ class Elementary(Rule):
         try:
             with budget.budget(3):
                 F = sp.integrate(sp.expand(integrand), x)
+                if F.has(sp.Integral, sp.Piecewise, sp.I):
+                    return None
+                ends = []
+                for e, d in ((hi, "-"), (lo, "+")):
+                    v = F.subs(x, e)
+                    if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                        v = sp.limit(F, x, e, d)
+                    ends.append(v)
         except budget.BudgetExceeded:
             budget.check()
             return None
-        if F.has(sp.Integral, sp.Piecewise, sp.I):
+        except DOES_NOT_APPLY:
             return None
-        ends = []
-        for e, d in ((hi, "-"), (lo, "+")):
-            v = F.subs(x, e)
-            if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                v = sp.limit(F, x, e, d)
-            ends.append(v)
+        except SYMPY_BUGS as err:
+            unexpected(err)
+            return None
         res = sp.expand(ends[0] - ends[1])
         return None if res.has(sp.I) else sp.expand(expand_positive_logs(res, region.facts))
 
@@ -391,7 +436,10 @@ class Integrate(Rule):
         except budget.BudgetExceeded:
             budget.check()  # the call's own budget is out: stop; else SymPy's share is
             return None
-        except Exception:
+        except DOES_NOT_APPLY:
+            return None
+        except SYMPY_BUGS as err:
+            unexpected(err)
             return None
         if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):
             return None
@@ -546,7 +594,7 @@ def _feature(region, f, depth):
     for rule in RULES:
         budget.check()
         v = rule.apply(region, f)
-        if v is not None:
+        if v is not None and admissible(v, region):
             region.notes.append(rule.name)
             return v
     if depth < 3:
@@ -561,7 +609,7 @@ def _feature(region, f, depth):
             return v
     if depth == 0 or region.lo.is_finite and region.hi.is_finite:
         v = FALLBACK.apply(region, f)
-        if v is not None:
+        if v is not None and admissible(v, region):
             region.notes.append(FALLBACK.name)
             return v
     raise NoClosedForm(f"no rule for E[{f}]")
