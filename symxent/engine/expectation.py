@@ -21,7 +21,8 @@ from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
-from symxent.laws.support import expand_positive_logs, known_le, linear_roots, pieces
+from symxent.laws.support import (expand_positive_logs, known_le, known_positive, linear_roots,
+                                  pieces)
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule", "admissible", "DOES_NOT_APPLY",
            "unexpected"]
@@ -45,6 +46,33 @@ def unexpected(err):
     """Re-raise ``err`` in strict mode; otherwise the rule simply does not apply."""
     if os.environ.get("SYMXENT_STRICT", "") not in ("", "0"):
         raise err
+
+
+def real_logs(value, region):
+    """Write ``log(u)`` with ``u`` known negative as ``log(-u) + I*pi`` (an identity on
+    the principal branch) and expand: SymPy's antiderivatives often spell a real value
+    ``log(b - 1) - log(a - 1)`` with ``a, b < 1``; the ``I*pi`` then cancel.  A value
+    that is not real keeps its ``I`` and :func:`admissible` rejects it."""
+    if not isinstance(value, sp.Basic):
+        return value
+    reps = {}
+    for lg in value.atoms(sp.log):
+        u = lg.args[0]
+        if u.is_negative or (u.free_symbols and u.is_extended_real is not False
+                             and _nonpositive(u, region.facts)):
+            reps[lg] = sp.log(sp.expand(-u)) + sp.I * sp.pi
+    return sp.expand(value.xreplace(reps)) if reps else value
+
+
+def _nonpositive(u, facts):
+    """``u <= 0`` from the facts: one fact's gap, or the sum of two (a chain)."""
+    if known_le(u, 0, facts) is sp.true:
+        return True
+    gaps = [sp.expand(f.rhs - f.lhs) if isinstance(f, (sp.Le, sp.Lt)) else
+            sp.expand(f.lhs - f.rhs) for f in facts if isinstance(f, (sp.Le, sp.Lt, sp.Ge, sp.Gt))]
+    d = sp.expand(-u)
+    return any(sp.expand(d - g1 - g2).is_nonnegative
+               for i, g1 in enumerate(gaps) for g2 in gaps[i + 1:])
 
 
 def admissible(value, region):
@@ -258,6 +286,74 @@ class CauchyLog(Rule):
         return sp.log((mu - m) ** 2 + (sp.sqrt(g2) + sp.sqrt(s2)) ** 2)
 
 
+def quadratic_moment(region, poly_expr):
+    """``E[poly(X)]`` under ``p ~ ((x - m)**2 + s2)**(-r)`` on R (Student's t, Cauchy).
+
+    With ``u = x - m`` and ``Q = u**2 + s2``: odd powers of ``u`` have expectation 0
+    (symmetry) and ``u**(2i) = (Q - s2)**i`` (binomial theorem), so every term is
+    ``E[Q**l] = Z(L + l log Q) / Z(L)``, a ratio of Student-t normalisers.  The top
+    even power converges iff ``r - n/2 > 1/2`` (and then so does every lower one);
+    elsewhere the expectation is ``sign(top coefficient) * oo``.  ``None`` when the
+    law or the polynomial does not have this shape (or its top degree is odd).
+    """
+    x, L = region.x, region.L
+    if not (region.normalized and region.lo is sp.S.NegativeInfinity and region.hi is sp.oo):
+        return None
+    if len(L.coeff) != 1 or not poly_expr.is_polynomial(x):
+        return None
+    (lq, c), = L.coeff.items()
+    if not isinstance(lq, sp.log):
+        return None
+    q = lq.args[0].as_poly(x)
+    if q is None or q.degree() != 2 or q.LC() != 1:
+        return None
+    _, B, C0 = q.all_coeffs()
+    m = -B / 2
+    s2 = sp.factor(C0 - m**2)
+    if known_positive(s2, region.facts) is not sp.true:
+        return None
+    u = sp.Dummy("u")
+    P = sp.expand(poly_expr.subs(x, u + m)).as_poly(u)
+    n = P.degree()
+    if n < 1 or n % 2:
+        return None
+    top = P.LC()
+    sign = 1 if top.is_positive else -1 if top.is_negative else None
+
+    def ratio(l):
+        r = integrate_exp(LogForm(x, sp.S.Zero, {lq: c + l}), region.lo, region.hi,
+                          region.facts)
+        return r
+
+    base = ratio(0)
+    last = ratio(n // 2)
+    if base is None or last is None:
+        return None
+    moments = {}
+    total = sp.S.Zero
+    for (j,), a in P.terms():
+        if j % 2:
+            continue
+        i = j // 2
+        for l in range(i + 1):
+            if l not in moments:
+                moments[l] = sp.gammasimp(ratio(l).Z / base.Z)
+            total += a * sp.binomial(i, l) * (-s2) ** (i - l) * moments[l]
+    return _guard(sp.expand(total), last.cond, sign)
+
+
+class QuadraticMoment(Rule):
+    """E[x**n] (n even) under a density ``((x - m)**2 + s**2)**(-r)`` on R: ratios of
+    Student-t normalisers (see :func:`quadratic_moment`), ``+oo`` where it diverges."""
+
+    name = "moments of a Student-t kernel"
+
+    def apply(self, region, f):
+        if not (f.is_Pow and f.exp.is_Integer and f.exp % 2 == 0 and f.base == region.x):
+            return None
+        return quadratic_moment(region, f)
+
+
 class AlgebraicTail(Rule):
     """A density decaying like |x|**(-d) has E[|x|**n] = +oo when n >= d - 1.
 
@@ -412,7 +508,7 @@ class Elementary(Rule):
         except SYMPY_BUGS as err:
             unexpected(err)
             return None
-        res = sp.expand(ends[0] - ends[1])
+        res = real_logs(sp.expand(ends[0] - ends[1]), region)
         return None if res.has(sp.I) else sp.expand(expand_positive_logs(res, region.facts))
 
 
@@ -441,6 +537,7 @@ class Integrate(Rule):
         except SYMPY_BUGS as err:
             unexpected(err)
             return None
+        res = real_logs(res, region)
         if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):
             return None
         if isinstance(res, sp.Piecewise):
@@ -453,7 +550,7 @@ class Integrate(Rule):
         return res
 
 
-RULES = [AlgebraicTail(), Split(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
+RULES = [AlgebraicTail(), Split(), QuadraticMoment(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
 FALLBACK = Integrate()
 
 
@@ -558,6 +655,12 @@ def integral(region, g, depth=0):
 def _polynomial(region, poly, depth):
     """E[sum c_n x**n] on (lo >= 0, oo): finite iff the top moment is; else sign(c_top)*oo."""
     x = region.x
+    whole = quadratic_moment(region, sp.Add(*[c * f for f, c in poly.items()]))
+    if whole is not None:
+        if depth == 0:
+            region.found.append((sp.Add(*[c * f for f, c in poly.items()]), whole,
+                                 [QuadraticMoment.name]))
+        return whole
     values, conds = [], []
     top = max(poly, key=lambda f: sp.degree(f, x))
     sign = sp.sign(poly[top])
