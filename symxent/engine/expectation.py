@@ -696,7 +696,13 @@ def _mass(region):
 def _feature(region, f, depth):
     for rule in RULES:
         budget.check()
-        v = rule.apply(region, f)
+        try:
+            v = rule.apply(region, f)
+        except DOES_NOT_APPLY:
+            continue
+        except SYMPY_BUGS as err:
+            unexpected(err)
+            continue
         if v is not None and admissible(v, region):
             region.notes.append(rule.name)
             return v
