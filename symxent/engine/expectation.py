@@ -714,6 +714,8 @@ def _feature(region, f, depth):
                 v = integral(new, f2, depth + 1)
             except NoClosedForm:
                 continue
+            if not admissible(v, region):
+                continue
             region.notes.append(text)
             return v
     if depth == 0 or region.lo.is_finite and region.hi.is_finite:
