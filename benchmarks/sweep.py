@@ -114,6 +114,19 @@ def _agree(a, b):
     return abs(a - b) <= REL * max(1, abs(b))
 
 
+def _outside(P, Q, pt):
+    """Is P's support not inside Q's at the parameter point (numeric ends)?"""
+    dp, dq = describe(P), describe(Q)
+    if dp.kind == "finite" or dq.kind == "finite":
+        if dp.kind == dq.kind == "finite":
+            atoms = [a for a, v in dp.values.items() if sp.sympify(v).xreplace(pt) != 0]
+            return any(a not in dq.values for a in atoms)
+        return False
+    (plo, phi), (qlo, qhi) = (support_bounds(d.support) for d in (dp, dq))
+    plo, phi, qlo, qhi = (sp.sympify(e).xreplace(pt) for e in (plo, phi, qlo, qhi))
+    return bool(plo < qlo) or bool(phi > qhi)
+
+
 def check_point(kind, P, Q, value, pt):
     """'ok', 'wrong' or 'undecided' (with values) at one parameter point."""
     from references_quad import definition
@@ -122,6 +135,8 @@ def check_point(kind, P, Q, value, pt):
         got = _number(value.subs(pt))
         if got is None:
             return "wrong", f"not a real number: {sp.N(value.subs(pt), 15)}"
+        if got == mpmath.inf and Q is not None and _outside(P, Q, pt):
+            return "ok", ""  # P puts mass where q = 0: +oo by definition
         ref = None
         try:
             ref = evaluate((kind, P, Q) if Q is not None else (kind, P), pt, dps=30).value
