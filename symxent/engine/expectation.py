@@ -12,133 +12,19 @@ normalised density, ``I(L, 1) = 1``.
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-
 import sympy as sp
-from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
 from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
-from symxent.laws.support import (expand_positive_logs, known_le, known_positive, linear_roots,
-                                  pieces)
+from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,  # noqa: F401
+                                     Rule, _cond_value, _guard, _Z, admissible, real_logs,
+                                     unexpected)
+from symxent.engine.sympy_rules import Elementary, Integrate
+from symxent.laws.support import known_le, known_positive, linear_roots, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule", "admissible", "DOES_NOT_APPLY",
-           "unexpected"]
-
-
-class NoClosedForm(Exception):
-    """No rule found a closed form."""
-
-
-#: SymPy's ways of saying "I cannot do this integral/sum/limit": for a rule, the
-#: rule does not apply.
-DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueError,
-                  ZeroDivisionError)
-#: Failures inside SymPy that are bugs rather than answers.  Outside strict mode a
-#: rule that meets one does not apply (never a wrong value); with the environment
-#: variable ``SYMXENT_STRICT=1`` (CI) they propagate.
-SYMPY_BUGS = (TypeError, AttributeError, IndexError, KeyError, RecursionError)
-
-
-def unexpected(err):
-    """Re-raise ``err`` in strict mode; otherwise the rule simply does not apply."""
-    if os.environ.get("SYMXENT_STRICT", "") not in ("", "0"):
-        raise err
-
-
-def real_logs(value, region):
-    """Write ``log(u)`` with ``u`` known negative as ``log(-u) + I*pi`` (an identity on
-    the principal branch) and expand: SymPy's antiderivatives often spell a real value
-    ``log(b - 1) - log(a - 1)`` with ``a, b < 1``; the ``I*pi`` then cancel.  A value
-    that is not real keeps its ``I`` and :func:`admissible` rejects it."""
-    if not isinstance(value, sp.Basic):
-        return value
-    reps = {}
-    for lg in value.atoms(sp.log):
-        u = lg.args[0]
-        if u.is_negative or (u.free_symbols and u.is_extended_real is not False
-                             and _nonpositive(u, region.facts)):
-            reps[lg] = sp.log(sp.expand(-u)) + sp.I * sp.pi
-    return sp.expand(value.xreplace(reps)) if reps else value
-
-
-def _nonpositive(u, facts):
-    """``u <= 0`` from the facts: one fact's gap, or the sum of two (a chain)."""
-    if known_le(u, 0, facts) is sp.true:
-        return True
-    gaps = [sp.expand(f.rhs - f.lhs) if isinstance(f, (sp.Le, sp.Lt)) else
-            sp.expand(f.lhs - f.rhs) for f in facts if isinstance(f, (sp.Le, sp.Lt, sp.Ge, sp.Gt))]
-    d = sp.expand(-u)
-    return any(sp.expand(d - g1 - g2).is_nonnegative
-               for i, g1 in enumerate(gaps) for g2 in gaps[i + 1:])
-
-
-def admissible(value, region):
-    """May ``value`` leave a rule?  Not with I, nan or zoo in it, nor with the
-    log of a quantity known to be non-positive (or known not to be real): such a
-    value is a complex antiderivative's, or a sign lost on the way."""
-    if not isinstance(value, sp.Basic) or value.has(sp.I, sp.nan, sp.zoo):
-        return False
-    for lg in value.atoms(sp.log):
-        arg = lg.args[0]
-        if arg.is_nonpositive or arg.is_extended_real is False:
-            return False
-        if arg.free_symbols and known_le(arg, 0, region.facts) is sp.true:
-            return False
-    return True
-
-
-@dataclass
-class Region:
-    """A piece of the support: the log-density ``L`` on ``(lo, hi)``."""
-
-    L: LogForm
-    lo: object
-    hi: object
-    facts: tuple = ()
-    normalized: bool = False
-    notes: list = field(default_factory=list)
-    found: list = field(default_factory=list)  # (feature, value, rules) at the top level
-    subs: dict = field(default_factory=dict)   # substitution text -> (region, x(y), y)
-
-    @property
-    def x(self):
-        return self.L.x
-
-
-def _cond_value(cond):
-    if isinstance(cond, sp.And):
-        cond = sp.And(*[_cond_value(c) for c in cond.args])
-    return cond
-
-
-def _guard(value, cond, sign):
-    """Attach a convergence condition: ``value`` where ``cond``, ``sign*oo`` elsewhere."""
-    cond = _cond_value(cond)
-    if cond is sp.true:
-        return value
-    if sign is None:
-        if cond is sp.false:
-            raise NoClosedForm("divergent integral of unknown sign")
-        raise NoClosedForm(f"convergence depends on {cond}")
-    if cond is sp.false:
-        return sign * sp.oo
-    return sp.Piecewise((value, cond), (sign * sp.oo, True))
-
-
-class Rule:
-    """Base class: ``apply(region, f) -> value or None``."""
-
-    name = "rule"
-
-    def apply(self, region, f):  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-def _Z(form, region):
-    return integrate_exp(form, region.lo, region.hi, region.facts)
+           "SYMPY_BUGS", "unexpected", "real_logs"]
 
 
 class Tilt(Rule):
@@ -457,97 +343,6 @@ def undecided_pair(expr, x, lo, hi, facts):
                     known_le(v, u, facts) not in (sp.true, sp.false):
                 return u, v
     return None
-
-
-class Elementary(Rule):
-    """On a bounded interval: int_a^b exp(L) f = F(b) - F(a) with F an antiderivative.
-
-    Used when exp(L) * f is elementary (polynomial, log and exponential
-    pieces: Uniform, Triangular, the middle piece of a Laplace).  End values
-    are limits where F is singular at an end point (x log x at 0).
-    """
-
-    name = "antiderivative on a bounded interval"
-
-    def apply(self, region, f):
-        x, lo, hi = region.x, region.lo, region.hi
-        if not (lo.is_finite and hi.is_finite):
-            return None
-        # exp(L) * f must have a continuous antiderivative on [lo, hi]: exp(L) a
-        # polynomial times exp(polynomial), f a polynomial, exp or log of a
-        # linear function positive on the interval
-        for ff, c in region.L.coeff.items():
-            if not (ff.is_polynomial(x) or (isinstance(ff, sp.log) and c.is_integer
-                                            and c.is_nonnegative
-                                            and ff.args[0].is_polynomial(x)
-                                            and sp.degree(ff.args[0], x) == 1)):
-                return None
-        for t in sp.Add.make_args(sp.expand(f)):
-            for a in t.atoms(sp.Function):
-                if a.has(x) and not (isinstance(a, (sp.log, sp.exp))
-                                     and a.args[0].is_polynomial(x)
-                                     and sp.degree(a.args[0], x) <= 1):
-                    return None
-        integrand = sp.exp(region.L.expr()) * f
-        try:
-            with budget.budget(3):
-                F = sp.integrate(sp.expand(integrand), x)
-                if F.has(sp.Integral, sp.Piecewise, sp.I):
-                    return None
-                ends = []
-                for e, d in ((hi, "-"), (lo, "+")):
-                    v = F.subs(x, e)
-                    if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                        v = sp.limit(F, x, e, d)
-                    ends.append(v)
-        except budget.BudgetExceeded:
-            budget.check()
-            return None
-        except DOES_NOT_APPLY:
-            return None
-        except SYMPY_BUGS as err:
-            unexpected(err)
-            return None
-        res = real_logs(sp.expand(ends[0] - ends[1]), region)
-        return None if res.has(sp.I) else sp.expand(expand_positive_logs(res, region.facts))
-
-
-class Integrate(Rule):
-    """Last resort: SymPy's ``integrate`` on the region, under a share of the time budget.
-
-    Accepted only when the result is free of unevaluated integrals and of
-    unresolved convergence conditions.  SymPy gets a quarter of the call's
-    budget (at least 5 s): where it has not found an antiderivative by then it
-    seldom does later, and the caller gets its unevaluated answer sooner.
-    """
-
-    name = "direct integration (SymPy)"
-
-    def apply(self, region, f):
-        x = region.x
-        integrand = sp.exp(region.L.expr()) * f
-        try:
-            with budget.budget(budget.share(0.25, 5)):
-                res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
-        except budget.BudgetExceeded:
-            budget.check()  # the call's own budget is out: stop; else SymPy's share is
-            return None
-        except DOES_NOT_APPLY:
-            return None
-        except SYMPY_BUGS as err:
-            unexpected(err)
-            return None
-        res = real_logs(res, region)
-        if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):
-            return None
-        if isinstance(res, sp.Piecewise):
-            val, cond = res.args[0]
-            if _cond_value(cond) is not sp.true:
-                return None
-            res = val
-        if res.has(sp.Piecewise):
-            return None
-        return res
 
 
 RULES = [AlgebraicTail(), Split(), QuadraticMoment(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
