@@ -204,6 +204,7 @@ def main():
     ap.add_argument("--only", default=None)
     ap.add_argument("--cases", default=None, help="a JSON list of [kind, P, Q] cases to run")
     ap.add_argument("--wall", type=float, default=0, help="(report only) wall time, min")
+    ap.add_argument("--note", default="", help="a sentence for the report (machine load ...)")
     ap.add_argument("--out", default=os.path.join(HERE, "sweep"))
     ap.add_argument("--from-jsonl", nargs="+", default=None,
                     help="only write the report from these row files (later ones override "
@@ -308,7 +309,8 @@ def write_report(rows, args, n_nested, wall):
            f"and {max(10, args.pairs // 5)} mixed finite pairs.  Each closed form is checked at 2 random admissible points "
            "against `symxent.numeric.evaluate` at 30 digits (the test-suite's own mpmath "
            "quadrature where that cannot decide); *wrong* means both quadrature rules "
-           "agree with each other and not with the engine.", "",
+           "agree with each other and not with the engine." + (" " + args.note if args.note
+                                                                 else ""), "",
            "| | cases | closed | of which residual series | checked correct | wrong | "
            "undecided check | unevaluated | timeout | error |",
            "|---|---|---|---|---|---|---|---|---|---|"]
