@@ -173,6 +173,9 @@ def _evaluate(m, timeout=None):
         warnings.warn(f"{m}: {reason}; returning it unevaluated", NoClosedFormWarning,
                       stacklevel=3)
         return m
+    if isinstance(value, sp.Basic) and value.has(sp.Sum, sp.Integral):
+        warnings.warn(f"{m}: no closed form for part of it; an exact residual series "
+                      "(or integral) is kept", NoClosedFormWarning, stacklevel=3)
     if m.base != sp.E:
         value = value / sp.log(m.base)
     return value

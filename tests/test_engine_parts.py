@@ -112,3 +112,21 @@ def test_integrate_share_of_the_budget():
         assert budget.share(0.25, 5) == 15
     finally:
         budget.set_default_timeout(old)
+
+
+def test_an_unexpected_failure_in_a_rule_propagates_only_in_strict_mode(monkeypatch):
+    """A SymPy bug inside a rule: outside strict mode the rule does not apply (the
+    engine moves on, never a wrong value); with SYMXENT_STRICT=1 it propagates."""
+    from symxent.engine import expectation
+
+    class Broken(expectation.Rule):
+        def apply(self, region, f):
+            raise AttributeError("a SymPy bug")
+
+    monkeypatch.setattr(expectation, "RULES", [Broken()] + expectation.RULES)
+    region = Region(LogForm(x, sp.S.Zero, {x: -1}), sp.S.Zero, sp.oo, (), True)
+    monkeypatch.setenv("SYMXENT_STRICT", "0")
+    assert expectation.integral(region, x) == 1   # E[x] under Exponential(1)
+    monkeypatch.setenv("SYMXENT_STRICT", "1")
+    with pytest.raises(AttributeError):
+        expectation.integral(region, x)

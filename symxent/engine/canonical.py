@@ -172,6 +172,8 @@ def _merge_abs(branches):
     if len(branches) != 2 or branches[1][1] is not sp.true:
         return None
     (a, cond), (b, _) = branches
+    if any(e.has(sp.Sum, sp.Integral, sp.oo, -sp.oo, sp.zoo) for e in (a, b)):
+        return None  # not mirror images (and evaluating a series here would be slow)
     if not isinstance(cond, (sp.Le, sp.Lt, sp.Ge, sp.Gt)):
         return None
     u, v = (cond.lhs, cond.rhs) if isinstance(cond, (sp.Le, sp.Lt)) else (cond.rhs, cond.lhs)

@@ -35,7 +35,8 @@ from sympy.core.relational import Relational
 from symxent import budget
 from symxent.engine.canonical import canonical
 from symxent.laws.domain import facts as domain_facts, validate
-from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expectation import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,
+                                        admissible, integral, split_cases, unexpected)
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
 from symxent.engine.multivariate import dirichlet, mvnormal
@@ -265,16 +266,8 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
             continue
         term = pmf * f
         s = sp.Sum(term, (k, lo, hi))
-        try:
-            with budget.budget(2):
-                v = s.doit()
-        except budget.BudgetExceeded:
-            budget.check()
-            v = s
-        except Exception:
-            v = s
-        v = _resolve_by_facts(v, facts)
-        if v.has(sp.Sum) or v.has(sp.Piecewise):
+        v = _summation(s, k, lo, f, facts)
+        if v is None:
             v = s
             why.add("residual series kept exactly")
         else:
@@ -282,6 +275,54 @@ def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
         total += c * v
     tr.step(total, "; ".join(sorted(why)) or "summation")
     return total
+
+
+def _summation(s, k, lo, f, facts):
+    """``s.doit()`` in closed form, or None.
+
+    When SymPy leaves the series, the summand is tried again with Beta and
+    factorial functions written as Gamma functions: a hypergeometric series then
+    sums by Gauss's theorem, ``2F1(a, b; c; 1) = G(c)G(c-a-b)/(G(c-a)G(c-b))`` for
+    ``c - a - b > 0`` (DLMF 15.4.20), which SymPy returns as a Piecewise over that
+    convergence condition.  Where the series diverges and its terms are
+    non-negative (``f >= 0`` on the support), the sum is ``+oo``.
+    """
+    tries = [s]
+    special = (sp.beta, sp.factorial, sp.binomial, sp.RisingFactorial)
+    if s.function.has(*special) and not any(lg.has(*special)
+                                            for lg in s.function.atoms(sp.log)):
+        # first: SymPy sums Gamma ratios much faster than Beta functions
+        tries.insert(0, sp.Sum(s.function.rewrite(sp.gamma), *s.limits))
+    for t in tries:
+        try:
+            with budget.budget(budget.share(0.2, 3) if len(tries) > 1 else 2):
+                v = t.doit()
+        except budget.BudgetExceeded:
+            budget.check()
+            continue
+        except DOES_NOT_APPLY:
+            continue
+        except SYMPY_BUGS as err:
+            unexpected(err)
+            continue
+        v = _resolve_by_facts(sp.piecewise_fold(v), facts)
+        if isinstance(v, sp.Piecewise) and len(v.args) == 2 and v.args[1][1] is sp.true \
+                and v.args[1][0].has(sp.Sum) and not v.args[0][0].has(sp.Sum) \
+                and _nonnegative_on(f, k, lo):
+            v = sp.Piecewise((sp.gammasimp(v.args[0][0]), v.args[0][1]), (sp.oo, True))
+        if not v.has(sp.Sum) and not (v.has(sp.Piecewise) and not _oo_guard(v)):
+            return v
+    return None
+
+
+def _nonnegative_on(f, k, lo):
+    kp = sp.Dummy("k", integer=True, nonnegative=True)
+    return known_le(0, lo) is sp.true and f.subs(k, kp).is_nonnegative is True
+
+
+def _oo_guard(v):
+    """``Piecewise((value, cond), (oo, True))``: a convergence guard."""
+    return isinstance(v, sp.Piecewise) and len(v.args) == 2 and v.args[1] == (sp.oo, sp.true)
 
 
 def _resolve_by_facts(v, facts):
@@ -295,10 +336,15 @@ def _resolve_by_facts(v, facts):
             return all(holds(a) for a in c.args)
         return c in known or c.reversed in known if isinstance(c, Relational) else False
 
+    def refuted(c):
+        return isinstance(c, Relational) and (c.negated in known or c.reversed.negated in known)
+
     def pick(pw):
         for e, c in pw.args:
-            if holds(c):
+            if holds(c):  # the default branch only after every earlier one is refuted
                 return e
+            if not refuted(c):
+                return pw
         return pw
     return v.replace(lambda a: isinstance(a, sp.Piecewise), pick)
 

@@ -12,71 +12,19 @@ normalised density, ``I(L, 1) = 1``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import sympy as sp
 
 from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
-from symxent.laws.support import expand_positive_logs, known_le, linear_roots, pieces
+from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,  # noqa: F401
+                                     Rule, _cond_value, _guard, _Z, admissible, real_logs,
+                                     unexpected)
+from symxent.engine.sympy_rules import Elementary, Integrate
+from symxent.laws.support import known_le, known_positive, linear_roots, pieces
 
-__all__ = ["NoClosedForm", "Region", "integral", "Rule"]
-
-
-class NoClosedForm(Exception):
-    """No rule found a closed form."""
-
-
-@dataclass
-class Region:
-    """A piece of the support: the log-density ``L`` on ``(lo, hi)``."""
-
-    L: LogForm
-    lo: object
-    hi: object
-    facts: tuple = ()
-    normalized: bool = False
-    notes: list = field(default_factory=list)
-    found: list = field(default_factory=list)  # (feature, value, rules) at the top level
-    subs: dict = field(default_factory=dict)   # substitution text -> (region, x(y), y)
-
-    @property
-    def x(self):
-        return self.L.x
-
-
-def _cond_value(cond):
-    if isinstance(cond, sp.And):
-        cond = sp.And(*[_cond_value(c) for c in cond.args])
-    return cond
-
-
-def _guard(value, cond, sign):
-    """Attach a convergence condition: ``value`` where ``cond``, ``sign*oo`` elsewhere."""
-    cond = _cond_value(cond)
-    if cond is sp.true:
-        return value
-    if sign is None:
-        if cond is sp.false:
-            raise NoClosedForm("divergent integral of unknown sign")
-        raise NoClosedForm(f"convergence depends on {cond}")
-    if cond is sp.false:
-        return sign * sp.oo
-    return sp.Piecewise((value, cond), (sign * sp.oo, True))
-
-
-class Rule:
-    """Base class: ``apply(region, f) -> value or None``."""
-
-    name = "rule"
-
-    def apply(self, region, f):  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-def _Z(form, region):
-    return integrate_exp(form, region.lo, region.hi, region.facts)
+__all__ = ["NoClosedForm", "Region", "integral", "Rule", "admissible", "DOES_NOT_APPLY",
+           "SYMPY_BUGS", "unexpected", "real_logs"]
 
 
 class Tilt(Rule):
@@ -226,6 +174,74 @@ class CauchyLog(Rule):
         return sp.log((mu - m) ** 2 + (sp.sqrt(g2) + sp.sqrt(s2)) ** 2)
 
 
+def quadratic_moment(region, poly_expr):
+    """``E[poly(X)]`` under ``p ~ ((x - m)**2 + s2)**(-r)`` on R (Student's t, Cauchy).
+
+    With ``u = x - m`` and ``Q = u**2 + s2``: odd powers of ``u`` have expectation 0
+    (symmetry) and ``u**(2i) = (Q - s2)**i`` (binomial theorem), so every term is
+    ``E[Q**l] = Z(L + l log Q) / Z(L)``, a ratio of Student-t normalisers.  The top
+    even power converges iff ``r - n/2 > 1/2`` (and then so does every lower one);
+    elsewhere the expectation is ``sign(top coefficient) * oo``.  ``None`` when the
+    law or the polynomial does not have this shape (or its top degree is odd).
+    """
+    x, L = region.x, region.L
+    if not (region.normalized and region.lo is sp.S.NegativeInfinity and region.hi is sp.oo):
+        return None
+    if len(L.coeff) != 1 or not poly_expr.is_polynomial(x):
+        return None
+    (lq, c), = L.coeff.items()
+    if not isinstance(lq, sp.log):
+        return None
+    q = lq.args[0].as_poly(x)
+    if q is None or q.degree() != 2 or q.LC() != 1:
+        return None
+    _, B, C0 = q.all_coeffs()
+    m = -B / 2
+    s2 = sp.factor(C0 - m**2)
+    if known_positive(s2, region.facts) is not sp.true:
+        return None
+    u = sp.Dummy("u")
+    P = sp.expand(poly_expr.subs(x, u + m)).as_poly(u)
+    n = P.degree()
+    if n < 1 or n % 2:
+        return None
+    top = P.LC()
+    sign = 1 if top.is_positive else -1 if top.is_negative else None
+
+    def ratio(l):
+        r = integrate_exp(LogForm(x, sp.S.Zero, {lq: c + l}), region.lo, region.hi,
+                          region.facts)
+        return r
+
+    base = ratio(0)
+    last = ratio(n // 2)
+    if base is None or last is None:
+        return None
+    moments = {}
+    total = sp.S.Zero
+    for (j,), a in P.terms():
+        if j % 2:
+            continue
+        i = j // 2
+        for l in range(i + 1):
+            if l not in moments:
+                moments[l] = sp.gammasimp(ratio(l).Z / base.Z)
+            total += a * sp.binomial(i, l) * (-s2) ** (i - l) * moments[l]
+    return _guard(sp.expand(total), last.cond, sign)
+
+
+class QuadraticMoment(Rule):
+    """E[x**n] (n even) under a density ``((x - m)**2 + s**2)**(-r)`` on R: ratios of
+    Student-t normalisers (see :func:`quadratic_moment`), ``+oo`` where it diverges."""
+
+    name = "moments of a Student-t kernel"
+
+    def apply(self, region, f):
+        if not (f.is_Pow and f.exp.is_Integer and f.exp % 2 == 0 and f.base == region.x):
+            return None
+        return quadratic_moment(region, f)
+
+
 class AlgebraicTail(Rule):
     """A density decaying like |x|**(-d) has E[|x|**n] = +oo when n >= d - 1.
 
@@ -272,7 +288,7 @@ class Split(Rule):
 
     def apply(self, region, f):
         x = region.x
-        if not any(a.has(x) for a in f.atoms(sp.Abs, sp.Piecewise)):
+        if not any(a.has(x) for e in (f, region.L.expr()) for a in e.atoms(sp.Abs, sp.Piecewise)):
             return None
         return _split(region, f, 0)
 
@@ -296,14 +312,20 @@ def split_cases(expr, x, lo, hi, facts, on_pieces, depth=0):
 
 
 def _split(region, f, depth):
+    """Split ``f`` *and* the log-density at their break points (a density may have
+    a kink, ``log|x - c|``, where the feature has none)."""
+    x, t = region.x, sp.Dummy("t")
+    both = f + t * region.L.expr()  # resolved together, separated again on each piece
+
     def on_pieces(pcs, facts):
         total = sp.S.Zero
-        for fi, a, b in pcs:
-            sub = Region(region.L, a, b, facts, region.normalized and len(pcs) == 1,
-                         region.notes)
+        for ei, a, b in pcs:
+            fi, Li = ei.xreplace({t: 0}), sp.diff(ei, t)  # ei is linear in t
+            L = LogForm.from_terms([Li], x, a, b, facts)
+            sub = Region(L, a, b, facts, region.normalized and len(pcs) == 1, region.notes)
             total += integral(sub, fi)
         return total
-    return split_cases(f, region.x, region.lo, region.hi, region.facts, on_pieces)
+    return split_cases(both, x, region.lo, region.hi, region.facts, on_pieces)
 
 
 def undecided_pair(expr, x, lo, hi, facts):
@@ -325,89 +347,7 @@ def undecided_pair(expr, x, lo, hi, facts):
     return None
 
 
-class Elementary(Rule):
-    """On a bounded interval: int_a^b exp(L) f = F(b) - F(a) with F an antiderivative.
-
-    Used when exp(L) * f is elementary (polynomial, log and exponential
-    pieces: Uniform, Triangular, the middle piece of a Laplace).  End values
-    are limits where F is singular at an end point (x log x at 0).
-    """
-
-    name = "antiderivative on a bounded interval"
-
-    def apply(self, region, f):
-        x, lo, hi = region.x, region.lo, region.hi
-        if not (lo.is_finite and hi.is_finite):
-            return None
-        # exp(L) * f must have a continuous antiderivative on [lo, hi]: exp(L) a
-        # polynomial times exp(polynomial), f a polynomial, exp or log of a
-        # linear function positive on the interval
-        for ff, c in region.L.coeff.items():
-            if not (ff.is_polynomial(x) or (isinstance(ff, sp.log) and c.is_integer
-                                            and c.is_nonnegative
-                                            and ff.args[0].is_polynomial(x)
-                                            and sp.degree(ff.args[0], x) == 1)):
-                return None
-        for t in sp.Add.make_args(sp.expand(f)):
-            for a in t.atoms(sp.Function):
-                if a.has(x) and not (isinstance(a, (sp.log, sp.exp))
-                                     and a.args[0].is_polynomial(x)
-                                     and sp.degree(a.args[0], x) <= 1):
-                    return None
-        integrand = sp.exp(region.L.expr()) * f
-        try:
-            with budget.budget(3):
-                F = sp.integrate(sp.expand(integrand), x)
-        except budget.BudgetExceeded:
-            budget.check()
-            return None
-        if F.has(sp.Integral, sp.Piecewise, sp.I):
-            return None
-        ends = []
-        for e, d in ((hi, "-"), (lo, "+")):
-            v = F.subs(x, e)
-            if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                v = sp.limit(F, x, e, d)
-            ends.append(v)
-        res = sp.expand(ends[0] - ends[1])
-        return None if res.has(sp.I) else sp.expand(expand_positive_logs(res, region.facts))
-
-
-class Integrate(Rule):
-    """Last resort: SymPy's ``integrate`` on the region, under a share of the time budget.
-
-    Accepted only when the result is free of unevaluated integrals and of
-    unresolved convergence conditions.  SymPy gets a quarter of the call's
-    budget (at least 5 s): where it has not found an antiderivative by then it
-    seldom does later, and the caller gets its unevaluated answer sooner.
-    """
-
-    name = "direct integration (SymPy)"
-
-    def apply(self, region, f):
-        x = region.x
-        integrand = sp.exp(region.L.expr()) * f
-        try:
-            with budget.budget(budget.share(0.25, 5)):
-                res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
-        except budget.BudgetExceeded:
-            budget.check()  # the call's own budget is out: stop; else SymPy's share is
-            return None
-        except Exception:
-            return None
-        if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):
-            return None
-        if isinstance(res, sp.Piecewise):
-            val, cond = res.args[0]
-            if _cond_value(cond) is not sp.true:
-                return None
-            res = val
-        if res.has(sp.Piecewise):
-            return None
-        return res
-
-
-RULES = [AlgebraicTail(), Split(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
+RULES = [AlgebraicTail(), Split(), QuadraticMoment(), Tilt(), Ratio(), FeaturePower(), CauchyLog(), Elementary()]
 FALLBACK = Integrate()
 
 
@@ -522,6 +462,12 @@ def integral(region, g, depth=0):
 def _polynomial(region, poly, depth):
     """E[sum c_n x**n] on (lo >= 0, oo): finite iff the top moment is; else sign(c_top)*oo."""
     x = region.x
+    whole = quadratic_moment(region, sp.Add(*[c * f for f, c in poly.items()]))
+    if whole is not None:
+        if depth == 0:
+            region.found.append((sp.Add(*[c * f for f, c in poly.items()]), whole,
+                                 [QuadraticMoment.name]))
+        return whole
     values, conds = [], []
     top = max(poly, key=lambda f: sp.degree(f, x))
     sign = sp.sign(poly[top])
@@ -557,8 +503,14 @@ def _mass(region):
 def _feature(region, f, depth):
     for rule in RULES:
         budget.check()
-        v = rule.apply(region, f)
-        if v is not None:
+        try:
+            v = rule.apply(region, f)
+        except DOES_NOT_APPLY:
+            continue
+        except SYMPY_BUGS as err:
+            unexpected(err)
+            continue
+        if v is not None and admissible(v, region):
             region.notes.append(rule.name)
             return v
     if depth < 3:
@@ -569,11 +521,13 @@ def _feature(region, f, depth):
                 v = integral(new, f2, depth + 1)
             except NoClosedForm:
                 continue
+            if not admissible(v, region):
+                continue
             region.notes.append(text)
             return v
     if depth == 0 or region.lo.is_finite and region.hi.is_finite:
         v = FALLBACK.apply(region, f)
-        if v is not None:
+        if v is not None and admissible(v, region):
             region.notes.append(FALLBACK.name)
             return v
     raise NoClosedForm(f"no rule for E[{f}]")

@@ -122,6 +122,8 @@ def _terms(expr, x, lo, hi, facts):
         return [sp.log(expr)]  # Gamma(n+1)/(Gamma(k+1)*Gamma(n-k+1)) > 0
     if not expr.has(x):
         if expr.is_Rational:
+            if not expr.is_positive:
+                return None  # the log of a non-positive number is not a real feature
             return [sp.log(expr.p), -sp.log(expr.q)] if expr.q != 1 else [sp.log(expr)]
         return [sp.log(expr)] if positive_on(expr, x, lo, hi, facts) else None
     poly = expr.as_poly(x)
@@ -136,6 +138,13 @@ def _terms(expr, x, lo, hi, facts):
             lin = [x - r for r, m in rts.items() for _ in range(m)]
             if len(lin) == 2 and lin[0] == lin[1] and positive_on(-lin[0], x, lo, hi, facts):
                 lin = [-lin[0], -lin[1]]  # (x - r)**2 = (r - x)**2
+            elif len(lin) == 2 and lin[0] == lin[1] and \
+                    not positive_on(lin[0], x, lo, hi, facts):
+                # a double root that may lie inside (lo, hi): log((x - r)**2) =
+                # 2*log|x - r|, whose break point r the Split rule cuts at
+                if not positive_on(lc, x, lo, hi, facts):
+                    return None
+                return ([sp.log(lc)] if lc != 1 else []) + [2 * sp.log(sp.Abs(lin[0]))]
             if lc.is_negative or (lc.is_negative is None and sp.sign(lc) == -1):
                 lc, lin[0] = -lc, -lin[0]
             if all(positive_on(li, x, lo, hi, facts) for li in lin):
@@ -223,13 +232,16 @@ class LogForm:
     def change_variable(self, x_of_y, y, lo, hi, facts=()):
         """Change of variables ``x = x_of_y(y)`` with ``y`` in ``(lo, hi)``.
 
-        Adds ``log|dx/dy|`` (the Jacobian) to the form.
+        Adds ``log|dx/dy|`` (the Jacobian, in absolute value: a reflection
+        ``x = hi - y`` has dx/dy = -1 and adds log 1 = 0, not log(-1)) to the form.
         """
         jac = sp.factor(sp.together(sp.diff(x_of_y, y)))
+        if jac.is_negative:
+            jac = -jac
         jac_terms = _terms(jac, y, lo, hi, facts)
         if jac_terms is None:
             jac_terms = _terms(sp.factor(-jac), y, lo, hi, facts)
-        if jac_terms is None:
+        if jac_terms is None or any(t.has(sp.I) for t in jac_terms):
             raise ValueError(f"cannot decide the sign of the Jacobian {jac}")
         terms = [sp.expand(self.expr().subs(self.x, x_of_y))] + jac_terms
         return LogForm.from_terms(terms, y, lo, hi, facts)

@@ -24,7 +24,8 @@ import sympy as sp
 from symxent import budget
 from symxent.laws.domain import sample_point
 from symxent.errors import NegativeDensityError, NotNormalizedError
-from symxent.laws.support import support_bounds
+from symxent.laws.support import linear_roots, support_bounds
+from sympy.core.relational import Relational
 
 __all__ = ["check_density"]
 
@@ -118,8 +119,51 @@ def _check_sign(d, pdf, lo, hi, point, rng):
                     f"the density of {d.rv} is negative at x = {v}: {mpmath.nstr(val, 8)}")
 
 
+def _exact_total(d, pdf, lo, hi):
+    """The exact integral of a piecewise-polynomial density (cheap for SymPy), else None."""
+    x = d.var
+    if d.kind != "continuous" or pdf.free_symbols - {x}:
+        return None
+    flat = sp.piecewise_fold(pdf.rewrite(sp.Piecewise))
+    pieces = [e for e, _ in flat.args] if isinstance(flat, sp.Piecewise) else [flat]
+    if not all(e.is_polynomial(x) for e in pieces):
+        return None
+    try:
+        with budget.budget(2):
+            v = sp.integrate(flat, (x, lo, hi))
+    except budget.BudgetExceeded:
+        budget.check()
+        return None
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    return v if v.is_number and v.is_real else None
+
+
+def _break_points(pdf, x, lo, hi):
+    """Kinks and jumps of ``pdf`` inside ``(lo, hi)`` (Abs and Piecewise break points)."""
+    pts = set()
+    for a in pdf.atoms(sp.Abs):
+        if a.args[0].has(x):
+            pts.update(linear_roots(a.args[0], x))
+    for pw in pdf.atoms(sp.Piecewise):
+        for _, c in pw.args:
+            for rel in c.atoms(Relational):
+                if rel.has(x):
+                    pts.update(linear_roots(rel.lhs - rel.rhs, x))
+    out = []
+    for p in pts:
+        if p.is_number and p.is_real and (not lo.is_finite or p > lo) and \
+                (not hi.is_finite or p < hi):
+            out.append(p)
+    return sorted(out)
+
+
 def _total(d, pdf, lo, hi):
     x = d.var
+    exact = _exact_total(d, pdf, lo, hi)
+    if exact is not None:
+        with mpmath.workdps(20):
+            return mpmath.mpf(sp.N(exact, 25))
     with mpmath.workdps(20):
         f = sp.lambdify(x, pdf, "mpmath")
         try:
@@ -128,7 +172,9 @@ def _total(d, pdf, lo, hi):
                                                     hi if hi.is_finite else mpmath.inf])
             a = mpmath.mpf(lo) if lo.is_finite else -mpmath.inf
             b = mpmath.mpf(hi) if hi.is_finite else mpmath.inf
-            return mpmath.re(mpmath.quad(f, [a, b]))
+            # split at the kinks and jumps: tanh-sinh converges fast on each smooth piece
+            cuts = [mpmath.mpf(sp.N(p, 25)) for p in _break_points(pdf, x, lo, hi)]
+            return mpmath.re(mpmath.quad(f, [a] + cuts + [b]))
         except budget.BudgetExceeded:
             raise
         except (ValueError, ZeroDivisionError, TypeError):

@@ -7,12 +7,14 @@ from sympy.stats import FiniteRV
 __all__ = ["Categorical"]
 
 
-def Categorical(name, probs):
+def Categorical(name, probs, prefix=None):
     """A categorical random variable on ``{0, 1, ..., n-1}``.
 
     ``probs`` is a sequence of probabilities (symbols allowed), or an integer
-    ``n``: then ``p1, ..., p(n-1)`` are positive symbols and the last
-    probability is ``1 - p1 - ... - p(n-1)``.
+    ``n``: then ``p1_<name>, ..., p(n-1)_<name>`` are positive symbols named after
+    the variable (so that two categoricals are independent by default; pass
+    ``prefix`` to choose another stem) and the last probability is one minus
+    their sum.
 
     >>> from symxent import Categorical, entropy
     >>> entropy(Categorical('C', [sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(1, 4)]))
@@ -21,7 +23,8 @@ def Categorical(name, probs):
     if isinstance(probs, int):
         if probs < 2:
             raise ValueError("a categorical distribution needs at least 2 categories")
-        ps = list(sp.symbols(f"p1:{probs}", positive=True))
+        stem = f"p{{}}_{name}" if prefix is None else f"{prefix}{{}}"
+        ps = [sp.Symbol(stem.format(i), positive=True) for i in range(1, probs)]
         probs = ps + [1 - sp.Add(*ps)]
     probs = [sp.sympify(p) for p in probs]
     return FiniteRV(name, {i: p for i, p in enumerate(probs)})

@@ -1,0 +1,137 @@
+"""What every expectation rule shares: the region, the rule interface, and soundness.
+
+* :class:`Region` (a log-density on an interval) and :class:`Rule` (``apply(region,
+  f)`` returns a value or ``None`` when it does not apply);
+* :func:`admissible`: no value with ``I``, ``nan``, ``zoo`` or the log of a quantity
+  known to be non-positive leaves a rule; :func:`real_logs` rewrites SymPy's
+  real-valued spellings with logs of negative numbers first;
+* which exceptions mean "this rule does not apply" (:data:`DOES_NOT_APPLY`) and
+  which are SymPy bugs (:data:`SYMPY_BUGS`, re-raised when ``SYMXENT_STRICT=1``).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.polys.polyerrors import CoercionFailed, PolynomialError
+
+from symxent.engine.kernels import integrate_exp
+from symxent.engine.logform import LogForm
+from symxent.laws.support import known_le
+
+__all__ = ["NoClosedForm", "Region", "Rule", "admissible", "real_logs", "DOES_NOT_APPLY",
+           "SYMPY_BUGS", "unexpected"]
+
+
+class NoClosedForm(Exception):
+    """No rule found a closed form."""
+
+
+#: SymPy's ways of saying "I cannot do this integral/sum/limit": for a rule, the
+#: rule does not apply.
+DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueError,
+                  ZeroDivisionError)
+#: Failures inside SymPy that are bugs rather than answers.  Outside strict mode a
+#: rule that meets one does not apply (never a wrong value); with the environment
+#: variable ``SYMXENT_STRICT=1`` (CI) they propagate.
+SYMPY_BUGS = (TypeError, AttributeError, IndexError, KeyError, RecursionError)
+
+
+def unexpected(err):
+    """Re-raise ``err`` in strict mode; otherwise the rule simply does not apply."""
+    if os.environ.get("SYMXENT_STRICT", "") not in ("", "0"):
+        raise err
+
+
+def real_logs(value, region):
+    """Write ``log(u)`` with ``u`` known negative as ``log(-u) + I*pi`` (an identity on
+    the principal branch) and expand: SymPy's antiderivatives often spell a real value
+    ``log(b - 1) - log(a - 1)`` with ``a, b < 1``; the ``I*pi`` then cancel.  A value
+    that is not real keeps its ``I`` and :func:`admissible` rejects it."""
+    if not isinstance(value, sp.Basic):
+        return value
+    reps = {}
+    for lg in value.atoms(sp.log):
+        u = lg.args[0]
+        if u.is_negative or (u.free_symbols and u.is_extended_real is not False
+                             and _nonpositive(u, region.facts)):
+            reps[lg] = sp.log(sp.expand(-u)) + sp.I * sp.pi
+    return sp.expand(value.xreplace(reps)) if reps else value
+
+
+def _nonpositive(u, facts):
+    """``u <= 0`` from the facts: one fact's gap, or the sum of two (a chain)."""
+    if known_le(u, 0, facts) is sp.true:
+        return True
+    gaps = [sp.expand(f.rhs - f.lhs) if isinstance(f, (sp.Le, sp.Lt)) else
+            sp.expand(f.lhs - f.rhs) for f in facts if isinstance(f, (sp.Le, sp.Lt, sp.Ge, sp.Gt))]
+    d = sp.expand(-u)
+    return any(sp.expand(d - g1 - g2).is_nonnegative
+               for i, g1 in enumerate(gaps) for g2 in gaps[i + 1:])
+
+
+def admissible(value, region):
+    """May ``value`` leave a rule?  Not with I, nan or zoo in it, nor with the
+    log of a quantity known to be non-positive (or known not to be real): such a
+    value is a complex antiderivative's, or a sign lost on the way."""
+    if not isinstance(value, sp.Basic) or value.has(sp.I, sp.nan, sp.zoo):
+        return False
+    for lg in value.atoms(sp.log):
+        arg = lg.args[0]
+        if arg.is_nonpositive or arg.is_extended_real is False:
+            return False
+        if arg.free_symbols and known_le(arg, 0, region.facts) is sp.true:
+            return False
+    return True
+
+
+@dataclass
+class Region:
+    """A piece of the support: the log-density ``L`` on ``(lo, hi)``."""
+
+    L: LogForm
+    lo: object
+    hi: object
+    facts: tuple = ()
+    normalized: bool = False
+    notes: list = field(default_factory=list)
+    found: list = field(default_factory=list)  # (feature, value, rules) at the top level
+    subs: dict = field(default_factory=dict)   # substitution text -> (region, x(y), y)
+
+    @property
+    def x(self):
+        return self.L.x
+
+
+def _cond_value(cond):
+    if isinstance(cond, sp.And):
+        cond = sp.And(*[_cond_value(c) for c in cond.args])
+    return cond
+
+
+def _guard(value, cond, sign):
+    """Attach a convergence condition: ``value`` where ``cond``, ``sign*oo`` elsewhere."""
+    cond = _cond_value(cond)
+    if cond is sp.true:
+        return value
+    if sign is None:
+        if cond is sp.false:
+            raise NoClosedForm("divergent integral of unknown sign")
+        raise NoClosedForm(f"convergence depends on {cond}")
+    if cond is sp.false:
+        return sign * sp.oo
+    return sp.Piecewise((value, cond), (sign * sp.oo, True))
+
+
+class Rule:
+    """Base class: ``apply(region, f) -> value or None``."""
+
+    name = "rule"
+
+    def apply(self, region, f):  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _Z(form, region):
+    return integrate_exp(form, region.lo, region.hi, region.facts)
