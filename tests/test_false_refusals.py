@@ -112,3 +112,15 @@ def test_a_residual_series_always_comes_with_a_warning():
     assert v.has(sp.Sum)
     assert any(issubclass(i.category, NoClosedFormWarning) and "series" in str(i.message)
                for i in w)
+
+
+def test_coin_outcome_labels_are_not_parameters():
+    """Coin's outcomes H and T are labels, not parameters: it was refused with
+    MissingAssumptionError.  Reference: the Bernoulli entropy and KL sums."""
+    from sympy import Rational, log, simplify
+    from sympy.stats import Coin
+    from symxent import entropy, kl_divergence
+    third = Rational(1, 3)
+    assert simplify(entropy(Coin("C")) - log(2)) == 0
+    ref = third * log(third / Rational(1, 2)) + (1 - third) * log((1 - third) / Rational(1, 2))
+    assert simplify(kl_divergence(Coin("C", third), Coin("D")) - ref) == 0

@@ -113,8 +113,12 @@ def describe(rv) -> Dist:
             return Dist("discrete", family, rv, k, pmf, sp.Range(0, n + 1), _params(dist))
         if values is None or not isinstance(values, dict):
             raise UnsupportedError(f"cannot enumerate the finite distribution of {rv}")
+        # the parameters of a finite law are those of its probabilities: outcome
+        # labels such as Coin's H and T are not parameters
+        probs = tuple(sorted(set().union(*(sp.sympify(v).free_symbols
+                                           for v in values.values())), key=str))
         return Dist("finite", "Custom" if family.endswith("Handmade") else family, rv, k,
-                    None, sp.FiniteSet(*values), _params(dist), values=values,
+                    None, sp.FiniteSet(*values), probs, values=values,
                     handmade=family.endswith("Handmade"))
     if pstype == "JointPSpace":
         if family == "MultivariateNormal":
