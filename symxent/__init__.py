@@ -9,6 +9,7 @@ from symxent.errors import (DensityError, MissingAssumptionError, NegativeDensit
                      UnsupportedError)
 from symxent.derivation.core import Derivation, DerivationError, Step, derive
 from symxent.laws.distributions import Categorical
+from symxent.laws.independent import independent
 from symxent.testing.refute import refute
 from symxent.testing.formula import assert_formula, check_formula
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
@@ -26,6 +27,8 @@ __all__ = [
     "derive", "Derivation", "Step", "DerivationError",
     # distributions sympy.stats lacks
     "Categorical",
+    # products of independent variables
+    "independent",
     # configuration
     "set_default_timeout", "get_default_timeout",
     # warnings and errors
