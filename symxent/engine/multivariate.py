@@ -207,6 +207,20 @@ def _coordinate(kind):
 
 # ------------------------------------------------------------------ Dirichlet
 
+def _log_of_product(e):
+    """``log e`` for a product of positive factors, as a sum of logs, factor by factor
+    (``expand_log`` on the whole product is quadratic in the number of factors)."""
+    out = []
+    for f in sp.Mul.make_args(e):
+        base, ex = f.as_base_exp()
+        if isinstance(base, sp.Mul):
+            out.append(ex * _log_of_product(base))
+        elif base.is_Number and ex.is_Number:
+            out.append(sp.log(f))
+        else:
+            out.append(ex * sp.expand_log(sp.log(base), force=True))
+    return sp.expand(sp.Add(*out))
+
 def _positive_parameters(rv, values):
     for v in values:
         if v.is_positive is False:
@@ -227,7 +241,7 @@ def _separable_means(lp, xs, theta):
             pure += c
         else:
             coeff[f] = coeff.get(f, 0) + c
-    A = -pure
+    A = [(-a, a.free_symbols) for a in sp.Add.make_args(pure)]
     means, used = {}, set()
     for f, c in coeff.items():
         ps = c.free_symbols & set(theta)
@@ -235,7 +249,8 @@ def _separable_means(lp, xs, theta):
             return None
         (t,) = ps
         used |= ps
-        means[f] = sp.diff(A, t) / sp.diff(c, t)
+        grad = sp.Add(*[sp.diff(a, t) for a, fs in A if t in fs])  # only terms with t: O(k)
+        means[f] = grad / sp.diff(c, t)
     return means if len(used) == len(theta) else None
 
 
@@ -247,17 +262,25 @@ def dirichlet(kind, dp, dq, tr):
     k = len(dp.alpha)
     for d in {dp, dq}:
         _positive_parameters(d.rv, d.alpha)
-    reps = {}
-    a = [reps.setdefault(v, fresh_like(v, f"a{j + 1}") if not v.is_Symbol else v)
-         for j, v in enumerate(dp.alpha)]
-    b = [reps.setdefault(v, fresh_like(v, f"b{j + 1}") if not v.is_Symbol else v)
-         for j, v in enumerate(dq.alpha)]
-    back = {v: u for u, v in reps.items() if u is not v}
+    # numeric or compound parameters -> one positive symbol per coordinate, put back after
+    back = {}
+
+    def symbolic(alpha, tag):
+        out = []
+        for j, v in enumerate(alpha):
+            if not v.is_Symbol:
+                d = fresh_like(v, f"{tag}{j + 1}")
+                back[d] = v
+                v = d
+            out.append(v)
+        return out
+    a = symbolic(dp.alpha, "a")
+    b = symbolic(dq.alpha, "b") if dq is not dp else a
     xs = sp.symbols(f"x1:{k + 1}", positive=True)
 
     def log_density(alpha):
         pdf = MultivariateBeta("X", alpha).pspace.distribution.pdf(*xs)
-        return sp.expand(sp.expand_log(sp.log(pdf), force=True))  # all factors positive
+        return _log_of_product(pdf)  # all factors positive
 
     lp = log_density(a)
     lq = log_density(b) if kind != "entropy" else lp
@@ -288,14 +311,16 @@ def dirichlet(kind, dp, dq, tr):
 # ------------------------------------------------------------------ multinomial
 
 def _multinomial(kind, p, q, tr):
-    from symxent.laws.domain import validate
+    from symxent.laws.domain import domain_conditions
     rvs = [p] if q is None else [p, q]
     for rv in rvs:
         if _family(rv) != "Multinomial":
             raise UnsupportedError(f"a multinomial can only be compared with a multinomial, "
                                    f"not with {rv}")
         validate_probs(rv)
-        validate(rv)
+        for cond, message in domain_conditions(rv):
+            if cond is sp.false:
+                raise ParameterError(f"{rv}: {message}")
     n, probs = p.pspace.distribution.args
     probs = list(probs)
     k = len(probs)

@@ -27,11 +27,10 @@ import sympy as sp
 
 from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedError
 from symxent.laws.independent import IndependentProduct, indexed_parameters
+from symxent.laws.support import LARGE_COUNT
 
 __all__ = ["product", "large_count", "is_large_count", "LARGE_COUNT", "fresh_like"]
 
-# a Binomial with a numeric n above this is derived with n symbolic (see module docstring)
-LARGE_COUNT = 12
 
 _ASSUMPTIONS = ("integer", "positive", "nonnegative", "negative", "nonpositive", "real")
 

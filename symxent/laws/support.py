@@ -26,6 +26,10 @@ from symxent.errors import UnsupportedError
 
 __all__ = ["Dist", "describe", "support_contains", "pieces"]
 
+# a Binomial with a numeric n above this is a discrete law with a mass function, not a
+# table of n + 1 atoms (the engine derives it with n symbolic: cost independent of n)
+LARGE_COUNT = 12
+
 # family name -> corrected support (see module docstring)
 _SUPPORT_FIXES = {"Kumaraswamy": sp.Interval(0, 1)}
 
@@ -103,8 +107,9 @@ def describe(rv) -> Dist:
                     _params(dist), handmade=handmade)
     if pstype == "SingleFinitePSpace":
         k = sp.Dummy("k", integer=True, nonnegative=True)
+        large = family == "Binomial" and dist.args[0].is_Integer and dist.args[0] > LARGE_COUNT
         try:
-            values = dict(dist.dict)
+            values = None if large else dict(dist.dict)  # n + 1 atoms: not for a large n
         except Exception:
             values = None
         if family == "Binomial" and (values is None or not dist.args[0].is_Integer):
