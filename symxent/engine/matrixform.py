@@ -116,12 +116,11 @@ def mvnormal_matrix(kind, p, q, tr):
         return (n * sp.log(2 * sp.pi) / 2 + sp.log(sp.Determinant(A)) / 2
                 + _scalar(r.T * sp.Inverse(A) * r) / 2)
 
-    from sympy.stats import Expectation
-    g = {"entropy": neg_log(mp, Sp), "cross_entropy": neg_log(mq, Sq)}
-    g["kl"] = g["cross_entropy"] - g["entropy"]
     if tr.on:
-        tr.step(Expectation(g[kind], evaluate=False),
-                "definition, with -log N(x; m, A) = n/2 log(2 pi) + 1/2 log det A"
+        g = {"entropy": neg_log(mp, Sp), "cross_entropy": neg_log(mq, Sq)}
+        g["kl"] = g["cross_entropy"] - g["entropy"]
+        tr.step(sp.Function("E_P")(g[kind]),
+                "definition (E_P: expectation over x ~ P), with -log N(x; m, A) = n/2 log(2 pi) + 1/2 log det A"
                 " + 1/2 (x-m)^T A^-1 (x-m); covariances symmetric positive definite")
 
     def h(m, A):

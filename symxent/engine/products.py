@@ -127,7 +127,10 @@ def _sub_trace(tr):
 def _lift_steps(tr, sub, i, a, b, back, kind, rep):
     """The factor's steps as steps on the sum: first the additivity step."""
     first = True
+    names = sorted(((str(d), str(ix)) for d, ix in back.items()), key=lambda t: -len(t[0]))
     for rel, expr, why in sub:
+        for d, ix in names:
+            why = why.replace(d, ix)
         if expr in (sp.oo, -sp.oo):
             tr.step(expr, why, rel)
             continue

@@ -121,7 +121,12 @@ def describe(rv) -> Dist:
         return Dist("finite", "Custom" if family.endswith("Handmade") else family, rv, k,
                     None, sp.FiniteSet(*values), _params(dist), values=values,
                     handmade=family.endswith("Handmade"))
+    if pstype == "IndependentPSpace":  # symxent.laws.independent
+        return _describe_product(rv)
     if pstype == "JointPSpace":
+        if family == "MultivariateNormal" and _matrix_form(dist.args):
+            return Dist("mvnormal_matrix", family, rv, params=_params(dist), mean=dist.args[0],
+                        cov=dist.args[1])
         if family == "MultivariateNormal":
             mean, cov = sp.Matrix(dist.args[0]), sp.Matrix(dist.args[1])
             return Dist("mvnormal", family, rv, params=_params(dist), mean=mean, cov=cov)
@@ -131,6 +136,21 @@ def describe(rv) -> Dist:
                         support=dist.set)
     raise UnsupportedError(
         f"symxent does not handle {family} random variables ({pstype}) yet")
+
+
+def _matrix_form(args):
+    from sympy.matrices.expressions import MatrixExpr
+    return any(isinstance(a, MatrixExpr) and not isinstance(a, sp.MatrixBase) for a in args)
+
+
+def _describe_product(rv):
+    """A product of independent factors: its parameters are the plain symbols of the
+    factor and of the index range (``Indexed`` parameters are not symbols)."""
+    i, a, b = rv.pspace.limits
+    law = rv.pspace.factor.pspace.distribution
+    plain = law.xreplace({ix: sp.S.One for ix in law.atoms(sp.Indexed)})
+    syms = (set(_params(plain)) | a.free_symbols | b.free_symbols) - {i}
+    return Dist("product", "Independent", rv, params=tuple(sorted(syms, key=str)))
 
 
 # ---------------------------------------------------------------- guards
