@@ -15,8 +15,8 @@ derives the closed form, and the symbols are mapped back.  With symbolic
 bounds the result is ``Sum(term, (i, a, b))``; with numeric bounds the sum is
 written out; a term free of ``i`` is multiplied by the number of factors.
 
-*Representatives for large numbers.*  A Binomial with a large numeric ``n``
-is handled with ``n`` replaced by a positive integer symbol and put back in the
+*Representatives for large numbers.*  A Binomial (NegativeBinomial) with a
+large numeric ``n`` (``r``) is handled with ``n`` replaced by a positive integer symbol and put back in the
 closed form: the exponential-family path then costs the same for every ``n``,
 and ``E[log C(n, k)]`` stays an exact residual ``Sum`` (like the Poisson
 entropy's ``E[log k!]``) instead of ``n + 1`` explicit terms.
@@ -145,10 +145,15 @@ def _lift_steps(tr, sub, i, a, b, back, kind, rep):
 
 # ------------------------------------------------------------------ large numbers
 
+_COUNTS = {"BinomialDistribution": {"integer": True, "positive": True},
+           "NegativeBinomialDistribution": {"positive": True}}
+
+
 def _numeric_count(rv):
-    """The numeric ``n`` of a Binomial above :data:`LARGE_COUNT`, else None."""
+    """The numeric first parameter (``n``, ``r``) of a Binomial or NegativeBinomial above
+    :data:`LARGE_COUNT`, else None."""
     dist = getattr(rv.pspace, "distribution", None)
-    if type(dist).__name__ != "BinomialDistribution":
+    if type(dist).__name__ not in _COUNTS:
         return None
     n = dist.args[0]
     return n if n.is_Integer and n > LARGE_COUNT else None
@@ -170,11 +175,11 @@ def large_count(kind, p, q, tr, compute):
         if n is None:
             rep.append(rv)
             continue
-        N = counts.setdefault(n, sp.Dummy("n", integer=True, positive=True))
         dist = rv.pspace.distribution
-        from sympy.stats import Binomial
-        rep.append(Binomial(rv.name, N, *dist.args[1:]))
-    back = {v: k for k, v in counts.items()}
+        key = (n, type(dist).__name__)
+        N = counts.setdefault(key, sp.Dummy("n", **_COUNTS[key[1]]))
+        rep.append(type(rv.pspace)(rv.symbol, dist.func(N, *dist.args[1:])).value)
+    back = {v: k[0] for k, v in counts.items()}
     sub = _sub_trace(tr)
     value = compute(kind, rep[0], rep[1], sub)
     if tr.on:
