@@ -214,12 +214,13 @@ def _log_of_product(e):
     for f in sp.Mul.make_args(e):
         base, ex = f.as_base_exp()
         if isinstance(base, sp.Mul):
-            out.append(ex * _log_of_product(base))
+            out.extend(sp.Add.make_args(sp.expand(ex * _log_of_product(base))))
         elif base.is_Number and ex.is_Number:
             out.append(sp.log(f))
         else:
-            out.append(ex * sp.expand_log(sp.log(base), force=True))
-    return sp.expand(sp.Add(*out))
+            out.extend(sp.Add.make_args(sp.expand(ex * sp.expand_log(sp.log(base),
+                                                                     force=True))))
+    return sp.Add(*out)
 
 def _positive_parameters(rv, values):
     for v in values:
@@ -229,6 +230,22 @@ def _positive_parameters(rv, values):
             raise MissingAssumptionError(
                 f"{rv}: cannot tell that the concentration parameter {v} is positive; declare "
                 "its symbols positive=True")
+
+
+def _derivative_form(u, theta):
+    """``(d, symbols)`` with ``d(t) = du/dt``.  A term ``F(L)`` of one linear form ``L``
+    in many parameters (``log Gamma(a_1 + ... + a_k)``) is differentiated once in ``L``:
+    ``dF/dt = F'(L) * dL/dt`` (chain rule), not once per parameter."""
+    fs = u.free_symbols
+    forms = [a for a in u.atoms(sp.Add) if len(a.free_symbols & theta) > 1]
+    if len(forms) == 1:
+        L = forms[0]
+        s = sp.Dummy("s")
+        us = u.xreplace({L: s})
+        if not us.free_symbols & theta:
+            dF = sp.diff(us, s).xreplace({s: L})
+            return (lambda t: dF * L.coeff(t)), fs
+    return (lambda t: sp.diff(u, t)), fs
 
 
 def _separable_means(lp, xs, theta):
@@ -241,7 +258,7 @@ def _separable_means(lp, xs, theta):
             pure += c
         else:
             coeff[f] = coeff.get(f, 0) + c
-    A = [(-a, a.free_symbols) for a in sp.Add.make_args(pure)]
+    A = [_derivative_form(-a, set(theta)) for a in sp.Add.make_args(pure)]
     means, used = {}, set()
     for f, c in coeff.items():
         ps = c.free_symbols & set(theta)
@@ -249,7 +266,7 @@ def _separable_means(lp, xs, theta):
             return None
         (t,) = ps
         used |= ps
-        grad = sp.Add(*[sp.diff(a, t) for a, fs in A if t in fs])  # only terms with t: O(k)
+        grad = sp.Add(*[d(t) for d, fs in A if t in fs])  # only terms with t
         means[f] = grad / sp.diff(c, t)
     return means if len(used) == len(theta) else None
 
@@ -293,16 +310,17 @@ def dirichlet(kind, dp, dq, tr):
         if ef is None:
             raise UnsupportedError(f"cannot read the exponential family of {dp.rv}")
         means = ef.mean_statistics()
-    acc, const = {}, sp.S.Zero
+    acc, const = {}, []
     for t in sp.Add.make_args(g):
         c, f = t.as_independent(*xs, as_Add=False)
         if f == 1:
-            const += c
+            const.append(c)
             continue
         for u in sp.Add.make_args(sp.expand(means[f])):
             uc, uf = u.as_independent(sp.polygamma, as_Add=False)
-            acc[uf] = acc.get(uf, 0) + c * uc
-    total = sp.Add(*[sp.factor_terms(c) * f for f, c in acc.items()]) + const
+            acc.setdefault(uf, []).append(c * uc)  # summed once below: O(k), not O(k^2)
+    total = sp.Add(*[(sp.factor_terms(sp.Add(*c)) if len(c) <= 4 else sp.Add(*c)) * f
+                     for f, c in acc.items()], *const)
     total = total.xreplace(back)
     tr.step(total, "E[log x_i] = d log B(alpha) / d alpha_i (gradient of the log-normaliser)")
     return _final(total) if k >= PER_COORDINATE else total

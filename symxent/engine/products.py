@@ -115,7 +115,10 @@ def _sum(term, i, a, b):
     if not term.has(i):
         return sp.expand_mul((b - a + 1) * term) if (b - a).is_number else (b - a + 1) * term
     s = sp.Sum(term, (i, a, b))
-    return s.doit() if a.is_number and b.is_number else s
+    if a.is_number and b.is_number:
+        from symxent.engine.canonical import mark_canonical
+        return mark_canonical(s.doit())  # written out, one term per factor: O(b - a)
+    return s
 
 
 def _sub_trace(tr):
