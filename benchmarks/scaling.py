@@ -44,8 +44,8 @@ SERIES = {
     "KL independent": ([2, 4, 8, 16, 32, 64], []),
     "KL Dirichlet": ([3, 5, 10, 20, 50, 100], [3]),
     "S Categorical": ([3, 5, 10, 20, 50, 100], [3, 5, 10, 20, 50, 100]),
-    "KL Binomial": ([10, 100, 1000, 10000], [10, 100]),
-    "S Binomial": ([10, 100, 1000, 10000], [10, 100]),
+    "KL Binomial": ([10, 100, 1000, 10000], [10, 100, 1000]),
+    "S Binomial": ([10, 100, 1000, 10000], [10, 100, 1000]),
 }
 SYMBOLIC = ["KL independent (symbolic n)", "KL matrix-form MVN (symbolic n)"]
 

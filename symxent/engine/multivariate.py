@@ -186,7 +186,7 @@ def _blocks(kind, p, q, tr):
         tr.step(value, f"independent blocks {[[j + 1 for j in b] for b in blocks]} (block-"
                        "diagonal covariances): the sum of the blocks' values; per block "
                        "E[(x-m)^T A (x-m)] = tr(A Sigma) + (mu-m)^T A (mu-m)")
-    return _final(value) if len(blocks) >= PER_COORDINATE else value
+    return _final(value)  # per block (per coordinate): no common denominator
 
 
 _COORD = {}
@@ -218,8 +218,11 @@ def _log_of_product(e):
         elif base.is_Number and ex.is_Number:
             out.append(sp.log(f))
         else:
-            out.extend(sp.Add.make_args(sp.expand(ex * sp.expand_log(sp.log(base),
-                                                                     force=True))))
+            L = sp.expand_log(sp.log(base), force=True)
+            if isinstance(L, sp.Add):
+                out.extend(sp.Add.make_args(sp.expand(ex * L)))
+            else:  # (a_i - 1) * log(x_i): one product per term, no general expand
+                out.extend(t * L for t in sp.Add.make_args(ex))
     return sp.Add(*out)
 
 def _positive_parameters(rv, values):

@@ -162,8 +162,20 @@ def _numeric_count(rv):
     return n if n.is_Integer and n > LARGE_COUNT else None
 
 
+def _same_count(p, q):
+    """Two laws of one family with the same numeric count: H and D_KL cost nothing in n
+    through the symbolic n (the log C(n, k) terms cancel or stay one residual sum)."""
+    if q is None:
+        return False
+    dp, dq = (getattr(r.pspace, "distribution", None) for r in (p, q))
+    return (type(dp).__name__ in _COUNTS and type(dp) is type(dq)
+            and dp.args[0].is_Integer and dp.args[0] == dq.args[0] and dp.args[0] > 1
+            and any(a.free_symbols for d in (dp, dq) for a in d.args[1:]))
+
+
 def is_large_count(p, q=None):
-    return any(_numeric_count(r) is not None for r in (p, q) if r is not None)
+    return _same_count(p, q) or any(_numeric_count(r) is not None for r in (p, q)
+                                     if r is not None)
 
 
 def large_count(kind, p, q, tr, compute):
@@ -174,7 +186,8 @@ def large_count(kind, p, q, tr, compute):
         if rv is None:
             rep.append(None)
             continue
-        n = _numeric_count(rv)
+        n = _numeric_count(rv) or (rv.pspace.distribution.args[0] if _same_count(p, q)
+                                   else None)
         if n is None:
             rep.append(rv)
             continue
