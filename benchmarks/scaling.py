@@ -40,7 +40,7 @@ MARK = "@@SCALE "
 LIMIT = 60.0
 
 SERIES = {
-    "KL diag MVN": ([2, 4, 8, 16, 32, 64], [2]),
+    "KL diag MVN": ([2, 4, 8, 16, 32, 64], [2, 4]),
     "KL independent": ([2, 4, 8, 16, 32, 64], []),
     "KL Dirichlet": ([3, 5, 10, 20, 50, 100], [3]),
     "S Categorical": ([3, 5, 10, 20, 50, 100], [3, 5, 10, 20, 50, 100]),
@@ -229,6 +229,7 @@ def plot(data, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     groups = [("dimension n", ["KL diag MVN", "KL independent"]),
               ("categories k", ["KL Dirichlet", "S Categorical"]),
@@ -239,12 +240,22 @@ def plot(data, path):
             xs = [int(s) for s, r in pts.items() if r["symxent"]["status"] == "closed"]
             ys = [r["symxent"]["time_s"] for r in pts.values() if r["symxent"]["status"] == "closed"]
             ax.plot(xs, ys, "o-", label=f"symxent: {name}")
-            pp = [(int(s), r["plain"]) for s, r in pts.items() if r.get("plain")]
+            pp = [(int(s), r["plain"]) for s, r in pts.items()
+                  if r.get("plain") and r["plain"]["status"] == "closed"]
             if pp:
                 ax.plot([s for s, _ in pp], [r["time_s"] for _, r in pp], "x--",
-                        label=f"plain SymPy: {name}" + (" (x = timeout/unsolved)"))
+                        label=f"plain SymPy: {name}")
+            to = [int(s) for s, r in pts.items()
+                  if r.get("plain") and r["plain"]["status"] != "closed"]
+            if to:
+                ax.plot(to, [LIMIT] * len(to), "v", markersize=9,
+                        label=f"plain SymPy: {name}, no answer in {LIMIT:.0f} s")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        sizes = sorted({int(x) for nm in names for x in data["series"][nm]})
+        ax.set_xticks(sizes)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xlabel(label)
         ax.set_ylabel("cold time (s)")
         ax.grid(True, which="both", alpha=0.3)
@@ -259,9 +270,16 @@ def main(argv=None):
     ap.add_argument("--worker", nargs=3)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--no-plain", action="store_true")
+    ap.add_argument("--replot", action="store_true", help="redraw from scaling.json")
     args = ap.parse_args(argv)
     if args.worker:
         return worker(*args.worker)
+    if args.replot:
+        with open(os.path.join(HERE, "scaling.json")) as f:
+            data = json.load(f)
+        with open(os.path.join(HERE, "scaling.md"), "w") as f:
+            f.write(markdown(data))
+        return plot(data, os.path.join(HERE, "scaling.png"))
     start = time.time()
     data = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",

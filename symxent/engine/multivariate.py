@@ -44,8 +44,8 @@ import sympy as sp
 from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedError
 from symxent.engine.expfamily import detect
 from symxent.engine.matrixform import is_matrix_form, mvnormal_matrix
-from symxent.engine.products import (LARGE_COUNT, fresh_like, is_large_count, large_count,
-                                     product)
+from symxent.engine.products import (LARGE_COUNT, fresh_like, is_large_count, is_many_atoms,
+                                     large_count, many_atoms, product)
 from symxent.laws.independent import IndependentProduct
 
 __all__ = ["dispatch", "mvnormal", "dirichlet"]
@@ -69,6 +69,8 @@ def dispatch(kind, p, q, tr, compute):
         return _final(mvnormal_matrix(kind, p, q, tr))
     if is_large_count(p, q):
         return large_count(kind, p, q, tr, compute)
+    if is_many_atoms(p, q):
+        return many_atoms(kind, p, q, tr)
     fams = {_family(r) for r in rvs}
     if "MultivariateT" in fams:
         return _mvt(kind, p, q, tr)

@@ -29,7 +29,11 @@ from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedEr
 from symxent.laws.independent import IndependentProduct, indexed_parameters
 from symxent.laws.support import LARGE_COUNT
 
-__all__ = ["product", "large_count", "is_large_count", "LARGE_COUNT", "fresh_like"]
+__all__ = ["product", "large_count", "is_large_count", "LARGE_COUNT", "fresh_like",
+           "is_many_atoms", "many_atoms"]
+
+# a finite law with at least this many atoms is summed atom by atom, each log kept whole
+MANY_ATOMS = 6
 
 
 _ASSUMPTIONS = ("integer", "positive", "nonnegative", "negative", "nonpositive", "real")
@@ -206,3 +210,52 @@ def large_count(kind, p, q, tr, compute):
         tr.step(out, f"with n = {', '.join(map(str, back.values()))} put back "
                      "(the derivation holds for every positive integer n)")
     return out
+
+
+# ------------------------------------------------------------------ many atoms
+
+def _atoms(rv):
+    if rv is None or type(rv.pspace).__name__ != "SingleFinitePSpace":
+        return None
+    d = getattr(rv.pspace.distribution, "dict", None)
+    try:
+        return dict(d) if d is not None else None
+    except TypeError:
+        return None
+
+
+def is_many_atoms(p, q=None):
+    """Finite laws (Categorical of many categories): O(k) atom by atom."""
+    a = _atoms(p)
+    return a is not None and len(a) >= MANY_ATOMS and (q is None or _atoms(q) is not None)
+
+
+def many_atoms(kind, p, q, tr):
+    """S, H or D_KL of finite laws as the sum over the atoms (0 log 0 = 0), each
+    ``log`` expanded only where SymPy's assumptions make that an identity: linear in
+    the number of atoms (the general path expands every log against the domain facts)."""
+    from symxent.engine.validation import check_density
+    from symxent.laws.domain import validate
+    from symxent.laws.support import describe
+    for rv in (p, q):
+        if rv is not None:
+            validate(rv)
+            check_density(describe(rv))
+    P = _atoms(p)
+    Q = _atoms(q) if q is not None else P
+    terms = []
+    for v, pv in P.items():
+        pv = sp.sympify(pv)
+        if pv == 0:
+            continue
+        qv = sp.sympify(Q.get(v, 0))
+        if qv == 0:
+            tr.step(sp.oo, f"P({v}) > 0 where Q({v}) = 0")
+            return sp.oo
+        lp, lq = sp.expand_log(sp.log(pv)), sp.expand_log(sp.log(qv))
+        terms.append({"entropy": -pv * lp, "cross_entropy": -pv * lq,
+                      "kl": pv * (lp - lq)}[kind])
+    total = sp.Add(*terms)
+    tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)")
+    from symxent.engine.canonical import mark_canonical
+    return mark_canonical(total)
