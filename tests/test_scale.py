@@ -248,3 +248,36 @@ def test_binomial_entropy_large_n_is_exact_with_a_residual_sum():
     assert v.has(Sum)
     for pv in (R(3, 10), R(1, 1000)):
         _close(_num(v.subs(p, pv)), _binom_by_definition(200, pv))
+
+
+# ------------------------------------------------------------ many atoms
+
+def test_finite_law_of_many_atoms_is_summed_atom_by_atom():
+    from symxent import Categorical
+    k = 40
+    ps = [R(2 * j + 1, k * k) for j in range(k)]             # sums to 1
+    qs = [R(1, k)] * k
+    P, Q = Categorical("P", ps), Categorical("Q", qs)
+    v, h = kl_divergence(P, Q), entropy(P)
+    # [CT] eq. 2.1 and 2.26: the definitions as finite sums, here in mpmath at 40 digits
+    with mpmath.workdps(DPS + 10):
+        mp = [mpmath.mpf(p.p) / p.q for p in ps]
+        ref_h = -mpmath.fsum(p * mpmath.log(p) for p in mp)
+        ref_kl = mpmath.fsum(p * mpmath.log(p * k) for p in mp)
+    _close(_num(h), ref_h)
+    _close(_num(v), ref_kl)
+    assert simplify(v - (log(k) - h)) == 0          # D_KL(P || uniform) = log k - S(P)
+
+
+@pytest.mark.xfail(raises=ParameterError, strict=False,
+                   reason="the parameter sampler of symxent.laws.domain finds no point on the "
+                          "simplex for k >= 6 symbolic probabilities (fixed on branch verify)")
+def test_categorical_with_symbolic_probabilities_any_k():
+    from symxent import Categorical
+    C = Categorical("C", 20)
+    v = entropy(C)
+    ps = v.free_symbols
+    assert len(ps) == 19
+    at = {p: R(1, 40) for p in ps}                    # last probability 1 - 19/40
+    ref = -(19 * R(1, 40) * log(R(1, 40)) + R(21, 40) * log(R(21, 40)))   # [CT] eq. 2.1
+    assert simplify(v.xreplace(at) - ref) == 0
