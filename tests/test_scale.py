@@ -127,6 +127,10 @@ def test_product_bad_input():
         independent(Normal("Z", Y, 1), (i, 1, n))
     with pytest.raises(UnsupportedError, match="dependent"):
         independent(Y + Normal("W", 0, 1), (i, 1, n))
+    from symxent import MissingAssumptionError
+    with pytest.raises(MissingAssumptionError, match=r"IndexedBase\('m', real=True\)"):
+        kl_divergence(independent(Normal("Z", IndexedBase("m")[i], 1), (i, 1, n)),
+                      independent(Normal("E", 0, 1), (i, 1, n)))
     P, Q = _vae()
     with pytest.raises(UnsupportedError, match="different index ranges"):
         kl_divergence(P, independent(Normal("E", 0, 1), (i, 1, n + 1)))

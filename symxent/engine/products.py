@@ -93,8 +93,12 @@ def product(kind, p, q, tr, compute):
     try:
         value = compute(kind, rep[0], rep[1] if q is not None else None, sub)
     except MissingAssumptionError as e:
+        msg = str(e)
+        for d, ix in back.items():
+            msg = msg.replace(f"Symbol('{d}'", f"IndexedBase('{ix.base}'").replace(str(d),
+                                                                               str(ix))
         raise MissingAssumptionError(
-            f"{e} (for an Indexed parameter, declare the IndexedBase with it, e.g. "
+            f"{msg} (for an Indexed parameter, declare the IndexedBase with it, e.g. "
             "IndexedBase('sigma', positive=True))") from None
     from symxent.engine.canonical import canonical
     term = _tidy(canonical(value).xreplace(back))
