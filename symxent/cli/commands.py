@@ -448,6 +448,8 @@ def build_parser():
     p.add_argument("--no-check", action="store_true",
                    help="skip the symbolic/numeric check of each derivation step")
     p.set_defaults(func=cmd_derive)
+    from symxent.cli.plot import add_parser  # symxent plot; derive --standalone
+    add_parser(sub)
 
     p = quantity_command("check", "compare the closed form with mpmath quadrature/summation")
     p.add_argument("--dps", type=int, default=30, help="decimal digits (default 30)")

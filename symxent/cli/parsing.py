@@ -318,8 +318,11 @@ class _Reader:
 
 
 def _suggest(name):
+    import difflib
     low = name.lower()
     close = [f for f in FAMILIES if f.lower() == low or f.lower().startswith(low[:4])]
+    by_low = {f.lower(): f for f in FAMILIES}  # fuzzy: Gama -> Gamma, Nromal -> Normal
+    close += [by_low[m] for m in difflib.get_close_matches(low, list(by_low), n=1, cutoff=0.75)]
     return f"; did you mean {close[0]}?" if close else "; see `symxent --help` for the list"
 
 
