@@ -39,7 +39,9 @@ class Dist:
     """A distribution in plain terms.
 
     ``kind`` is one of ``continuous``, ``discrete``, ``finite``, ``mvnormal``,
-    ``dirichlet``.  For ``continuous``/``discrete`` kinds ``pdf`` is an
+    ``dirichlet``, and for laws only :mod:`symxent.engine.multivariate` handles:
+    ``mvnormal_matrix`` (symbolic dimension), ``product`` (independent factors),
+    ``multinomial``, ``multivariatet``.  For ``continuous``/``discrete`` kinds ``pdf`` is an
     expression in ``var`` valid on ``support`` (Piecewise guards removed where
     they only restate the support).  For ``finite`` kinds ``values`` maps each
     atom to its probability.  For ``mvnormal`` ``mean``/``cov`` are matrices;
@@ -125,11 +127,14 @@ def describe(rv) -> Dist:
         return _describe_product(rv)
     if pstype == "JointPSpace":
         if family == "MultivariateNormal" and _matrix_form(dist.args):
-            return Dist("mvnormal_matrix", family, rv, params=_params(dist), mean=dist.args[0],
-                        cov=dist.args[1])
+            dims = {d for a in dist.args for e in a.shape for d in sp.sympify(e).free_symbols}
+            return Dist("mvnormal_matrix", family, rv, params=tuple(sorted(dims, key=str)),
+                        mean=dist.args[0], cov=dist.args[1])  # the matrices are not sampled
         if family == "MultivariateNormal":
             mean, cov = sp.Matrix(dist.args[0]), sp.Matrix(dist.args[1])
             return Dist("mvnormal", family, rv, params=_params(dist), mean=mean, cov=cov)
+        if family in ("Multinomial", "MultivariateT"):  # symxent.engine.multivariate
+            return Dist(family.lower(), family, rv, params=_params(dist))
         if family == "MultivariateBeta":
             alpha = tuple(sp.sympify(a) for a in dist.args[0])
             return Dist("dirichlet", "Dirichlet", rv, params=_params(dist), alpha=alpha,
