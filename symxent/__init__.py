@@ -14,6 +14,13 @@ from symxent.testing.refute import refute
 from symxent.testing.formula import assert_formula, check_formula
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
                        cross_entropy, entropy, kl_divergence)
+from symxent.divergences import (AlphaDivergence, BhattacharyyaCoefficient,
+                                 BhattacharyyaDistance, Chi2Divergence, FDivergence,
+                                 HellingerDistance, RenyiDivergence, RenyiEntropy,
+                                 TsallisEntropy, alpha_divergence, bhattacharyya_coefficient,
+                                 bhattacharyya_distance, chi2_divergence, f_divergence,
+                                 hellinger_distance, renyi_divergence, renyi_entropy,
+                                 tsallis_entropy)
 
 __version__ = "0.1.0"
 
@@ -21,6 +28,12 @@ __all__ = [
     # measures
     "entropy", "cross_entropy", "kl_divergence",
     "Entropy", "CrossEntropy", "KLDivergence",
+    # the divergence family
+    "renyi_divergence", "renyi_entropy", "tsallis_entropy", "bhattacharyya_coefficient",
+    "bhattacharyya_distance", "hellinger_distance", "chi2_divergence", "alpha_divergence",
+    "f_divergence", "RenyiDivergence", "RenyiEntropy", "TsallisEntropy",
+    "BhattacharyyaCoefficient", "BhattacharyyaDistance", "HellingerDistance",
+    "Chi2Divergence", "AlphaDivergence", "FDivergence",
     # checking formulas
     "assert_formula", "check_formula", "refute",
     # derivations
