@@ -10,6 +10,8 @@ from symxent.errors import (DensityError, MissingAssumptionError, NegativeDensit
 from symxent.derivation.core import Derivation, DerivationError, Step, derive
 from symxent.laws.distributions import Categorical
 from symxent.laws.independent import independent
+from symxent.engine.expectation import register_rule
+from symxent.engine.kernels import register_kernel
 from symxent.testing.refute import refute
 from symxent.testing.formula import assert_formula, check_formula
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
@@ -42,6 +44,8 @@ __all__ = [
     "Categorical",
     # products of independent variables
     "independent",
+    # extending the engine
+    "register_rule", "register_kernel",
     # configuration
     "set_default_timeout", "get_default_timeout",
     # warnings and errors
