@@ -9,6 +9,7 @@ from symxent.errors import (DensityError, MissingAssumptionError, NegativeDensit
                      UnsupportedError)
 from symxent.derivation.core import Derivation, DerivationError, Step, derive
 from symxent.laws.distributions import Categorical
+from symxent.laws.independent import independent
 from symxent.engine.expectation import register_rule
 from symxent.engine.kernels import register_kernel
 from symxent.testing.refute import refute
@@ -41,6 +42,8 @@ __all__ = [
     "derive", "Derivation", "Step", "DerivationError",
     # distributions sympy.stats lacks
     "Categorical",
+    # products of independent variables
+    "independent",
     # extending the engine
     "register_rule", "register_kernel",
     # configuration

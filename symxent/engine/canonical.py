@@ -20,12 +20,25 @@ import sympy as sp
 
 from symxent.laws.support import linear_roots
 
-__all__ = ["canonical"]
+__all__ = ["canonical", "mark_canonical"]
+
+_FINAL = {}  # results a rule already wrote in their textbook shape (per-coordinate sums)
+
+
+def mark_canonical(expr):
+    """Declare ``expr`` canonical: :func:`canonical` returns it unchanged (keeps the
+    per-coordinate sums of :mod:`symxent.engine.multivariate` linear in size)."""
+    if len(_FINAL) > 4096:
+        _FINAL.clear()
+    _FINAL[expr] = True
+    return expr
 
 
 def canonical(expr):
     """The textbook shape of ``expr`` (mathematically the same expression)."""
     if not isinstance(expr, sp.Basic) or expr.is_Number or expr in (sp.oo, -sp.oo):
+        return expr
+    if expr in _FINAL:
         return expr
     if expr.has(sp.Piecewise) and not isinstance(expr, sp.Piecewise):
         expr = sp.piecewise_fold(expr)

@@ -39,7 +39,7 @@ from symxent.engine.expectation import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm
                                         admissible, integral, split_cases, unexpected)
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
-from symxent.engine.multivariate import dirichlet, mvnormal
+from symxent.engine.multivariate import dirichlet, dispatch, mvnormal
 from symxent.laws.support import describe, support_bounds, support_contains, known_le
 from symxent.errors import UnsupportedError
 from symxent.engine.validation import check_density
@@ -86,6 +86,9 @@ NO_TRACE = _NoTrace()
 def compute(kind, p, q=None, tr=None):
     """Closed form of ``kind`` in {entropy, cross_entropy, kl}, or raise NoClosedForm."""
     tr = NO_TRACE if tr is None else tr
+    special = dispatch(kind, p, q, tr, compute)  # products, matrix forms, sizes (multivariate)
+    if special is not None:
+        return special
     dp = describe(p)
     dq = describe(q) if q is not None else dp
     for rv in {p, q} - {None}:

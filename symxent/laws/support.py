@@ -26,6 +26,10 @@ from symxent.errors import UnsupportedError
 
 __all__ = ["Dist", "describe", "support_contains", "pieces"]
 
+# a Binomial with a numeric n above this is a discrete law with a mass function, not a
+# table of n + 1 atoms (the engine derives it with n symbolic: cost independent of n)
+LARGE_COUNT = 12
+
 # family name -> corrected support (see module docstring)
 _SUPPORT_FIXES = {"Kumaraswamy": sp.Interval(0, 1)}
 
@@ -35,7 +39,9 @@ class Dist:
     """A distribution in plain terms.
 
     ``kind`` is one of ``continuous``, ``discrete``, ``finite``, ``mvnormal``,
-    ``dirichlet``.  For ``continuous``/``discrete`` kinds ``pdf`` is an
+    ``dirichlet``, and for laws only :mod:`symxent.engine.multivariate` handles:
+    ``mvnormal_matrix`` (symbolic dimension), ``product`` (independent factors),
+    ``multinomial``, ``multivariatet``.  For ``continuous``/``discrete`` kinds ``pdf`` is an
     expression in ``var`` valid on ``support`` (Piecewise guards removed where
     they only restate the support).  For ``finite`` kinds ``values`` maps each
     atom to its probability.  For ``mvnormal`` ``mean``/``cov`` are matrices;
@@ -103,8 +109,9 @@ def describe(rv) -> Dist:
                     _params(dist), handmade=handmade)
     if pstype == "SingleFinitePSpace":
         k = sp.Dummy("k", integer=True, nonnegative=True)
+        large = family == "Binomial" and dist.args[0].is_Integer and dist.args[0] > LARGE_COUNT
         try:
-            values = dict(dist.dict)
+            values = None if large else dict(dist.dict)  # n + 1 atoms: not for a large n
         except Exception:
             values = None
         if family == "Binomial" and (values is None or not dist.args[0].is_Integer):
@@ -120,16 +127,39 @@ def describe(rv) -> Dist:
         return Dist("finite", "Custom" if family.endswith("Handmade") else family, rv, k,
                     None, sp.FiniteSet(*values), probs, values=values,
                     handmade=family.endswith("Handmade"))
+    if pstype == "IndependentPSpace":  # symxent.laws.independent
+        return _describe_product(rv)
     if pstype == "JointPSpace":
+        if family == "MultivariateNormal" and _matrix_form(dist.args):
+            dims = {d for a in dist.args for e in a.shape for d in sp.sympify(e).free_symbols}
+            return Dist("mvnormal_matrix", family, rv, params=tuple(sorted(dims, key=str)),
+                        mean=dist.args[0], cov=dist.args[1])  # the matrices are not sampled
         if family == "MultivariateNormal":
             mean, cov = sp.Matrix(dist.args[0]), sp.Matrix(dist.args[1])
             return Dist("mvnormal", family, rv, params=_params(dist), mean=mean, cov=cov)
+        if family in ("Multinomial", "MultivariateT"):  # symxent.engine.multivariate
+            return Dist(family.lower(), family, rv, params=_params(dist))
         if family == "MultivariateBeta":
             alpha = tuple(sp.sympify(a) for a in dist.args[0])
             return Dist("dirichlet", "Dirichlet", rv, params=_params(dist), alpha=alpha,
                         support=dist.set)
     raise UnsupportedError(
         f"symxent does not handle {family} random variables ({pstype}) yet")
+
+
+def _matrix_form(args):
+    from sympy.matrices.expressions import MatrixExpr
+    return any(isinstance(a, MatrixExpr) and not isinstance(a, sp.MatrixBase) for a in args)
+
+
+def _describe_product(rv):
+    """A product of independent factors: its parameters are the plain symbols of the
+    factor and of the index range (``Indexed`` parameters are not symbols)."""
+    i, a, b = rv.pspace.limits
+    law = rv.pspace.factor.pspace.distribution
+    plain = law.xreplace({ix: sp.S.One for ix in law.atoms(sp.Indexed)})
+    syms = (set(_params(plain)) | a.free_symbols | b.free_symbols) - {i}
+    return Dist("product", "Independent", rv, params=tuple(sorted(syms, key=str)))
 
 
 # ---------------------------------------------------------------- guards
