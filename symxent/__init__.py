@@ -12,7 +12,8 @@ from symxent.laws.distributions import Categorical
 from symxent.testing.refute import refute
 from symxent.testing.formula import assert_formula, check_formula
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
-                       cross_entropy, entropy, kl_divergence)
+                       UnverifiedWarning, VerificationWarning, cross_entropy, entropy,
+                       get_verify, kl_divergence, set_verify)
 
 __version__ = "0.1.0"
 
@@ -27,9 +28,9 @@ __all__ = [
     # distributions sympy.stats lacks
     "Categorical",
     # configuration
-    "set_default_timeout", "get_default_timeout",
+    "set_default_timeout", "get_default_timeout", "set_verify", "get_verify",
     # warnings and errors
-    "NoClosedFormWarning", "BudgetExceeded", "SymxentError", "DensityError",
+    "NoClosedFormWarning", "VerificationWarning", "UnverifiedWarning", "BudgetExceeded", "SymxentError", "DensityError",
     "NotNormalizedError", "NegativeDensityError", "ParameterError",
     "MissingAssumptionError", "UnsupportedError", "ParseError",
 ]
