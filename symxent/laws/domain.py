@@ -21,6 +21,7 @@ family's own domain is used and none is typed in again here.
 """
 from __future__ import annotations
 
+import math
 import random
 import types
 from functools import lru_cache
@@ -241,24 +242,38 @@ def _moderate(rng):
     return sp.Rational(round(v * 1000), 1000)
 
 
-def _wide(rng, decades=3):
-    """Log-uniform over 10**-decades .. 10**decades, four significant digits."""
-    e = rng.randint(-decades, decades - 1)
-    return sp.Rational(round(rng.uniform(1, 10) * 1000), 1000) * sp.Rational(10) ** e
+def _wide(rng, scale):
+    """A positive value at the given ``scale``: ``"large"`` (log-uniform in
+    10**2 .. 10**3, nine draws in ten), ``"small"`` (10**-3 .. 10**-2, nine in
+    ten) or ``"mixed"`` (large 40 %, small 30 %, else moderate)."""
+    u = rng.random()
+    if scale == "large":
+        lo = 2 if u < 0.9 else None
+    elif scale == "small":
+        lo = -3 if u < 0.9 else None
+    else:
+        lo = 2 if u < 0.4 else (-3 if u < 0.7 else None)
+    if lo is None:
+        return _moderate(rng)
+    v = 10 ** rng.uniform(lo, lo + 1)
+    e = math.floor(math.log10(v)) - 3           # four significant digits
+    return sp.Rational(round(v / 10**e)) * sp.Rational(10) ** e
 
 
-def _draw(sym, rng, spread=False):
-    """One value for ``sym`` from its assumptions; ``spread``: across six decades."""
+def _draw(sym, rng, spread=None):
+    """One value for ``sym`` from its assumptions; ``spread``: None (moderate),
+    ``"large"``, ``"small"`` or ``"mixed"`` scales (see :func:`sample_point`)."""
+    if spread is True:
+        spread = "mixed"
     if sym.is_integer:
         lo = 1 if sym.is_positive else (0 if sym.is_nonnegative else -4)
-        return sp.Integer(rng.randint(lo, 40 if spread else 7))
-    wide = spread and rng.random() < 0.5
+        return sp.Integer(rng.randint(lo, 40 if spread in ("large", "mixed") else 7))
     if sym.is_positive or sym.is_nonnegative:
-        return _wide(rng) if wide else _moderate(rng)
+        return _wide(rng, spread) if spread else _moderate(rng)
     if sym.is_negative or sym.is_nonpositive:
-        return -(_wide(rng) if wide else _moderate(rng))
-    if wide:
-        return _wide(rng) * rng.choice((1, -1))
+        return -(_wide(rng, spread) if spread else _moderate(rng))
+    if spread:
+        return _wide(rng, spread) * rng.choice((1, -1))
     while True:
         # 0 and 1 bound the supports (0, oo) and (0, 1): avoid them as locations
         v = sp.Rational(round(rng.uniform(-3, 3) * 1000), 1000)
@@ -306,7 +321,7 @@ def _interior(cond, point) -> bool:
     return True
 
 
-def sample_point(rvs, rng=None, tries=500, *, spread=False) -> dict:
+def sample_point(rvs, rng=None, tries=500, *, spread=None) -> dict:
     """A random admissible parameter point ``{symbol: Rational}``.
 
     ``rvs`` is a random variable or a sequence of them.  Every symbol is drawn
@@ -315,10 +330,15 @@ def sample_point(rvs, rng=None, tries=500, *, spread=False) -> dict:
     on their simplex (any number of them).  The point is redrawn until every
     domain condition of every distribution holds at it, strictly: points on
     the boundary of a closed condition (p = 1 for p <= 1), where closed forms
-    are limits, are not drawn.  ``spread=True`` draws about half the values
-    log-uniformly over 10**-3 .. 10**3 (integers up to 40), for checks that
-    must see large and small scales; after half the tries without success it
-    falls back to the moderate ranges.
+    are limits, are not drawn.
+
+    ``spread`` reaches other scales, for checks that must see them: ``"large"``
+    draws nine real values in ten log-uniformly in 10**2 .. 10**3 (integers up
+    to 40), ``"small"`` in 10**-3 .. 10**-2, ``"mixed"`` (or ``True``) each value
+    large (40 %), small (30 %) or moderate; parameters whose domain is bounded
+    (probabilities) fall back to moderate draws by rejection.  After a quarter
+    of the tries without success ``"large"``/``"small"`` become ``"mixed"``, after
+    half the draws are moderate.
     """
     if not isinstance(rvs, (list, tuple)):
         rvs = (rvs,)
@@ -329,9 +349,12 @@ def sample_point(rvs, rng=None, tries=500, *, spread=False) -> dict:
     ds = [describe(rv) for rv in rvs]
     covs = [d.cov for d in ds if d.kind == "mvnormal"]
     finite = [d for d in ds if d.kind == "finite" and d.params]
+    if spread not in (None, False, True, "large", "small", "mixed"):
+        raise ValueError(f"spread must be None, 'large', 'small' or 'mixed', got {spread!r}")
     for i in range(tries):
-        wide = spread and i < tries // 2
-        point = {s: _draw(s, rng, wide) for s in syms}
+        scale = (spread or None) if i < tries // 4 else (
+            "mixed" if spread and i < tries // 2 else None)
+        point = {s: _draw(s, rng, scale) for s in syms}
         for d in finite:
             _simplex(d, point, rng)
         if all(c.xreplace(point) is sp.true and _interior(c, point) for c in conds) and all(
