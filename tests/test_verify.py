@@ -18,6 +18,7 @@ import warnings
 import mpmath
 import pytest
 import sympy as sp
+import sympy.stats
 from sympy.stats import (Bernoulli, Binomial, Exponential, FiniteRV, Geometric, Laplace,
                          Normal)
 
@@ -103,6 +104,40 @@ def test_a_oo_and_piecewise_candidates_are_evaluated_at_the_point(monkeypatch):
                         sp.Piecewise((s, s > 100), (sp.log(s) + 7, True)))
     r, w = recorded(entropy, Normal("X", m, s))
     assert isinstance(r, Entropy)
+
+
+def test_a_complex_candidate_is_a_mismatch(monkeypatch):
+    m, s = fresh("r", "p")
+    monkeypatch.setattr(measures, "compute", lambda kind, p, q=None, tr=None: sp.log(-s))
+    r, w = recorded(entropy, Normal("X", m, s))
+    assert isinstance(r, Entropy)
+    assert any("not real" in str(x.message) for x in w
+               if issubclass(x.category, VerificationWarning))
+
+
+def test_a_residual_series_is_summed_numerically(monkeypatch):
+    (lam,) = fresh("p")
+    P = sp.stats.Poisson("P", lam)
+    r, w = recorded(entropy, P)
+    assert r.has(sp.Sum) and not w          # the engine's exact residual series, checked
+    k = sp.Dummy("k", integer=True, nonnegative=True)
+    (lam,) = fresh("p")
+    # the residual E[log k!] with k! replaced by k + 1: wrong, and caught
+    wrong = lam * (1 - sp.log(lam)) + sp.Sum(sp.exp(-lam) * lam**k / sp.factorial(k)
+                                              * sp.log(k + 1), (k, 0, sp.oo))
+    monkeypatch.setattr(measures, "compute", lambda kind, p, q=None, tr=None: wrong)
+    r, w = recorded(entropy, sp.stats.Poisson("P", lam))
+    assert isinstance(r, Entropy)
+    assert any(issubclass(x.category, VerificationWarning) for x in w)
+
+
+def test_a_candidate_with_foreign_symbols_is_a_mismatch(monkeypatch):
+    m, s = fresh("r", "p")
+    z = sp.Symbol("z", positive=True)
+    monkeypatch.setattr(measures, "compute", lambda kind, p, q=None, tr=None: sp.log(s) + z)
+    r, w = recorded(entropy, Normal("X", m, s))
+    assert isinstance(r, Entropy)
+    assert any("not parameters" in str(x.message) for x in w)
 
 
 def test_a_verify_false_per_call_and_globally(monkeypatch):
