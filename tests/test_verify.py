@@ -163,6 +163,25 @@ def test_a_verify_false_per_call_and_globally(monkeypatch):
         symxent.set_verify("yes")
 
 
+def test_a_more_points_and_digits_on_request(monkeypatch):
+    seen = []
+    real = numeric.evaluate
+
+    def spy(quantity, subs=None, dps=30):
+        seen.append((dict(subs), dps))
+        return real(quantity, subs, dps)
+    monkeypatch.setattr(numeric, "evaluate", spy)
+    try:
+        symxent.set_verify(True, points=2, dps=15)
+        m, s = fresh("r", "p")
+        entropy(Normal("X", m, s))
+    finally:
+        symxent.set_verify(True, points=1, dps=10)
+    assert len(seen) == 2 and seen[0][0] != seen[1][0] and {d for _, d in seen} == {15}
+    with pytest.raises(ValueError, match="points must be"):
+        symxent.set_verify(True, points=0)
+
+
 def test_a_undecided_check_is_reported_not_counted_as_agreement(monkeypatch):
     m, s = fresh("r", "p")
 
@@ -221,6 +240,7 @@ def test_a_nan_from_the_engine_is_never_returned(monkeypatch):
 
 
 # ---------------------------------------------------------------- C: boundary points
+@pytest.mark.filterwarnings("ignore::symxent.UnverifiedWarning")  # numeric: 0**(k-1) pmf
 def test_c_boundary_points_are_limits():
     # Cover & Thomas (2006), Thm 2.1.1 remark: H(X) = 0 iff X is deterministic;
     # Geometric(1) is the point mass at 1.
