@@ -15,7 +15,6 @@ import threading
 import time
 import warnings
 
-import mpmath
 import pytest
 import sympy as sp
 import sympy.stats

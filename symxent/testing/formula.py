@@ -14,8 +14,8 @@ unevaluated :class:`~symxent.Entropy`, :class:`~symxent.CrossEntropy` or
    scales, log-uniformly in 10**2 .. 10**3 or 10**-3 .. 10**-2, so that a formula
    wrong only at large or small scales is caught; where the definition cannot be
    evaluated at such an extreme point, one at mixed scales and then a moderate
-   one are tried, and the skipped ones listed in ``report.skipped``), comparing the formula (evaluated at ``dps + 10``
-   digits) with :func:`symxent.numeric.core.evaluate` of the *definition* -- an
+   one are tried, and the skipped ones listed in ``report.skipped``), comparing
+   the formula (evaluated at ``dps + 10`` digits) with :func:`symxent.numeric.core.evaluate` of the *definition* -- an
    mpmath integral or sum that does not use the engine.
 
 At a point the formula *agrees* when it is within ``10**(-dps+5)`` (relative to
