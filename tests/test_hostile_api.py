@@ -159,3 +159,14 @@ def test_hostile_parameters_never_give_nan(value, family):
         return
     assert not r.has(sp.nan, sp.zoo), (family[1], value, r)
     assert r.is_real is not False, (family[1], value, r)
+
+
+def test_matrix_symbol_and_indexed_parameters_are_not_mistaken_for_complex():
+    from symxent.laws.domain import _check_values
+    n = sp.Symbol("n", integer=True, positive=True)
+    from sympy.stats import MultivariateNormal
+    _check_values(MultivariateNormal("M", sp.MatrixSymbol("mu", n, 1),
+                                     sp.MatrixSymbol("S", n, n)))
+    i = sp.Idx("i")
+    _check_values(Normal("Z", sp.IndexedBase("mu", real=True)[i],
+                         sp.IndexedBase("sigma", positive=True)[i]))

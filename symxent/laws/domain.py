@@ -124,6 +124,8 @@ def _values(arg):
         return list(arg.values())        # a FiniteRV's table: the probabilities
     if isinstance(arg, (sp.MatrixBase, sp.Tuple, list, tuple)):
         return [v for a in arg for v in _values(a)]
+    if isinstance(arg, sp.MatrixExpr):
+        return []                        # MatrixSymbol mean/covariance: no scalar entries
     if isinstance(arg, sp.Expr):
         return [arg]
     return []
