@@ -18,6 +18,7 @@ import warnings
 import pytest
 import sympy as sp
 import sympy.stats
+from hypothesis import given, settings, strategies as st
 from sympy.stats import (Bernoulli, Binomial, Exponential, FiniteRV, Geometric, Laplace,
                          Normal)
 
@@ -373,3 +374,29 @@ def test_e_no_admissible_point_is_a_clear_error():
     with pytest.raises(ParameterError, match="no admissible parameter point"):
         s = sp.Symbol("s", positive=True)
         sample_point(FiniteRV("F", {0: s, 1: 1 - s, 2: s - 2}), random.Random(0), tries=20)
+
+
+# ---------------------------------------------------------------- Hypothesis
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(k=st.integers(2, 60), seed=st.integers(0, 10**6))
+def test_e_simplex_points_for_any_number_of_categories(k, seed):
+    X = Categorical(f"C{k}", k)
+    pt = sample_point(X, random.Random(seed))
+    probs = [sp.sympify(v).xreplace(pt) for v in X.pspace.distribution.dict.values()]
+    assert all(p > 0 for p in probs) and sum(probs) == 1
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(n=st.integers(1, 6), p=st.sampled_from([0, 1]), q=st.sampled_from(["1/3", "1/2", "3/4"]))
+def test_c_binomial_at_its_boundary(n, p, q):
+    q = sp.Rational(q)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = entropy(Binomial("B", n, p))
+        d = kl_divergence(Binomial("B", n, p), Binomial("C", n, q))
+    # a point mass: S = 0; D_KL(delta_a || Q) = -log Q(a) (Cover & Thomas 2006, eq. 2.26)
+    a = n * p
+    assert s == 0
+    assert sp.simplify(d + sp.log(sp.binomial(n, a) * q**a * (1 - q)**(n - a))) == 0
