@@ -21,7 +21,8 @@ back, with a :class:`NoClosedFormWarning`; never a guess.
 compared with :func:`symxent.numeric.evaluate` -- the *definition* integrated
 or summed with mpmath, independently of the engine -- at one random admissible
 parameter point (:func:`~symxent.laws.domain.sample_point`, seeded by the
-quantity, so a call is reproducible), at 10 digits, with a tolerance of
+quantity, so a call is reproducible; two points when the closed form is a
+``Piecewise``), at 10 digits, with a tolerance of
 ``1e-6`` relative (absolute below 1) plus ten times the reference's error
 estimate: far above quadrature error, far below any wrong formula.  ``oo``
 must meet ``inf``; a ``Piecewise`` is evaluated at the point; a residual
@@ -223,7 +224,8 @@ _VERIFY_LOCK = threading.Lock()
 def set_verify(enabled=True, *, points=None, dps=None) -> None:
     """Turn the numeric check of every closed form on or off (default: on).
 
-    ``points`` (default 1) random admissible parameter points are checked
+    ``points`` (default 1; one more for a ``Piecewise``) random admissible
+    parameter points are checked
     against the definition evaluated by :mod:`symxent.numeric` at ``dps``
     (default 10) digits.  Per call, ``verify=False`` skips the check.
     """
@@ -346,7 +348,9 @@ def _check(kind, p, q, value, points, dps):
     rng = random.Random(_seed(kind, p, q))
     has_params = any(describe(rv).params for rv in rvs)
     undecided = None
-    for _ in range(points if has_params else 1):
+    # a Piecewise may be right on one branch and wrong on another: one more point
+    n = points + 1 if value.has(sp.Piecewise) else points
+    for _ in range(n if has_params else 1):
         try:
             point = sample_point(list(rvs), rng) if has_params else {}
         except ParameterError as exc:
