@@ -495,6 +495,8 @@ def _closed_form(kind, p, q, timeout, verify):
 
 
 def _evaluate(m, timeout=None, verify=None):
+    if timeout is not None:  # refused at the call, before the cache sees it
+        budget.validate_timeout(timeout)
     verify = get_verify() if verify is None else verify
     if not isinstance(verify, bool):
         raise TypeError(f"verify must be True or False, got {verify!r}")
