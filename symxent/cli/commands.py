@@ -102,11 +102,13 @@ def _parse_base(text):
 
 
 def _kind(text):
+    from symxent.cli.divergence_cli import KINDS as _DIV_KINDS  # the divergence family hook
     try:
-        return _KINDS[text]
+        return _KINDS.get(text) or _DIV_KINDS[text]
     except KeyError:
         raise argparse.ArgumentTypeError(
-            f"unknown quantity {text!r}; choose entropy, cross-entropy or kl") from None
+            f"unknown quantity {text!r}; choose entropy, cross-entropy, kl, renyi, "
+            "renyi-entropy, tsallis, bc, bhattacharyya, hellinger, chi2 or amari") from None
 
 
 def _describe_rv(rv):
@@ -140,6 +142,9 @@ def _rv_latex(rv):
 def cmd_derive(args):
     with bounded(args.timeout):
         kind = args.quantity
+        if kind not in _ARITY:  # the divergence family (symxent.cli.divergence_cli)
+            from symxent.cli.divergence_cli import cmd_derive as derive_divergence
+            return derive_divergence(args, _parse_base(args.base), _render_any)
         rvs = _parse_rvs(kind, args.distributions)
         base = _parse_base(args.base)
         quantity = _quantity(kind, rvs, base)
@@ -207,6 +212,10 @@ def _render_unevaluated(quantity, rvs, fmt, reason):
 # table (prove is in symxent.cli.prove)
 # --------------------------------------------------------------------------
 def cmd_table(args):
+    if getattr(args, "measure", None):  # the divergence family (symxent.cli.divergence_cli)
+        from symxent.cli.divergence_cli import cmd_table as divergence_table
+        with bounded(args.timeout):
+            return divergence_table(args)
     from symxent.testing.catalogue import CASES
 
     cases = [c for c in CASES if not args.k or args.k.lower() in c.name.lower()]
@@ -374,6 +383,9 @@ def cmd_check(args):
     from symxent.numeric.core import evaluate
 
     kind = args.quantity
+    if kind not in _ARITY:  # the divergence family: derive checks every step numerically
+        raise UsageError(f"check supports entropy, cross-entropy and kl; for {kind} use "
+                         "'symxent derive', whose steps are checked at 30 digits")
     if args.dps < 5 or args.dps > 2000:
         raise UsageError("--dps must be between 5 and 2000")
     tol = _parse_tol(args.tol)
@@ -479,7 +491,7 @@ def build_parser():
         p.add_argument("--timeout", type=_timeout_arg, default=None, help=timeout_help)
         return p
 
-    p = quantity_command("derive", "derive a closed form step by step")
+    p = derive_parser = quantity_command("derive", "derive a closed form step by step")
     p.add_argument("--format", choices=_FORMATS, default="text")
     p.add_argument("--no-check", action="store_true",
                    help="skip the symbolic/numeric check of each derivation step")
@@ -514,6 +526,8 @@ def build_parser():
                    help="only the cases whose name contains TEXT")
     p.add_argument("--timeout", type=_timeout_arg, default=None, help=timeout_help)
     p.set_defaults(func=cmd_table)
+    from symxent.cli.divergence_cli import add_arguments as add_divergence_arguments
+    add_divergence_arguments(derive_parser, p)
     return parser
 
 

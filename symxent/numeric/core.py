@@ -169,6 +169,10 @@ def evaluate(quantity, subs=None, dps=30) -> NumericValue:
     tuple ``(kind, P[, Q][, base])`` with kind ``entropy``, ``cross_entropy`` or
     ``kl``.  ``subs`` maps parameter symbols (or their names) to numbers.
     """
+    from symxent.numeric.divergence import DIV_KINDS, measure_value
+    if getattr(type(quantity), "kind", None) in DIV_KINDS:  # the divergence family
+        val, err = measure_value(quantity, subs, dps)
+        return NumericValue(+val, +err, dps)
     kind, P, Q, base = _unpack(quantity)
     rvs = (P,) if Q is None else (P, Q)
     point = _point(subs, rvs)
@@ -218,7 +222,8 @@ def is_measure(e) -> bool:
     KLDivergence, ...)?  Duck-typed on the class attribute ``kind`` so that this
     layer never imports the measures (sympy's own ``.kind`` of ordinary
     expressions is not touched: it fails on sums of measures)."""
-    return (isinstance(e, sp.Expr) and getattr(type(e), "kind", None) in KINDS
+    from symxent.numeric.divergence import DIV_KINDS
+    return (isinstance(e, sp.Expr) and getattr(type(e), "kind", None) in KINDS + DIV_KINDS
             and hasattr(e, "p"))
 
 
