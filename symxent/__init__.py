@@ -15,7 +15,8 @@ from symxent.engine.kernels import register_kernel
 from symxent.testing.refute import refute
 from symxent.testing.formula import assert_formula, check_formula
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, NoClosedFormWarning,
-                       cross_entropy, entropy, kl_divergence)
+                       UnverifiedWarning, VerificationWarning, cross_entropy, entropy,
+                       get_verify, kl_divergence, set_verify)
 from symxent.divergences import (AlphaDivergence, BhattacharyyaCoefficient,
                                  BhattacharyyaDistance, Chi2Divergence, FDivergence,
                                  HellingerDistance, RenyiDivergence, RenyiEntropy,
@@ -47,9 +48,10 @@ __all__ = [
     # extending the engine
     "register_rule", "register_kernel",
     # configuration
-    "set_default_timeout", "get_default_timeout",
+    "set_default_timeout", "get_default_timeout", "set_verify", "get_verify",
     # warnings and errors
-    "NoClosedFormWarning", "BudgetExceeded", "SymxentError", "DensityError",
+    "NoClosedFormWarning", "VerificationWarning", "UnverifiedWarning", "BudgetExceeded",
+    "SymxentError", "DensityError",
     "NotNormalizedError", "NegativeDensityError", "ParameterError",
     "MissingAssumptionError", "UnsupportedError", "ParseError",
 ]

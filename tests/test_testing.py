@@ -74,6 +74,43 @@ def test_symbolic_verdicts():
     assert check_formula(GAUSS_KL + 1, GAUSS, points=1).symbolic == "differs (by 1)"
 
 
+def test_exact_nonzero_symbolic_difference_fails():
+    # 1/10**25 is invisible at 30 digits for values of order 1, but the formula is wrong
+    tiny = sp.Rational(1, 10**25)
+    report = check_formula(GAUSS_KL + tiny, GAUSS, points=2)
+    assert report.symbolic == f"differs (by {tiny})"
+    assert not report.passed
+    with pytest.raises(AssertionError, match=r"differs \(by 1/10000000000000000000000000\)"):
+        assert_formula(GAUSS_KL + tiny, GAUSS, points=2)
+
+
+def test_formula_wrong_only_at_large_scales_is_caught():
+    # right for sigma2 < 100, off by 1 beyond: default points must reach large scales
+    # (points 1, 3, 5 are drawn at large, small and mixed scales)
+    wrong = GAUSS_KL + Piecewise((1, s2 >= 100), (0, True))
+    with pytest.raises(AssertionError, match="does not match"):
+        assert_formula(wrong, GAUSS, points=4, symbolic_timeout=1)
+    wrong_small = GAUSS_KL + Piecewise((1, s1 <= S(1) / 100), (0, True))
+    with pytest.raises(AssertionError, match="does not match"):
+        assert_formula(wrong_small, GAUSS, points=4, symbolic_timeout=1)
+
+
+def test_points_include_large_and_small_scales():
+    report = check_formula(GAUSS_KL, GAUSS, points=4, symbolic_timeout=1)
+    assert report.passed
+    values = [v for p in report.points for k, v in p.point.items() if k in (s1, s2)]
+    assert max(values) >= 100 and min(values) <= S(1) / 100
+
+
+def test_strings_are_refused_before_any_sympify(tmp_path):
+    code = f"__import__('os').system('touch {tmp_path / 'pwned'}')"
+    with pytest.raises(UnsupportedError, match="never parsed"):
+        assert_formula(code, GAUSS)
+    with pytest.raises(UnsupportedError, match="never parsed"):
+        check_formula(code, GAUSS)
+    assert not (tmp_path / "pwned").exists()
+
+
 # --------------------------------------------------------------------------- +oo rows
 a1, c1, a2, c2 = sp.symbols("a1 c1 a2 c2", real=True)
 UNIFORM = KLDivergence(Uniform("U1", a1, c1), Uniform("U2", a2, c2))
@@ -82,11 +119,12 @@ UNIFORM = KLDivergence(Uniform("U1", a1, c1), Uniform("U2", a2, c2))
 def test_formula_with_infinite_branch():
     # log((c2 - a2)/(c1 - a1)) when [a1, c1] lies inside [a2, c2], +oo otherwise
     right = Piecewise((log((c2 - a2) / (c1 - a1)), (a2 <= a1) & (c1 <= c2)), (oo, True))
-    report = assert_formula(right, UNIFORM, points=12, seed=3)
+    # seed 1: points 0, 1 and 6 have [a1, c1] inside [a2, c2], the others not
+    report = assert_formula(right, UNIFORM, points=8, seed=1)
     statuses = {(p.reference_value == mpmath.inf) for p in report.points}
     assert statuses == {True, False}          # both branches were exercised
     with pytest.raises(AssertionError, match="does not match"):
-        assert_formula(log((c2 - a2) / (c1 - a1)), UNIFORM, points=12, seed=3)
+        assert_formula(log((c2 - a2) / (c1 - a1)), UNIFORM, points=8, seed=1)
 
 
 # --------------------------------------------------------------------------- inconclusive

@@ -124,7 +124,11 @@ def refute(claim, *, points=200, seed=0, dps=30, timeout=10, confirm=8):
     from symxent.numeric.core import NumericError, evaluate_expression
     from symxent.laws.support import describe
 
-    claim = sp.sympify(claim)
+    if isinstance(claim, (str, bytes, bytearray)):  # never sympify a string: it runs code
+        raise UnsupportedError(
+            f"refute got the string {claim!r}: strings are never parsed (SymPy's sympify "
+            f"would run them as code); pass a SymPy relation such as Eq(KLDivergence(P, Q), 0)")
+    claim = sp.sympify(claim, strict=True)
     if claim in (sp.true, sp.false):
         raise UnsupportedError(f"the claim evaluated to {claim} before any parameter was chosen")
     if not isinstance(claim, Relational) or isinstance(claim, sp.Ne):
