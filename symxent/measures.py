@@ -346,6 +346,9 @@ def _check(kind, p, q, value, points, dps):
     from symxent.numeric import NumericError, evaluate
     rvs = (p,) if q is None else (p, q)
     rng = random.Random(_seed(kind, p, q))
+    if any(describe(rv).kind in ("product", "mvnormal_matrix") for rv in rvs):
+        return (UNDECIDED, "the numeric definition has no value for a product over a "
+                "symbolic range or a normal of symbolic dimension", True)
     has_params = any(describe(rv).params for rv in rvs)
     undecided = None
     # a Piecewise may be right on one branch and wrong on another: one more point
@@ -494,6 +497,17 @@ def _closed_form(kind, p, q, timeout, verify):
     return out
 
 
+def _residual(value, rvs):
+    """Does ``value`` keep a Sum or Integral that is not the closed form itself?  The
+    sum over the factors of an ``independent(...)`` product is the answer, not a
+    residual series."""
+    if not isinstance(value, sp.Basic):
+        return False
+    indices = {rv.index for rv in rvs if describe(rv).kind == "product"}
+    return value.has(sp.Integral) or any(
+        s.variables[0] not in indices or s.function.has(sp.Sum) for s in value.atoms(sp.Sum))
+
+
 def _evaluate(m, timeout=None, verify=None):
     if timeout is not None:  # refused at the call, before the cache sees it
         budget.validate_timeout(timeout)
@@ -505,7 +519,7 @@ def _evaluate(m, timeout=None, verify=None):
         warnings.warn(f"{m}: {message}", warning, stacklevel=3)
     if value is None:
         return m
-    if isinstance(value, sp.Basic) and value.has(sp.Sum, sp.Integral):
+    if _residual(value, m.rvs):
         warnings.warn(f"{m}: no closed form for part of it; an exact residual series "
                       "(or integral) is kept", NoClosedFormWarning, stacklevel=3)
     if m.base != sp.E:
