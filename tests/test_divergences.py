@@ -418,6 +418,6 @@ def test_cli_hook(capsys):
                  "--no-check"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("D_a(P || Q)") and "a*l1 - a*l2 + l2 > 0" in out
-    assert main(["derive", "renyi", "Exponential(l1)", "Exponential(l2)", "--alpha", "1"]) == 1
+    assert main(["derive", "renyi", "Exponential(l1)", "Exponential(l2)", "--alpha", "1"]) == 2
     assert "kl_divergence" in capsys.readouterr().err
     assert main(["derive", "bc", "Exponential(l1)", "Exponential(l2)", "--alpha", "2"]) == 2
