@@ -532,7 +532,7 @@ class _Checker:
         left = e.free_symbols - set(known)
         if left:
             raise _Trouble(f"no value for {sorted(map(str, left))}")
-        return closed_value(e, known, self.wdps + 8)
+        return closed_value(e, known, self.wdps + 2)
 
     def check_step(self, i):
         rel = self.d.steps[i - 1].relation

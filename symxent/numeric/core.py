@@ -65,7 +65,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from symxent.budget import budget
+from symxent.budget import BudgetExceeded, budget
 from symxent.errors import ParameterError, UnsupportedError
 from symxent.laws.support import describe
 from symxent.numeric.discrete import discrete as _discrete
@@ -160,6 +160,14 @@ def _point(subs, rvs):
             out[k], rel = exact(v, f"the value of {k}")
             if rel and out[k] != 0:
                 fuzzy[k] = rel
+    # float numbers written into the distributions themselves (Normal('X', 1e300, 1)):
+    # exact binary values, and their rounding carried like that of float parameters
+    for rv in rvs:
+        for f in rv.pspace.distribution.atoms(sp.Float):
+            if f not in out:
+                out[f], rel = exact(f, f"the parameter value {f} of {rv}")
+                if rel and out[f] != 0:
+                    fuzzy[f] = rel
     missing = params - out.keys()
     if missing:
         raise ParameterError(f"no value given for parameter(s) {sorted(map(str, missing))}")
@@ -211,6 +219,14 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     if not (kinds <= {"continuous"} or kinds <= {"discrete", "finite"}
             or kinds in ({"mvnormal"}, {"dirichlet"})):
         raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
+    try:
+        return _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout)
+    except BudgetExceeded:
+        raise BudgetExceeded(f"the numeric evaluation of {kind} ran out of its time budget"
+                             + (f" of {timeout} s" if timeout is not None else "")) from None
+
+
+def _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout):
     with budget(timeout):
         val, err = _nats(kind, dp, dq, point, dps)
         mag = _magnitude(list(point.values()))

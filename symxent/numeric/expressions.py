@@ -150,8 +150,12 @@ def _split(f, x):
     return sp.Mul(*dens), sp.Mul(*rest)
 
 
-def _integral_1d(f, x, a, b, prec):
-    """(value, error) of the integral of ``f`` over (a, b), a < b."""
+_X = sp.Dummy("x", real=True)   # one integration variable, so that integrals can share nodes
+
+
+def _pieces(f, x, a, b):
+    """``[(lo, hi, L, D)]``: (a, b) cut at the kinks of ``f``, with ``f = exp(L) D``
+    on each piece (pieces where ``f`` vanishes are left out)."""
     try:
         pts = kinks(f, x)
     except UnsupportedError as exc:
@@ -159,7 +163,7 @@ def _integral_1d(f, x, a, b, prec):
     inner = sorted({k for k in pts if sp.Lt(a, k) is sp.true and sp.Lt(k, b) is sp.true},
                    key=lambda k: sp.N(k, 50))
     edges = [a, *inner, b]
-    total, err = mpmath.mpf(0), mpmath.mpf(0)
+    out = []
     for lo, hi in zip(edges, edges[1:]):
         rep = (lo + hi) / 2 if lo.is_finite and hi.is_finite else \
             (lo + 1 if lo.is_finite else (hi - 1 if hi.is_finite else sp.Integer(0)))
@@ -173,40 +177,57 @@ def _integral_1d(f, x, a, b, prec):
                 L = log_form(dens, x, _test_points(lo, hi))
             except DensityError:        # not positive after all: integrate f as it is
                 L, D = sp.S.Zero, fe
-        v, e = integrate(L, D, x, lo, hi, prec)
-        if mpmath.isinf(v):
-            return v, mpmath.mpf(0)
-        total, err = total + v, err + e
-    return total, err
+        out.append((lo, hi, L, D))
+    return out
+
+
+def _integrals_1d(jobs, prec):
+    """``{key: (value, error)}`` of the integrals ``(key, f, a, b)`` in ``jobs``
+    (integrand in :data:`_X`).  Pieces with the same interval and the same
+    log-density factor are integrated together, sharing their nodes."""
+    groups = {}
+    for key, f, a, b in jobs:
+        sign = 1
+        if sp.Lt(b, a) is sp.true:
+            a, b, sign = b, a, -1
+        elif a == b:
+            continue
+        for lo, hi, L, D in _pieces(f, _X, a, b):
+            groups.setdefault((lo, hi, L), []).append((key, sign * D))
+    out = {key: (mpmath.mpf(0), mpmath.mpf(0)) for key, *_ in jobs}
+    for (lo, hi, L), items in groups.items():
+        _budget.check()
+        res = integrate(L, [D for _, D in items], _X, lo, hi, prec)
+        for (key, _), (v, e) in zip(items, res):
+            tv, te = out[key]
+            out[key] = (tv + v, te + e) if not mpmath.isinf(tv) else (tv, te)
+    return out
 
 
 def _integral(obj, prec):
+    """(value, error) of one Integral (Fubini for a separable multiple integral)."""
     lims = obj.limits
     if any(len(l) != 3 for l in lims):
         raise NumericError("indefinite integral")
     vs = [l[0] for l in lims]
     if any((l[1].free_symbols | l[2].free_symbols) & set(vs) for l in lims):
         raise NumericError("integration limits depend on other integration variables")
-    terms = [obj.function] if len(lims) == 1 else sp.Add.make_args(sp.expand(
-        obj.function, mul=True, power_exp=True, log=False, multinomial=False,
-        power_base=False))
+    if len(lims) == 1:
+        (x, a, b), = lims
+        return _integrals_1d([(0, obj.function.xreplace({x: _X}), a, b)], prec)[0]
+    terms = sp.Add.make_args(sp.expand(obj.function, mul=True, power_exp=True, log=False,
+                                       multinomial=False, power_base=False))
     total, err = mpmath.mpf(0), mpmath.mpf(0)
     for t in terms:
         # Fubini/Tonelli term by term: a product of one-dimensional integrals each
-        sep = {vs[0]: t, "coeff": sp.S.One} if len(lims) == 1 else \
-            sp.separatevars(t, symbols=vs, dict=True)
+        sep = sp.separatevars(t, symbols=vs, dict=True)
         if sep is None:
             raise NumericError("multiple integral of a non-separable integrand")
         val, e = _number(sep.pop("coeff")), mpmath.mpf(0)
         for v, a, b in lims:
-            sign = 1
-            if sp.Lt(b, a) is sp.true:
-                a, b, sign = b, a, -1
-            elif a == b:
-                val, e = mpmath.mpf(0), mpmath.mpf(0)
-                continue
-            iv, ie = _integral_1d(sep.get(v, sp.S.One), v, a, b, prec)
-            val, e = val * sign * iv, abs(val) * ie + abs(iv) * e + e * ie
+            f = sep.get(v, sp.S.One).xreplace({v: _X})
+            iv, ie = _integrals_1d([(0, f, a, b)], prec)[0]
+            val, e = val * iv, abs(val) * ie + abs(iv) * e + e * ie
         total, err = total + val, err + e
     return total, err
 
@@ -273,19 +294,28 @@ def closed_value(e, known=None, wdps=38):
                      and not a.free_symbols - set(known)]
             if not inner:
                 break
-            sub = {}
+            sub, values = {}, {}
+            if any(a.free_symbols for a in inner):
+                raise NumericError("an integral or sum of an already evaluated value")
+            # one-dimensional integrals together (those over one interval share nodes)
+            simple = [a for a in inner if isinstance(a, sp.Integral) and len(a.limits) == 1
+                      and len(a.limits[0]) == 3]
+            values.update(_integrals_1d(
+                [(a, a.function.xreplace({a.limits[0][0]: _X}), *a.limits[0][1:])
+                 for a in simple], prec))
             for a in inner:
                 _budget.check()
-                if a.free_symbols:
-                    raise NumericError("an integral or sum of an already evaluated value")
+                if a in values:
+                    continue
                 if isinstance(a, sp.Product):
-                    val, err = _number(a.doit()), mpmath.mpf(0)
+                    values[a] = _number(a.doit()), mpmath.mpf(0)
                 elif isinstance(a, sp.Integral):
-                    val, err = _integral(a, prec)
+                    values[a] = _integral(a, prec)
                 else:
-                    val, err = _sum(a, wdps)
+                    values[a] = _sum(a, wdps)
+            for a in inner:
                 d = sp.Dummy("n")
-                known[d] = (val, err)
+                known[d] = values[a]
                 sub[a] = d
             e = e.xreplace(sub)
         else:
