@@ -163,8 +163,8 @@ def _point(subs, rvs):
     # float numbers written into the distributions themselves (Normal('X', 1e300, 1)):
     # exact binary values, and their rounding carried like that of float parameters
     for rv in rvs:
-        for f in rv.pspace.distribution.atoms(sp.Float):
-            if f not in out:
+        for f in _numbers(describe(rv)):
+            if isinstance(f, sp.Float) and f not in out:
                 out[f], rel = exact(f, f"the parameter value {f} of {rv}")
                 if rel and out[f] != 0:
                     fuzzy[f] = rel
@@ -179,6 +179,21 @@ def _point(subs, rvs):
     for rv in rvs:
         _check_domain(rv, out)
     return out, fuzzy
+
+
+def _numbers(d):
+    """The numbers written into a law's density, support and parameters."""
+    out = set()
+    for attr in ("pdf", "support", "mean", "cov", "alpha", "values"):
+        v = getattr(d, attr, None)
+        if isinstance(v, dict):
+            v = list(v.keys()) + list(v.values())
+        for part in (v if isinstance(v, (list, tuple)) else [v]):
+            if isinstance(part, sp.Basic):
+                out |= part.atoms(sp.Number)
+            elif isinstance(part, (int, float)):
+                out.add(sp.sympify(part))
+    return out
 
 
 def _check_domain(rv, point):
@@ -196,6 +211,14 @@ def _magnitude(values) -> int:
         if v.is_number and v.is_finite and v != 0 and v.is_real:
             mag = max(mag, abs(int(math.floor(float(sp.log(abs(v), 10).evalf(5))))))
     return mag
+
+
+def _scale(dp, dq, point):
+    """Decimal magnitude of the parameter values and of the numbers inside the laws
+    (``Normal('X', 10**60, 1)`` needs 60 more digits, like a parameter 10**60)."""
+    nums = [n for d in (dp, dq) if d is not None for n in _numbers(d)
+            if not isinstance(n, sp.Float) or n not in point]
+    return _magnitude(list(point.values()) + nums)
 
 
 # ------------------------------------------------------------------ entry points
@@ -229,7 +252,7 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
 def _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout):
     with budget(timeout):
         val, err = _nats(kind, dp, dq, point, dps)
-        mag = _magnitude(list(point.values()))
+        mag = _scale(dp, dq, point)
         with mpmath.workdps(dps + _GUARD + mag):
             if fuzzy and mpmath.isfinite(val):
                 err += _float_error(kind, dp, dq, point, fuzzy, val)
@@ -245,7 +268,7 @@ def _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout):
 def _nats(kind, dp, dq, point, dps):
     """(value in nats, error) at an exact point."""
     kinds = {dp.kind} | ({dq.kind} if dq else set())
-    mag = _magnitude(list(point.values()))
+    mag = _scale(dp, dq, point)
     wdps = dps + _GUARD + mag
     prec = (wdps, dps + 4, dps + 4 + mag)
     with mpmath.workdps(wdps):
