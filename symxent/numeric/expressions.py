@@ -153,6 +153,21 @@ def _split(f, x):
 _X = sp.Dummy("x", real=True)   # one integration variable, so that integrals can share nodes
 
 
+def _open_logs(D, x, pts):
+    """``D`` with each ``log(product or power or exp)`` in ``x`` expanded like a
+    log-density (:func:`log_form`, checked at ``pts``): ``log(exp(-exp(v)))`` must
+    not be formed through ``exp(-exp(v))``, which overflows far out."""
+    sub = {}
+    for lg in D.atoms(sp.log):
+        a = lg.args[0]
+        if a.has(x) and (a.is_Mul or a.is_Pow or isinstance(a, sp.exp)):
+            try:
+                sub[lg] = log_form(a, x, pts)
+            except DensityError:
+                continue
+    return D.xreplace(sub) if sub else D
+
+
 def _pieces(f, x, a, b):
     """``[(lo, hi, L, D)]``: (a, b) cut at the kinks of ``f``, with ``f = exp(L) D``
     on each piece (pieces where ``f`` vanishes are left out)."""
@@ -171,6 +186,7 @@ def _pieces(f, x, a, b):
         if fe == 0:
             continue
         dens, D = _split(fe, x)
+        D = _open_logs(D, x, _test_points(lo, hi))
         L = sp.S.Zero
         if dens != 1:
             try:

@@ -25,8 +25,8 @@ from symxent.numeric.mpcompile import (NumericError, _expand_log, compile_mp, de
 __all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "integral", "separable", "kinks"]
 
 _PROBE = (256, 512, 1024, 2048)   # probe the decay at v* 2**(-+j), j in _PROBE
-_SCALES_NEAR = (1, 16, 256, 4096)  # ... and, while undecided, at j * scale
-_SCALES_FAR = (1, 16, 256)         # (far out exp(-v) of v = 2**(2**20) is costly)
+_SCALES_NEAR = (1, 4, 16)   # ... and, while undecided, at j * scale (not further:
+_SCALES_FAR = (1,)          # exp(1/v), exp(v) at v = 2**-+32768 already cost seconds)
 _RTINY = mpmath.mpf(10) ** -9      # a fitted decay rate within this of 0 counts as 0
 _FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
 _HUGE = 2 ** 20               # exp(-_HUGE) counts as 0 next to any integral
@@ -311,11 +311,16 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
             # a decay rate r hidden by the fit's uncertainty at v* 2**-+256 ... (a
             # Gamma shape 1e-5 puts its mass near v = exp(-1e5)) shows further out:
             # probe again at 16, 256, ... times the exponents before deciding
-            for scale in scales:
+            for n, scale in enumerate(scales):
                 _budget.check()
                 probe = [j * scale for j in _PROBE]
-                r, beta, dr, db, sg = fit(fDs[i], [vstar * two ** (sgn * j) for j in probe],
-                                          probe)
+                try:
+                    r, beta, dr, db, sg = fit(fDs[i], [vstar * two ** (sgn * j)
+                                                       for j in probe], probe)
+                except OverflowError:   # mpmath's exponent limit: keep the last fit
+                    if not n:
+                        raise NumericError(f"the integrand overflows {where} x = {anchor}")
+                    break
                 if r > dr or (sg and r < -dr) or dr < _RTINY:
                     break
             if r > dr:
