@@ -42,7 +42,8 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.render import is_measure, unfold, unfold_measures
 from symxent.errors import SymxentError
-from symxent.numeric.expressions import AGREE, MISMATCH, closed_value, compare
+from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
+                                        expectations_as_integrals)
 from symxent.numeric.mpcompile import NumericError
 
 _BOUND_TYPES = (sp.Integral, sp.Sum)
@@ -419,7 +420,9 @@ class _Checker:
         self.d, self.dps, self.wdps = deriv, dps, dps + _GUARD
         self.rng = random.Random(seed)
         chain = [deriv.start] + [s.expr for s in deriv.steps]
-        self.raw = [unfold(e) for e in chain]
+        # E[f(X)] over the law's true support (sympy.stats' own rewrite uses the
+        # family's declared set, (0, oo) for a Kumaraswamy law on (0, 1))
+        self.raw = [unfold(expectations_as_integrals(e)) for e in chain]
         self.notation = [e.xreplace(deriv.given) for e in self.raw]
         self.symbolic = [None] * len(chain)
         self.models = deriv.models or [{}]

@@ -249,11 +249,29 @@ def _integral(obj, prec):
 
 
 # ------------------------------------------------------------------ sums
+def _lg_binomial(n, k):
+    return sp.loggamma(n + 1) - sp.loggamma(k + 1) - sp.loggamma(n - k + 1)
+
+
+def _loggamma_form(f):
+    """Binomial coefficients of a series' term through ``loggamma``: mpmath's
+    ``binomial`` of non-integer arguments goes through ``gammaprod`` at the
+    precision of each cancellation check, ~50 times slower (a negative binomial
+    entropy series: 10 s -> 0.2 s).  Where a coefficient is not positive the
+    ``loggamma`` values are complex or poles, so the term cannot be evaluated:
+    an error, never a wrong number."""
+    f = f.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.binomial),
+                  lambda e: _lg_binomial(*e.args[0].args))
+    return f.replace(lambda e: isinstance(e, sp.binomial),
+                     lambda e: sp.exp(_lg_binomial(*e.args)))
+
+
 def _sum(obj, wdps):
     if len(obj.limits) != 1:
         raise NumericError("multiple sum")
     k, a, b = obj.limits[0]
-    fn = compile_mp(obj.function, (k,))
+    f = obj.function if a.is_finite and b.is_finite else _loggamma_form(obj.function)
+    fn = compile_mp(f, (k,))
 
     def term(i):
         return fn(mpmath.mpf(int(i)))
