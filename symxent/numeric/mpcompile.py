@@ -298,7 +298,10 @@ def _build_any(e, idx):
 
 def compile_mp(expr, args):
     """Compile ``expr`` into ``f(*values)`` on mpmath numbers (build inside workdps)."""
-    f = _build(sp.sympify(expr), {a: i for i, a in enumerate(args)})
+    expr = sp.sympify(expr)
+    if expr.has(sp.zoo, sp.nan):
+        raise NumericError(f"the expression is undefined: {expr}")
+    f = _build(expr, {a: i for i, a in enumerate(args)})
     if len(args) == 1:
         return lambda a: f((a,))
     return lambda *a: f(a)
