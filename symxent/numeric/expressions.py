@@ -40,7 +40,7 @@ from symxent import budget as _budget
 from symxent.errors import DensityError, UnsupportedError
 from symxent.numeric.discrete import MAX_TERMS, series
 from symxent.numeric.mpcompile import (CANNOT_EVALUATE, NumericError, compile_mp,
-                                       deep_cancellation, log_form, real_part)
+                                       deep_cancellation, log_form)
 from symxent.numeric.quadrature import _resolve, _test_points, integrate, kinks
 
 __all__ = ["closed_value", "compare", "Comparison", "expectations_as_integrals",
@@ -386,7 +386,3 @@ def _combine(e, known, wdps):
     err += abs(value) * mpmath.mpf(10) ** (-wdps + 3)
     return value, err
 
-
-def real(v, what="value"):
-    """``v`` as a real mpf (a non-negligible imaginary part is a NumericError)."""
-    return real_part(v, what)
