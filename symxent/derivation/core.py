@@ -270,13 +270,16 @@ def derive(quantity, *, check=True, dps=30, points=3, seed=0, timeout=None):
     from the definition to the closed form) and checked unless ``check`` is
     false; numeric checks draw parameters with :func:`symxent.laws.domain.sample_point`
     and evaluate the measures with :func:`symxent.numeric.core.evaluate`.
-    The check runs under its own budget of ``timeout`` seconds (default: the
-    global default).
+    The whole call, derivation and checks, runs under one budget of
+    ``timeout`` seconds (default: the global default); checks the budget leaves
+    no time for are ``unchecked``.
     """
     from symxent.engine import core as engine
-    d = Derivation(quantity, [tuple(s) for s in engine.trace(quantity)], title=str(quantity))
-    if check:
-        d.check(dps=dps, points=points, seed=seed, timeout=timeout)
+    with budget(timeout):
+        d = Derivation(quantity, [tuple(s) for s in engine.trace(quantity)],
+                       title=str(quantity))
+        if check:
+            d.check(dps=dps, points=points, seed=seed, timeout=timeout)
     return d
 
 
