@@ -1,6 +1,7 @@
 """Build one LaTeX and one Markdown document from all theorem scripts.
 
     python derivations/build_docs.py [--out DIR] [--jobs N] [--no-run] [--quick-catalogue]
+    python derivations/build_docs.py --readme-images docs
 
 Runs every theorem script (in parallel; each checks its derivations and writes
 ``<key>.tex``/``<key>.md`` fragments), then writes
@@ -13,6 +14,9 @@ theorem sections and the catalogue of closed forms (``symxent.testing.catalogue.
 evaluated by the engine).  Exits with status 1 if any script fails.
 ``--no-run`` assembles fragments already in DIR; ``--quick-catalogue`` uses a
 representative subset of the catalogue with a short time budget (for tests).
+``--readme-images DIR`` draws the README's pictures instead: two plots
+(``symxent.plot``) and a checked derivation as pdflatex typesets it (a PNG of
+the PDF, made with ``pdftoppm`` from poppler-utils).
 """
 from __future__ import annotations
 
@@ -226,6 +230,46 @@ def latex_document(fragments, catalogue):
     return "\n".join(head + body)
 
 
+def readme_images(out):
+    """docs/kl_normal_laplace.png, docs/kl_vs_sigma.png, docs/derivation.png."""
+    import pathlib
+    import shutil
+    import tempfile
+
+    import matplotlib
+    matplotlib.use("Agg")
+    from PIL import Image, ImageChops
+    from sympy.stats import Laplace, Normal
+
+    from symxent import KLDivergence, derive
+    from symxent.plot import plot_divergence, plot_measure
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    plot_divergence(Normal("P", 0, 1), Laplace("Q", 1, 2)).savefig(
+        out / "kl_normal_laplace.png", dpi=100)
+    mu, sigma = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+    plot_measure(KLDivergence(Normal("P", mu, 1), Normal("Q", 0, sigma)),
+                 over=(sigma, 0.3, 3), subs={mu: 1}).savefig(out / "kl_vs_sigma.png", dpi=100)
+    mu1, mu2 = sp.symbols("mu1 mu2", real=True)
+    s1, s2 = sp.symbols("sigma1 sigma2", positive=True)
+    d = derive(KLDivergence(Normal("X", mu1, s1), Normal("Y", mu2, s2)))
+    tex = d.to_latex(standalone=True).replace("\\begin{document}",
+                                              "\\pagestyle{empty}\n\\begin{document}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        (tmp / "derivation.tex").write_text(tex)
+        subprocess.run([shutil.which("pdflatex"), "-interaction=nonstopmode", "-halt-on-error",
+                        "derivation.tex"], cwd=tmp, check=True, capture_output=True)
+        subprocess.run([shutil.which("pdftoppm"), "-r", "130", "-png", "-singlefile",
+                        "derivation.pdf", "page"], cwd=tmp, check=True)
+        img = Image.open(tmp / "page.png").convert("RGB")
+    box = ImageChops.difference(img, Image.new("RGB", img.size, "white")).getbbox()
+    pad = 20
+    img.crop((box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)).save(
+        out / "derivation.png")
+    print(f"wrote {out}/kl_normal_laplace.png, kl_vs_sigma.png, derivation.png")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=os.path.abspath, default=str(DEFAULT_OUT))
@@ -233,7 +277,12 @@ def main():
     ap.add_argument("--no-run", action="store_true", help="use the fragments already in --out")
     ap.add_argument("--quick-catalogue", action="store_true",
                     help="a representative subset of the catalogue, 5 s per case")
+    ap.add_argument("--readme-images", metavar="DIR", default=None,
+                    help="only draw the README's pictures into DIR (e.g. docs)")
     args = ap.parse_args()
+    if args.readme_images:
+        readme_images(args.readme_images)
+        return
     out = __import__("pathlib").Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()

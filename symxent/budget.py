@@ -1,24 +1,51 @@
-"""Time budgets for public calls.
+"""Time budgets for public calls, in any thread.
 
 Every public call runs under a wall-clock budget (default
 :data:`DEFAULT_SECONDS`, changed with :func:`set_default_timeout` or per call
 with ``timeout=``).  When it runs out, the derivation stops and the caller
 returns the unevaluated object with a warning.
 
-In the main thread the budget interrupts SymPy through ``SIGALRM``; elsewhere
-(threads, Windows) it is checked cooperatively between engine rules.  Budgets
-nest: an inner budget never extends an outer one.
+How the budget interrupts a computation: one watchdog daemon thread (started
+on the first budget, not at import) holds the deadlines of the active
+budgets.  When a deadline passes it raises :class:`BudgetExceeded` in the
+thread that owns the budget, through CPython's
+``PyThreadState_SetAsyncExc``; the exception arrives at the next bytecode
+boundary, in the main thread or in any other.  (It cannot interrupt a single
+long C call, such as one huge integer power, until that call returns.)  If
+code under the budget swallows the exception, the watchdog raises it again
+every :data:`_REPEAT` seconds until the budget is left.  :func:`check` is a
+cooperative test of the same deadline.
+
+Nothing of the caller's process is touched: no signal handler, no
+``setitimer``/``alarm`` timer, so the caller's own timers (pytest-timeout,
+``signal.alarm``) keep running.  ``KeyboardInterrupt`` is never caught here.
+
+Budgets nest: an inner budget never extends an outer one.  If a budget ends
+just as the watchdog fires, the pending exception is withdrawn before the
+``with`` block is left, so it never escapes into the caller's code.
+
+A timeout is a finite real number of seconds, ``0 < timeout <= MAX_SECONDS``
+(:func:`validate_timeout`); ``inf``, ``nan``, ``0``, negatives, strings and
+booleans are refused with ``ValueError``/``TypeError`` before any state
+changes.
 """
 from __future__ import annotations
 
-import contextlib
-import signal
+import ctypes
+import heapq
+import itertools
+import math
+import numbers
+import os
 import threading
 import time
 
-__all__ = ["BudgetExceeded", "budget", "check", "set_default_timeout", "get_default_timeout"]
+__all__ = ["BudgetExceeded", "budget", "check", "share", "set_default_timeout",
+           "get_default_timeout", "validate_timeout", "MAX_SECONDS"]
 
 DEFAULT_SECONDS = 20.0
+MAX_SECONDS = 1e6  # about 11.6 days: anything larger is almost surely a mistake
+_REPEAT = 0.05  # seconds between repeated injections while a budget stays overrun
 _state = threading.local()
 
 
@@ -26,26 +53,54 @@ class BudgetExceeded(Exception):
     """Raised inside the engine when the time budget has run out."""
 
 
+def validate_timeout(seconds, name="timeout") -> float:
+    """``seconds`` as a float, or ``TypeError``/``ValueError`` naming the problem.
+
+    A timeout must be a finite real number with ``0 < seconds <= MAX_SECONDS``.
+    ``inf`` is refused rather than read as "no budget": every public call is
+    bounded, and an unbounded SymPy call can run for hours and use all memory.
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"{name} must be a number of seconds, got {seconds!r} "
+                        f"({type(seconds).__name__})")
+    try:
+        value = float(seconds)
+    except (OverflowError, ValueError):
+        value = math.inf
+    if math.isnan(value) or math.isinf(value) or not 0 < value <= MAX_SECONDS:
+        raise ValueError(f"{name} must be positive, finite and at most {MAX_SECONDS:g} "
+                         f"seconds, got {seconds!r}")
+    return value
+
+
 def set_default_timeout(seconds: float) -> None:
-    """Set the default budget (seconds) of every public call."""
+    """Set the default budget (seconds) of every public call (see :func:`validate_timeout`)."""
     global DEFAULT_SECONDS
-    if not seconds > 0:
-        raise ValueError("timeout must be positive")
-    DEFAULT_SECONDS = float(seconds)
+    DEFAULT_SECONDS = validate_timeout(seconds)
 
 
 def get_default_timeout() -> float:
     return DEFAULT_SECONDS
 
 
+def _stack():
+    stack = getattr(_state, "stack", None)
+    if stack is None:
+        stack = _state.stack = []
+    return stack
+
+
 def _deadline():
-    return getattr(_state, "deadline", None)
+    stack = getattr(_state, "stack", None)
+    return stack[-1].deadline if stack else None
 
 
 def share(fraction, minimum):
     """Seconds for one costly attempt: ``fraction`` of the outermost budget, at least
     ``minimum`` (an inner :func:`budget` never outlasts the outer one anyway)."""
-    return max(minimum, fraction * (getattr(_state, "total", None) or DEFAULT_SECONDS))
+    stack = getattr(_state, "stack", None)
+    total = stack[0].seconds if stack else DEFAULT_SECONDS
+    return max(minimum, fraction * total)
 
 
 def check() -> None:
@@ -55,34 +110,153 @@ def check() -> None:
         raise BudgetExceeded()
 
 
-def _alarm(signum, frame):
-    raise BudgetExceeded()
+# ----------------------------------------------------------------- the watchdog
+_lock = threading.Lock()      # guards every field below and every _Budget.active
+_wake = threading.Condition(_lock)
+_heap = []                    # (deadline, seq, _Budget) of the budgets not yet ended
+_seq = itertools.count()
+_watchdog = None              # (thread, pid) of the running watchdog
+_pending = {}                 # thread id -> True while an injected exception may be pending
+
+_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc  # (unsigned long, PyObject *)
+_set_async_exc.restype = ctypes.c_int
 
 
-@contextlib.contextmanager
+def _inject(tid):
+    """Raise BudgetExceeded in thread ``tid`` (caller holds ``_lock``)."""
+    if _set_async_exc(ctypes.c_ulong(tid), ctypes.py_object(BudgetExceeded)) == 1:
+        _pending[tid] = True
+
+
+def _withdraw(tid):
+    """Cancel an exception injected into ``tid`` and not yet raised (caller holds ``_lock``)."""
+    if _pending.pop(tid, False):
+        # a NULL exception clears the thread's pending asynchronous exception, if any
+        _set_async_exc(ctypes.c_ulong(tid), None)
+
+
+def _watch():
+    with _lock:
+        while True:
+            now = time.monotonic()
+            while _heap and not _heap[0][2].active:
+                heapq.heappop(_heap)
+            if not _heap:
+                _wake.wait()
+                continue
+            deadline, _, b = _heap[0]
+            if deadline > now:
+                _wake.wait(deadline - now)
+                continue
+            heapq.heappop(_heap)
+            # fire for the innermost active budget of that thread: it has the
+            # earliest deadline, so it is the one that is overrun
+            _inject(b.tid)
+            b.fired = True
+            heapq.heappush(_heap, (now + _REPEAT, next(_seq), b))
+
+
+def _ensure_watchdog():
+    """Start the watchdog on first use (and again in a forked child); caller holds ``_lock``."""
+    global _watchdog
+    pid = os.getpid()
+    if _watchdog is not None and _watchdog[1] == pid and _watchdog[0].is_alive():
+        return
+    t = threading.Thread(target=_watch, name="symxent-budget-watchdog", daemon=True)
+    _watchdog = (t, pid)
+    t.start()
+
+
+def _after_fork():
+    """In a forked child only the forking thread exists: keep watching its budgets
+    (from the next budget entered on, which starts a new watchdog), drop the rest."""
+    global _lock, _wake, _heap, _watchdog, _pending
+    _lock = threading.Lock()
+    _wake = threading.Condition(_lock)
+    me = threading.get_ident()
+    for _, _, b in _heap:
+        if b.tid != me:
+            b.active = False
+    _heap = [(b.deadline, next(_seq), b) for _, _, b in _heap if b.active]
+    heapq.heapify(_heap)
+    _pending, _watchdog = {}, None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+class _Budget:
+    """One ``with budget(...)`` block; see :func:`budget`."""
+
+    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack")
+
+    def __init__(self, seconds):
+        self.seconds = DEFAULT_SECONDS if seconds is None else validate_timeout(seconds)
+        self.active = self.fired = False
+
+    def __enter__(self):
+        stack = _stack()
+        now = time.monotonic()
+        outer = stack[-1].deadline if stack else None
+        self.deadline = now + self.seconds if outer is None else min(outer, now + self.seconds)
+        if outer is not None and outer < now + self.seconds:
+            # an inner budget never extends an outer one
+            self.seconds = max(outer - now, 0.0)
+        self.tid = threading.get_ident()
+        self.stack = stack
+        try:
+            with _lock:
+                _ensure_watchdog()
+                self.active = True
+                stack.append(self)
+                heapq.heappush(_heap, (self.deadline, next(_seq), self))
+                if _heap[0][2] is self:  # the watchdog must wake up earlier
+                    _wake.notify()
+        except BaseException:  # interrupted half-way (e.g. Ctrl-C): leave nothing behind
+            self._close()
+            raise
+        return self
+
+    def _close(self):
+        with _lock:
+            if self.active:
+                self.active = False
+                if self.stack and self.stack[-1] is self:
+                    self.stack.pop()
+                elif self in self.stack:
+                    self.stack.remove(self)
+            if self.fired:
+                self.fired = False
+                _withdraw(self.tid)
+            while _heap and not _heap[0][2].active:  # keep the heap small
+                heapq.heappop(_heap)
+
+    def __exit__(self, exc_type, exc, tb):
+        # An exception injected just before the block ended may be raised
+        # anywhere in here; _close is idempotent, so finish it and drop that
+        # late exception: the body has completed (or is already propagating
+        # its own exception).  Any other exception arriving here (Ctrl-C) is
+        # raised once the budget is closed, so no stale deadline is left behind.
+        interrupted = None
+        while True:
+            try:
+                self._close()
+                break
+            except BudgetExceeded:
+                continue
+            except BaseException as exc:  # re-raised below
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
+        return False
+
+
 def budget(seconds=None):
-    """Run the body under a budget of ``seconds`` (default: the global default)."""
-    seconds = DEFAULT_SECONDS if seconds is None else float(seconds)
-    outer = _deadline()
-    now = time.monotonic()
-    deadline = now + seconds if outer is None else min(outer, now + seconds)
-    use_signal = (threading.current_thread() is threading.main_thread()
-                  and hasattr(signal, "setitimer"))
-    _state.deadline = deadline
-    if outer is None:
-        _state.total = seconds
-    old = None
-    if use_signal:
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-3))
-    try:
-        yield
-    finally:
-        if use_signal:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
-            if outer is not None:  # re-arm the enclosing budget's alarm
-                signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 1e-3))
-        _state.deadline = outer
-        if outer is None:
-            _state.total = None
+    """Run the body under a budget of ``seconds`` (default: the global default).
+
+    Use as ``with budget(5): ...``; the body raises :class:`BudgetExceeded`
+    when the time is up.  ``seconds`` is checked by :func:`validate_timeout`
+    at the call, before anything changes.
+    """
+    return _Budget(seconds)

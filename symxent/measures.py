@@ -166,6 +166,8 @@ def _closed_form(kind, p, q, timeout):
 
 
 def _evaluate(m, timeout=None):
+    if timeout is not None:  # refused at the call, before the cache sees it
+        budget.validate_timeout(timeout)
     value, reason = _closed_form(m.kind, m.p, m.q, timeout)
     if value is None:
         warnings.warn(f"{m}: {reason}; returning it unevaluated", NoClosedFormWarning,

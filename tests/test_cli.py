@@ -1,16 +1,16 @@
 """Tests of the command line: ``python -m symxent ...`` in a subprocess, plus
-in-process tests of the comparison and error plumbing with stand-ins for the
-engine (so a wrong closed form is shown to make ``check`` fail).
+in-process tests of the comparison and exit-code plumbing, where a wrong
+closed form or a wrong derivation step is put in on purpose to show that
+``check`` and ``derive`` then fail.
 
-Tests named ``test_engine_*`` need the engine (symxent.entropy & co, measures,
-numeric, catalogue, derivation) and the derivations/ scripts.
+Tests named ``test_engine_*`` run the real engine on real inputs; the
+budget tests of every command are in the ``--timeout`` section.
 """
 
 import os
 import subprocess
 import sys
 import textwrap
-import types
 from pathlib import Path
 
 import mpmath
@@ -30,6 +30,18 @@ def run(*args, timeout=240, cwd=None):
         [sys.executable, "-m", "symxent", *args],
         capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT, env=env,
     )
+
+
+def inproc(capsys, *args):
+    """``cli.main(args)`` in this process (no fork, no start-up cost), as a
+    CompletedProcess-like result; only for commands that finish quickly."""
+    capsys.readouterr()
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 def assert_clean_error(proc, code, fragment):
@@ -71,8 +83,14 @@ def test_no_command_is_usage_error():
     (["check", "kl", "Normal(0, 1)", "Laplace(1, 2", "--dps", "50"], "unclosed"),
     (["check", "entropy", "Normal(0, 1)", "--dps", "1"], "--dps"),
 ])
-def test_usage_and_parse_errors_exit_2(argv, fragment):
-    assert_clean_error(run(*argv), 2, fragment)
+def test_usage_and_parse_errors_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
+
+
+@pytest.mark.timeout(60)
+def test_usage_error_from_the_command_line():
+    assert_clean_error(run("derive", "entropy", "Normal(0, 1).__class__"), 2,
+                       "unexpected character")
 
 
 @pytest.mark.timeout(60)
@@ -88,8 +106,8 @@ def test_usage_and_parse_errors_exit_2(argv, fragment):
     (["check", "entropy", "Uniform(a, b)", "--at", "a=1", "--at", "b=0"], "outside the domain"),
     (["check", "entropy", "Bernoulli(p)", "--at", "p=3/2"], "outside the domain"),
 ])
-def test_check_parameter_errors_exit_2(argv, fragment):
-    assert_clean_error(run(*argv), 2, fragment)
+def test_check_parameter_errors_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
 
 
 @pytest.mark.timeout(60)
@@ -110,22 +128,28 @@ def test_malicious_distribution_text_does_nothing():
 
 
 # ---------------------------------------------------------------- prove with scripts in a temp dir
+MARK = "# symxent: theorem\n"
+
+
 @pytest.fixture
 def theorem_dir(tmp_path):
-    (tmp_path / "good_theorem.py").write_text(textwrap.dedent("""
+    def script(name, body, marked=True):
+        (tmp_path / name).write_text((MARK if marked else "") + textwrap.dedent(body))
+
+    script("thm_good.py", """
         import sys
         if __name__ == "__main__":
             print("good theorem holds")
             sys.exit(0)
-    """))
-    (tmp_path / "bad_theorem.py").write_text(textwrap.dedent("""
+    """)
+    script("thm_bad.py", """
         import sys
         if __name__ == "__main__":
             print("checking...")
             sys.exit(1)
-    """))
-    (tmp_path / "raising.py").write_text("raise AssertionError('step 3 does not hold')\n")
-    (tmp_path / "with_build.py").write_text(textwrap.dedent("""
+    """)
+    script("thm_raising.py", "raise AssertionError('step 3 does not hold')\n")
+    script("thm_with_build.py", """
         class Derivation:
             def __str__(self):
                 return "TEXT-DERIVATION"
@@ -135,13 +159,13 @@ def theorem_dir(tmp_path):
                 return "MARKDOWN-DERIVATION"
         def build():
             return Derivation()
-    """))
+    """)
     (tmp_path / "_helper.py").write_text("VALUE = 'HELPER-IMPORTED'\n")
-    (tmp_path / "uses_helper.py").write_text(textwrap.dedent("""
+    script("thm_uses_helper.py", """
         from _helper import VALUE
         print(VALUE)
-    """))
-    (tmp_path / "thm_family_one.py").write_text(textwrap.dedent("""
+    """)
+    script("thm_family_one.py", """
         class Theorem:
             def to_markdown(self):
                 return "FAMILY-ONE"
@@ -151,8 +175,8 @@ def theorem_dir(tmp_path):
                 return []
         def build():
             return Theorem()
-    """))
-    (tmp_path / "thm_family_two.py").write_text(textwrap.dedent("""
+    """)
+    script("thm_family_two.py", """
         class Theorem:
             def to_markdown(self):
                 return "FAMILY-TWO"
@@ -162,24 +186,30 @@ def theorem_dir(tmp_path):
                 return ["step 2 is not an identity"]
         def build():
             return Theorem()
-    """))
+    """)
+    # never run: not marked, or not named thm_*.py
+    touch = f"open({str(tmp_path / 'RAN')!r} + __file__.split('/')[-1], 'w').close()\n"
+    script("thm_unmarked.py", touch, marked=False)
+    script("evil.py", touch)
+    script("setup.py", touch)
     return tmp_path
 
 
 @pytest.mark.timeout(60)
-def test_prove_list_and_run(theorem_dir):
+def test_prove_list_and_run(theorem_dir, capsys, monkeypatch):
+    run = lambda *args: inproc(capsys, *args)  # noqa: E731
     d = str(theorem_dir)
     proc = run("prove", "--list", "--dir", d)
     assert proc.returncode == 0
-    assert proc.stdout.split() == ["bad-theorem", "good-theorem", "raising", "thm-family-one",
-                                   "thm-family-two", "uses-helper", "with-build"]
+    assert proc.stdout.split() == ["thm-bad", "thm-family-one", "thm-family-two", "thm-good",
+                                   "thm-raising", "thm-uses-helper", "thm-with-build"]
 
-    proc = run("prove", "good-theorem", "--dir", d)
+    proc = run("prove", "good", "--dir", d)
     assert proc.returncode == 0 and "good theorem holds" in proc.stdout
     assert proc.stdout.count("good theorem holds") == 1  # run once, not twice
-    assert run("prove", "good_theorem", "--dir", d).returncode == 0
+    assert run("prove", "thm_good", "--dir", d).returncode == 0
 
-    assert_clean_error(run("prove", "bad-theorem", "--dir", d), 1, "exited with status 1")
+    assert_clean_error(run("prove", "bad", "--dir", d), 1, "exited with status 1")
     assert_clean_error(run("prove", "raising", "--dir", d), 1, "step 3 does not hold")
     assert_clean_error(run("prove", "nothing-here", "--dir", d), 2, "unknown theorem")
 
@@ -200,88 +230,129 @@ def test_prove_list_and_run(theorem_dir):
 
     proc = run("prove", "all", "--dir", d)
     assert proc.returncode == 1
-    assert "bad-theorem" in proc.stderr and "raising" in proc.stderr
-    assert "good-theorem" not in proc.stderr.splitlines()[-1]
+    assert "thm-bad" in proc.stderr and "thm-raising" in proc.stderr
+    assert "thm-good" not in proc.stderr.splitlines()[-1]
+    # unmarked scripts and files not named thm_*.py never ran, nor can be named
+    assert not list(theorem_dir.glob("RAN*"))
+    for name in ("unmarked", "thm-unmarked", "evil", "setup"):
+        assert_clean_error(run("prove", name, "--dir", d), 2, "unknown theorem")
+    assert not list(theorem_dir.glob("RAN*"))
+    sys.modules.pop("_helper", None)  # imported by thm_uses_helper in this process
+
+
+@pytest.mark.timeout(60)
+def test_prove_refuses_a_folder_of_arbitrary_scripts(tmp_path):
+    """issue 9, item 9: `prove all --dir SOME_FOLDER` ran every *.py in it."""
+    for name in ("evil.py", "thm_evil.py", "conftest.py"):
+        (tmp_path / name).write_text(f"open({str(tmp_path / 'RAN')!r}, 'w').close()\n")
+    proc = run("prove", "all", "--dir", str(tmp_path))
+    assert_clean_error(proc, 1, "no theorem scripts found")
+    assert "# symxent: theorem" in proc.stderr  # says how to mark a script
+    assert not (tmp_path / "RAN").exists()
+    env_proc = subprocess.run([sys.executable, "-m", "symxent", "prove", "all"],
+                              capture_output=True, text=True, timeout=60, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT),
+                                   "SYMXENT_DERIVATIONS": str(tmp_path)})
+    assert env_proc.returncode == 1 and not (tmp_path / "RAN").exists()
 
 
 @pytest.mark.timeout(60)
 def test_prove_empty_dir(tmp_path):
-    assert_clean_error(run("prove", "--list", "--dir", str(tmp_path)), 1, "no derivation scripts")
+    assert_clean_error(run("prove", "--list", "--dir", str(tmp_path)), 1, "no theorem scripts")
 
 
 # ---------------------------------------------------------------- in-process plumbing
 def test_compare_agree_disagree_infinite_inconclusive():
     with mpmath.workdps(60):
         one = mpmath.mpf(1)
-        assert cli._compare(one, one + mpmath.mpf(10) ** -40, mpmath.mpf(0), 50, None)[0]
-        ok, msg = cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, None)
+        assert cli._compare(one, one + mpmath.mpf(10) ** -40, mpmath.mpf(0), 50)[0]
+        ok, msg, _ = cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50)
         assert not ok and "DISAGREE" in msg
-        assert cli._compare(mpmath.inf, mpmath.inf, mpmath.mpf(0), 50, None)[0]
-        assert not cli._compare(mpmath.inf, one, mpmath.mpf(0), 50, None)[0]
-        ok, msg = cli._compare(one, one, mpmath.mpf(10) ** -5, 50, None)
+        assert cli._compare(mpmath.inf, mpmath.inf, mpmath.mpf(0), 50)[0]
+        assert not cli._compare(mpmath.inf, one, mpmath.mpf(0), 50)[0]
+        ok, msg, _ = cli._compare(one, one, mpmath.mpf(10) ** -5, 50)
         assert not ok and "INCONCLUSIVE" in msg
         # an explicit tolerance is honoured
-        assert cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, "1e-8")[0]
+        tol = sympy.Rational(1, 10**8)
+        assert cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, tol)[0]
+        assert not cli._compare(one, one + mpmath.mpf(10) ** -7, mpmath.mpf(0), 50, tol)[0]
 
 
-@pytest.fixture
-def fake_engine(monkeypatch):
-    """Stand-ins for the engine: closed form 1/2, numeric value chosen per test."""
-    state = {"numeric": mpmath.mpf(1) / 2}
-    numeric = types.ModuleType("symxent.numeric.core")
-
-    class NumericValue:
-        def __init__(self, value, error):
-            self.value, self.error = value, error
-
-    numeric.evaluate = lambda quantity, subs, dps=30: NumericValue(state["numeric"], 0)
-    monkeypatch.setitem(sys.modules, "symxent.numeric.core", numeric)
-    monkeypatch.setitem(sys.modules, "symxent.derivation.core", None)  # import fails
-    monkeypatch.setattr(cli, "_closed_form", lambda kind, rvs, base, timeout: sympy.Rational(1, 2))
-    monkeypatch.setattr(cli, "_quantity", lambda kind, rvs, base: sympy.Symbol("Q"))
-    monkeypatch.setattr(cli, "_is_unevaluated", lambda expr: False)
-    return state
-
-
-def test_check_exit_codes_with_fake_engine(fake_engine, capsys):
-    assert cli.main(["check", "entropy", "Normal(0, 1)", "--dps", "40"]) == 0
-    out = capsys.readouterr().out
-    assert "agree" in out and "0.5" in out
-    fake_engine["numeric"] = mpmath.mpf("0.5000001")
-    assert cli.main(["check", "entropy", "Normal(0, 1)", "--dps", "40"]) == 1
+def test_check_fails_on_a_wrong_closed_form(monkeypatch, capsys):
+    """The real numeric side against a closed form made wrong on purpose."""
+    right = cli._FUNCTIONS["entropy"]
+    wrong = {"delta": sympy.Integer(0)}
+    monkeypatch.setitem(cli._FUNCTIONS, "entropy",
+                        lambda *rvs, base=None: right(*rvs, base=base) + wrong["delta"])
+    assert cli.main(["check", "entropy", "Normal(0, 2)", "--dps", "30"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "agree"
+    wrong["delta"] = sympy.Rational(1, 10**12)
+    assert cli.main(["check", "entropy", "Normal(0, 2)", "--dps", "30"]) == 1
     captured = capsys.readouterr()
     assert "DISAGREE" in captured.out and "DISAGREE" in captured.err
 
 
-def test_check_substitutes_at_values(fake_engine, monkeypatch, capsys):
-    mu = sympy.Symbol("mu", real=True)
-    monkeypatch.setattr(cli, "_closed_form", lambda kind, rvs, base, timeout: mu / 4)
-    fake_engine["numeric"] = mpmath.mpf(1) / 2
-    assert cli.main(["check", "entropy", "Normal(mu, 1)", "--at", "mu=2"]) == 0
-    assert cli.main(["check", "entropy", "Normal(mu, 1)", "--at", "mu=3"]) == 1
-    capsys.readouterr()
+def _with_wrong_last_step(monkeypatch):
+    """derive() as the engine gives it, plus a last step that is off by 10**-6."""
+    real = cli.derive
+
+    def derive(quantity, check=True):
+        d = real(quantity, check=False)
+        d.step("=", d.end + sympy.Rational(1, 10**6), "a typo in the last line")
+        if check:
+            d.check()
+        return d
+    monkeypatch.setattr(cli, "derive", derive)
 
 
-def test_derive_falls_back_to_closed_form(fake_engine, capsys):
-    assert cli.main(["derive", "kl", "Normal(0, 1)", "Normal(1, 1)", "--format", "text"]) == 0
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("fmt", ["text", "latex", "markdown"])
+def test_derive_with_a_failed_step_exits_1_and_says_so(monkeypatch, capsys, fmt):
+    """issue 9, item 9: a derivation whose check failed exited 0, and --format
+    latex exported the false line without a word."""
+    _with_wrong_last_step(monkeypatch)
+    code = cli.main(["derive", "entropy", "Normal(0, 1)", "--format", fmt])
     captured = capsys.readouterr()
-    assert "Q = 1/2" in captured.out
-    assert "P ~ Normal(0, 1)" in captured.out
-    assert "closed form only" in captured.err
-    assert cli.main(["derive", "kl", "Normal(0, 1)", "Normal(1, 1)", "--format", "latex"]) == 0
-    assert r"Q = \frac{1}{2}" in capsys.readouterr().out
+    assert code == 1
+    assert "NOT VERIFIED" in captured.out and "step" in captured.out
+    assert "a typo in the last line" in captured.err and "failed its check" in captured.err
+    if fmt == "latex":
+        first = captured.out.splitlines()[0]
+        assert first.startswith("% NOT VERIFIED")  # before the chain, in the exported file
+        assert r"\textbf{NOT VERIFIED:}" in captured.out
 
 
-def test_symxent_error_is_one_line(fake_engine, monkeypatch, capsys):
+def test_derive_without_checks_is_not_a_failure(monkeypatch, capsys):
+    _with_wrong_last_step(monkeypatch)
+    assert cli.main(["derive", "entropy", "Normal(0, 1)", "--no-check"]) == 0
+    assert "not checked" in capsys.readouterr().out
+
+
+def test_symxent_error_is_one_line_and_an_input_error(monkeypatch, capsys):
     from symxent.errors import UnsupportedError
 
-    def boom(*args):
+    def boom(*args, **kwargs):
         raise UnsupportedError("mismatched pair\nsecond line")
-
-    monkeypatch.setattr(cli, "_closed_form", boom)
-    assert cli.main(["check", "kl", "Normal(0, 1)", "Poisson(2)"]) == 1
+    monkeypatch.setitem(cli._FUNCTIONS, "kl", boom)
+    assert cli.main(["check", "kl", "Normal(0, 1)", "Normal(1, 1)"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "symxent: error: UnsupportedError: mismatched pair"
+
+
+def test_internal_error_is_exit_3_in_one_line(monkeypatch, capsys):
+    def boom(*args, **kwargs):
+        raise OverflowError("int too large to convert to float")
+    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    assert cli.main(["check", "entropy", "Normal(0, 1)"]) == 3
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("symxent: internal error: OverflowError") and "\n" not in err
+
+
+def test_help_has_the_status_table():
+    text = cli.build_parser().format_help()
+    assert "exit status:" in text
+    for code in ("0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "130"):
+        assert f"\n  {code}" in text, code
 
 
 # ---------------------------------------------------------------- with the real engine
@@ -367,3 +438,66 @@ def test_engine_prove_real_derivations():
     assert any("decomposition" in n for n in names), names
     proc = run("prove", "decomposition", timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------- exit codes (issue 9, item 9)
+@pytest.mark.timeout(120)
+def test_no_closed_form_is_a_normal_outcome_exit_4():
+    proc = run("derive", "kl", "Normal(0, 1)", "Cauchy(0, 1)", "--no-check")
+    assert proc.returncode == 4, proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "D_KL(P || Q)" in proc.stdout and "no closed form found" in proc.stdout
+
+
+def test_check_without_closed_form_exits_4(monkeypatch, capsys):
+    # the engine's own answer for this pair (no closed form), without its 2 s search
+    monkeypatch.setitem(cli._FUNCTIONS, "kl", lambda p, q, base=None: cli._quantity("kl", (p, q),
+                                                                                     base))
+    proc = inproc(capsys, "check", "kl", "Normal(0, 1)", "Cauchy(0, 1)")
+    assert proc.returncode == 4 and "nothing to check" in proc.stderr
+    assert proc.stdout.splitlines()[-2] == "D_KL(P || Q)"
+
+
+def test_unevaluated_rendering_in_every_format():
+    from symxent.cli.parsing import parse_pair
+    rvs = parse_pair("Normal(0, 1)", "Cauchy(0, 1)")
+    q = cli._quantity("kl", rvs, None)
+    latex = cli._render_unevaluated(q, rvs, "latex", "no rule")
+    assert latex.splitlines()[-1] == sympy.latex(q) and "% note: no closed form" in latex
+    md = cli._render_unevaluated(q, rvs, "markdown", "no rule")
+    assert f"$$\n{sympy.latex(q)}\n$$" in md and "_Note: no closed form" in md
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("argv, fragment", [
+    (["check", "entropy", "Normal(0, 1)", "--tol", "-1"], "--tol must be a positive number"),
+    (["check", "entropy", "Normal(0, 1)", "--tol", "0"], "--tol must be a positive number"),
+    (["check", "entropy", "Normal(0, 1)", "--tol", "x"], "--tol"),
+    (["derive", "entropy", "Normal(exp(exp(exp(exp(exp(exp(10)))))), 1)"], "number too large"),
+    (["derive", "entropy", "Normal(exp(3000), 1)"], "number too large"),
+    (["derive", "entropy", "Normal(-exp(exp(10)), 1)"], "number too large"),
+    (["check", "entropy", "Normal(mu, 1)", "--at", "mu=exp(exp(exp(10)))"], "number too large"),
+])
+def test_bad_numbers_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e12", "0", "-1", "two"])
+def test_bad_timeout_exit_2(value, capsys):
+    proc = inproc(capsys, "derive", "entropy", "Normal(0, 1)", "--timeout", value)
+    assert_clean_error(proc, 2, "--timeout")
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_isolated_command_reports_exit_codes_and_tracebacks(monkeypatch, capfd):
+    def boom(*args, **kwargs):
+        raise OverflowError("int too large to convert to float")
+    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    assert cli.main(["check", "entropy", "Normal(0, 1)"], isolate=True) == 3
+    assert "internal error: OverflowError" in capfd.readouterr().err
+    assert cli.main(["--traceback", "check", "entropy", "Normal(0, 1)"], isolate=True) == 3
+    err = capfd.readouterr().err
+    assert "Traceback" in err and "OverflowError: int too large" in err
+    assert cli.main(["check", "entropy", "Normal(0, 1)", "--tol", "-1"], isolate=True) == 2

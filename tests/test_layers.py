@@ -19,6 +19,7 @@ ALLOWED = {
     "measures": {"errors", "budget", "laws", "engine", "numeric"},
     "derivation": {"errors", "budget", "laws", "engine", "numeric", "measures"},
     "testing": {"errors", "budget", "laws", "engine", "numeric", "measures", "derivation"},
+    "plot": {"errors", "budget", "laws", "numeric", "measures"},
 }
 
 

@@ -471,3 +471,34 @@ def test_fuzz_malicious_spliced_into_valid(payload, valid, front):
         os.remove(PWNED)
     _assert_parses_or_parse_error(text)
     _no_side_effects()
+
+
+# ---------------------------------------------------------------- magnitudes (issue 9, item 9)
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("text", [
+    "Normal(exp(exp(exp(exp(exp(exp(10)))))), 1)",  # was an internal OverflowError
+    "Normal(exp(2001), 1)",
+    "Normal(exp(-2001), 1)",
+    "Normal(0, exp(1999) * exp(1999))",
+    "Normal(exp(1500) * exp(1500), 1)",  # e**3000 > 2**4096
+    "Exponential(mu * exp(exp(10)))",
+])
+def test_huge_numbers_are_refused_quickly(text):
+    import time
+
+    t0 = time.monotonic()
+    with pytest.raises(ParseError, match="number too large"):
+        parse_distribution(text)
+    assert time.monotonic() - t0 < 2
+
+
+@pytest.mark.parametrize("text", ["Normal(exp(2000), 1)", "Normal(0, exp(-2000))",
+                                  "Normal(exp(mu), exp(exp(sigma)))", "Normal(1/99999999, 1)"])
+def test_large_but_bounded_numbers_parse(text):
+    assert isinstance(parse_distribution(text), RandomSymbol)
+
+
+def test_parse_number_refuses_huge_numbers():
+    with pytest.raises(ParseError, match="number too large"):
+        parse_number("exp(exp(exp(10)))")
+    assert parse_number("exp(2000)") == sympy.exp(2000)

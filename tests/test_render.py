@@ -100,11 +100,15 @@ def test_layout_and_markdown_safety():
     d = Derivation(kl_notation(pos), [("=", pos, "definition"), (">=", 0, "Gibbs, 0 < p_i")])
     d.check()
     tex = d.to_latex()
-    assert tex.startswith(r"\begin{align*}") and tex.endswith(r"\end{align*}")
-    assert r"&= a && \text{(definition)}" in tex and r"&\ge 0" in tex
-    assert r"\text{(Gibbs, 0 \textless{} p\_i)}" in tex
+    assert tex.startswith(r"\begin{align*}") and tex.endswith(r"\end{enumerate}")
+    assert r"&= a \tag*{(1)}" in tex and r"&\ge 0 \tag*{(2)}" in tex
+    # the full reasons come after the display, as numbered notes
+    assert r"\item[(2)] Gibbs, 0 \textless{} p\_i; checked symbolically." in tex
+    display = d.to_latex(notes=False)
+    assert display.endswith(r"\end{align*}") and r"\tag" not in display
     md = d.to_markdown()
-    assert md.startswith("\n$$\n\\begin{aligned}") and md.endswith("\\end{aligned}\n$$\n")
+    assert md.startswith("\n$$\n\\begin{aligned}") and "\\end{aligned}\n$$\n" in md
+    assert "**(2)** Gibbs, 0 < p\\_i; *checked symbolically.*" in md
     assert r"\|" not in md and r"\Vert" in md
     assert markdown_math(r"a \\ b \| c") == r"a \\ b \Vert  c"
     assert d._repr_markdown_() == md and d._repr_latex_().startswith("$$")

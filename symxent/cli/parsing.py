@@ -47,6 +47,8 @@ MAX_NAME_LENGTH = 32  # characters of one identifier
 MAX_EXPONENT = 64  # |p/q| of an exponent in a ** b
 MAX_BITS = 4096  # bit length of numerator/denominator of any exact number
 MAX_SCI_EXPONENT = 300  # |e| in a literal like 1.5e-7
+MAX_EXP_ARGUMENT = 2000  # |a| in exp(a) for a number a: e**2000 is about 1e868
+MAX_MAGNITUDE = sympy.Integer(2) ** MAX_BITS  # |value| of any number, exact or not
 MAX_ITEMS = 16  # entries of a vector
 MAX_MATRIX = 8  # rows/columns of a covariance matrix
 MAX_FINITE = 10_000  # numeric count parameter of a finite family (its support size)
@@ -318,8 +320,11 @@ class _Reader:
 
 
 def _suggest(name):
+    import difflib
     low = name.lower()
     close = [f for f in FAMILIES if f.lower() == low or f.lower().startswith(low[:4])]
+    by_low = {f.lower(): f for f in FAMILIES}  # fuzzy: Gama -> Gamma, Nromal -> Normal
+    close += [by_low[m] for m in difflib.get_close_matches(low, list(by_low), n=1, cutoff=0.75)]
     return f"; did you mean {close[0]}?" if close else "; see `symxent --help` for the list"
 
 
@@ -359,6 +364,11 @@ class _Builder:
             return -self._expr(ir[1])
         if tag == "func":
             arg = self._expr(ir[2])
+            if ir[1] == "exp" and arg.is_number and abs(_approx(arg)) > MAX_EXP_ARGUMENT:
+                # checked before SymPy builds exp(arg): evaluating exp(exp(exp(10)))
+                # would need astronomically many digits
+                self.fail(f"number too large (exp of {float(_approx(arg)):.6g}; the limit is "
+                          f"exp({MAX_EXP_ARGUMENT}))")
             return self._sized(_FUNCTIONS[ir[1]](arg))
         op, left, right = ir[1], self._expr(ir[2]), self._expr(ir[3])
         if op == "+":
@@ -387,9 +397,23 @@ class _Builder:
         return self._sized(base**exp)
 
     def _sized(self, value):
-        if value.is_Rational and max(value.p.bit_length(), value.q.bit_length()) > MAX_BITS:
+        if value.is_Rational:
+            if max(value.p.bit_length(), value.q.bit_length()) > MAX_BITS:
+                self.fail("number too large")
+        elif value.is_number and abs(_approx(value)) > MAX_MAGNITUDE:
             self.fail("number too large")
         return value
+
+
+def _approx(value):
+    """A 15-digit float of a number whose parts are all size-limited already
+    (so this never needs huge precision), or 0 for a value that is not a
+    finite real number: :meth:`_Builder.scalar` refuses those with its own
+    message."""
+    if value.has(sympy.zoo, sympy.oo, sympy.nan):
+        return sympy.S.Zero
+    approx = sympy.re(sympy.N(value, 15))
+    return approx if approx.is_finite else sympy.S.Zero
 
 
 def _make_symbols(roles, text):

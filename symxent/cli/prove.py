@@ -1,4 +1,12 @@
-"""``symxent prove``: run the theorem scripts of ``derivations/`` and verify them."""
+"""``symxent prove``: run the theorem scripts of ``derivations/`` and verify them.
+
+Running a script executes its code, so ``prove`` runs only theorem scripts:
+files named ``thm_*.py``.  Those of the project's own ``derivations/`` folder
+(beside the package, in a source checkout) are trusted; in any other folder
+(``--dir``, ``$SYMXENT_DERIVATIONS``, ``./derivations``) a script must also
+carry the marker line :data:`MARKER` among its first lines, so that pointing
+``prove all`` at a folder of unrelated Python files runs none of them.
+"""
 from __future__ import annotations
 
 import importlib.util
@@ -7,9 +15,14 @@ import runpy
 import sys
 from pathlib import Path
 
-from symxent.cli.errors import CheckFailed, UsageError, one_line as _one_line
+from symxent.budget import BudgetExceeded
+from symxent.cli.errors import CheckFailed, UsageError, bounded, one_line as _one_line
 
-__all__ = ["cmd_prove"]
+__all__ = ["cmd_prove", "MARKER"]
+
+MARKER = "# symxent: theorem"
+_MARKER_LINES = 5  # the marker must be among the first lines of the script
+_PROJECT_DIR = Path(__file__).resolve().parent.parent.parent / "derivations"
 
 
 def _derivations_dir(option):
@@ -20,33 +33,61 @@ def _derivations_dir(option):
         return Path(env)
     # a source checkout keeps derivations/ beside the package; an installed
     # package does not ship it, so then look in the working directory
-    beside = Path(__file__).resolve().parent.parent / "derivations"
-    return beside if beside.is_dir() else Path.cwd() / "derivations"
+    return _PROJECT_DIR if _PROJECT_DIR.is_dir() else Path.cwd() / "derivations"
+
+
+def _trusted(directory):
+    """Whether ``directory`` is the project's own derivations/ folder."""
+    try:
+        return directory.resolve() == _PROJECT_DIR.resolve()
+    except OSError:
+        return False
+
+
+def _marked(path):
+    """Whether the script carries :data:`MARKER` among its first lines (read, not run)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            head = [f.readline().strip() for _ in range(_MARKER_LINES)]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return MARKER in head
 
 
 def _theorems(directory):
     if not directory.is_dir():
         return {}
+    trusted = _trusted(directory)
     return {
         p.stem.replace("_", "-"): p
-        for p in sorted(directory.glob("*.py"))
-        if not p.stem.startswith("_")
+        for p in sorted(directory.glob("thm_*.py"))
+        if p.is_file() and (trusted or _marked(p))
     }
+
+
+def _no_scripts_message(directory):
+    where = f"no theorem scripts found in {directory}"
+    if _trusted(directory):
+        return where
+    return (f"{where} (a theorem script is named thm_*.py and, outside the project's "
+            f"derivations/ folder, has the line {MARKER!r} among its first "
+            f"{_MARKER_LINES} lines; other files are never run)")
 
 
 def cmd_prove(args):
     directory = _derivations_dir(args.dir)
     theorems = _theorems(directory)
     if not theorems and (args.list or args.theorem is None or args.theorem == "all"):
-        raise CheckFailed(f"no derivation scripts found in {directory}")
+        raise CheckFailed(_no_scripts_message(directory))
     if args.list or args.theorem is None:
         print("\n".join(theorems))
         return 0
     names = _select_theorems(args.theorem, theorems)
     if not names:
-        known = ", ".join(theorems) or f"none found in {directory}"
+        known = ", ".join(theorems) or _no_scripts_message(directory)
         raise UsageError(f"unknown theorem {args.theorem!r} (known: {known})")
-    failed = [n for n in names if not _prove_one(n, theorems[n], directory, args.format)]
+    with bounded(getattr(args, "timeout", None)):
+        failed = [n for n in names if not _prove_one(n, theorems[n], directory, args.format)]
     if failed:
         raise CheckFailed(f"proof failed: {', '.join(failed)}")
     return 0
@@ -116,6 +157,8 @@ def _prove_one(name, path, directory, fmt):
                 print(f"symxent: {name}: {_one_line(error)}", file=sys.stderr)
             return not errors
         runpy.run_path(str(path), run_name="__main__")
+    except (BudgetExceeded, KeyboardInterrupt):
+        raise  # the whole command stops: not a failing proof
     except SystemExit as exc:
         if exc.code in (None, 0):
             return True
@@ -128,8 +171,3 @@ def _prove_one(name, path, directory, fmt):
         sys.argv = saved_argv
         sys.path[:] = saved_path
     return True
-
-
-# --------------------------------------------------------------------------
-# table
-# --------------------------------------------------------------------------

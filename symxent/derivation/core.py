@@ -276,8 +276,9 @@ def derive(quantity, *, check=True, dps=30, points=3, seed=0, timeout=None):
     """
     from symxent.engine import core as engine
     with budget(timeout):
-        d = Derivation(quantity, [tuple(s) for s in engine.trace(quantity)],
-                       title=str(quantity))
+        steps = (quantity._symxent_trace() if hasattr(quantity, "_symxent_trace")  # divergences
+                 else engine.trace(quantity))
+        d = Derivation(quantity, [tuple(s) for s in steps], title=str(quantity))
         if check:
             d.check(dps=dps, points=points, seed=seed, timeout=timeout)
     return d
@@ -445,7 +446,7 @@ class _Checker:
                      if s not in labels and not isinstance(s, RandomSymbol)}
             for m in (a for a in sp.preorder_traversal(e) if is_measure(a)):
                 from symxent.laws.support import describe
-                for rv in m.args[:-1]:
+                for rv in m.rvs:
                     syms |= set(describe(rv).params)
         for m in self.models:
             syms -= {k for k in m if isinstance(k, sp.Symbol)}
@@ -456,7 +457,7 @@ class _Checker:
         rvs = []
         for e in self.notation:
             for m in (a for a in sp.preorder_traversal(e) if is_measure(a)):
-                rvs += [rv for rv in m.args[:-1] if rv not in rvs]
+                rvs += [rv for rv in m.rvs if rv not in rvs]
         if not rvs:
             return None
         from symxent.laws.domain import sample_point

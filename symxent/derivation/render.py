@@ -339,8 +339,13 @@ def _prepare(e, log_base):
 
 
 def latex_expr(e, *, log_base=None, symbol_names=None, **settings):
-    """``sympy.latex`` of ``e`` after the fixes above."""
-    return sp.latex(_prepare(e, log_base), symbol_names=symbol_names or {}, **settings)
+    """LaTeX of ``e`` after the fixes above, printed by
+    :class:`symxent.derivation.paper.PaperPrinter` (SymPy's printer with the
+    notation of the literature: psi, B, log Gamma; ``settings`` as for
+    ``sympy.latex``)."""
+    from symxent.derivation.paper import display_form, paper_latex
+    return paper_latex(_prepare(display_form(e), log_base), symbol_names=symbol_names or {},
+                       **settings)
 
 
 # ================================================================ text parts
@@ -441,19 +446,42 @@ def _rows(d, options, width=70, why_width=None):
     return rows
 
 
-def to_latex(d, *, environment="align*", display=False, width=70, why_width=None,
-             **options):
-    r"""The derivation as ``\begin{align*} ... \end{align*}``.
+def to_latex(d, *, environment="align*", display=False, width=None, why_width=None,
+             notes=True, standalone=False, **options):
+    r"""The derivation as LaTeX fit for a paper.
 
+    Default: ``\begin{align*} ... \end{align*}`` with a numbered tag per step
+    (``\tag*{(i)}``), followed by numbered notes giving the full reasons (the
+    expectations quoted, typeset; the rules; how the step was checked); a
+    step whose check failed says ``CHECK FAILED`` in its tag, its note and a
+    line before the display.  Long formulas are broken at ``+``/``-`` (then
+    inside parentheses, then between factors) to fit a 10pt ``article`` page;
+    ``width`` (in letter widths, see :mod:`symxent.derivation.linebreak`)
+    changes the measure.  ``notes=False`` gives the display alone;
+    ``standalone=True`` a whole compilable document.  Notation: psi and
+    psi^(n) for digamma/polygamma, B for the Beta function, log Gamma
+    (:class:`symxent.derivation.paper.PaperPrinter`).  Float input gives float
+    output: a formula holding a float has its numeric parts evaluated (15
+    digits) instead of mixing floats with exact terms.
+
+    ``display=True`` (Jupyter's ``text/latex``): ``$$\begin{aligned}...$$``
+    with the notes in a second display.  ``why_width`` (a TeX length, e.g.
+    ``"4cm"``) keeps the older layout with each justification in a
+    ``\parbox`` beside its step (used by the theorem documents).
     ``options``: ``log_base``, ``symbol_names`` and any :func:`sympy.latex`
-    setting.  Formulas longer than about ``width`` characters are broken
-    before a top-level term (``width=None``: never); ``why_width`` (a TeX
-    length such as ``"4cm"``) sets justifications in a ``\parbox`` of that
-    width (pdflatex only).  ``environment="aligned"`` with ``display=True``
-    gives ``$$\begin{aligned}...\end{aligned}$$``."""
-    body = " \\\\\n".join(_rows(d, options, width, why_width))
-    out = f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
-    return f"$$\n{out}\n$$" if display else out
+    setting."""
+    from symxent.derivation import paper
+    if why_width is not None or environment != "align*" and not display:
+        body = " \\\\\n".join(_rows(d, options, width or 70, why_width))
+        out = f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+        out = f"$$\n{out}\n$$" if display else out
+    elif display:
+        out = paper.chain_display(d, _tex(options), width or 60)
+    else:
+        out = paper.chain_latex(d, _tex(options), width, notes)
+    if d.steps and any(s.checked == "failed" for s in d.steps) and "CHECK FAILED" not in out:
+        out = "% CHECK FAILED: this chain is not proved\n" + out
+    return paper.standalone(out) if standalone else out
 
 
 def markdown_math(tex):
@@ -462,11 +490,18 @@ def markdown_math(tex):
     return re.sub(r"(\\\\)|\\\|", lambda m: m.group(1) or r"\Vert ", tex)
 
 
-def to_markdown(d, **options):
+def to_markdown(d, *, width=None, **options):
     r"""``$$\begin{aligned} ... \end{aligned}$$`` between blank lines (KaTeX
-    strict mode, MathJax and GitHub accept it)."""
-    tex = markdown_math(to_latex(d, environment="aligned", **options))
-    return f"\n$$\n{tex}\n$$\n"
+    strict mode, MathJax and GitHub accept it), each step labelled ``(i)``,
+    followed by one paragraph of notes per step (reasons, the expectations
+    quoted as inline formulas, the check; ``CHECK FAILED`` in bold)."""
+    from symxent.derivation import paper
+    return paper.chain_markdown(d, _tex(options), width or 60)
+
+
+def _tex(options):
+    """``tex(e, **more)``: :func:`latex_expr` with ``options`` and ``more``."""
+    return lambda e, **more: latex_expr(e, **{**options, **more})
 
 
 def to_text(d, *, log_base=None, **settings):

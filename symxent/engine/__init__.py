@@ -12,5 +12,6 @@ May import: sympy, mpmath, :mod:`symxent.errors`, :mod:`symxent.budget`,
 the CLI or the testing helpers.
 """
 from symxent.engine.core import NoClosedForm, compute
+import symxent.engine.special  # noqa: F401,E402 - registers the special-function kernels
 
 __all__ = ["NoClosedForm", "compute"]

@@ -59,6 +59,19 @@ class Trace(list):
         self.append((rel, expr, why))
 
 
+class Why(str):
+    """A justification: its text, and ``facts``, the ``(expectation, value,
+    reasons)`` it quotes (``expectation`` a feature of the random variable), so
+    that renderers can typeset them (:mod:`symxent.derivation.paper`)."""
+
+    facts = ()
+
+    def __new__(cls, text, facts=()):
+        why = super().__new__(cls, text)
+        why.facts = tuple(facts)
+        return why
+
+
 class _NoTrace(Trace):
     on = False
 
@@ -194,7 +207,8 @@ def _on_pieces(kind, dp, q, x, pcs, facts, tr):
         shown = sp.Add(*[sp.Integral(_integrand(kind, sp.log(pi), sp.log(qi)) * pi, (x, a, b))
                          for pi, qi, a, b in parts])
         tr.step(shown, "split the support at the break points of the density")
-        tr.step(total, "; ".join(dict.fromkeys(why for _, _, why in sub)))
+        tr.step(total, Why("; ".join(dict.fromkeys(why for _, _, why in sub)),
+                           [f for _, _, why in sub for f in getattr(why, "facts", ())]))
     return total
 
 
@@ -212,9 +226,10 @@ def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):
     if not tr.on:
         return value
     if normalized and region.found:
-        why = "; ".join(
+        why = Why("; ".join(
             f"E[{sp.sstr(f.subs(x, dp.rv))}] = {sp.sstr(v)} ({', '.join(r)})"
-            for f, v, r in region.found)
+            for f, v, r in region.found), [(f.subs(x, dp.rv), v, tuple(r))
+                                           for f, v, r in region.found])
     else:
         why = "; ".join(dict.fromkeys(region.notes)) or "integration"
     tr.step(value, why)

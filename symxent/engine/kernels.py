@@ -16,7 +16,7 @@ import sympy as sp
 
 from symxent.laws.support import known_le, known_positive
 
-__all__ = ["KERNELS", "integrate_exp", "KernelResult"]
+__all__ = ["KERNELS", "integrate_exp", "KernelResult", "register_kernel"]
 
 
 @dataclass(frozen=True)
@@ -365,3 +365,19 @@ def integrate_exp(form, lo, hi, facts=()):
         if r is not None:
             return r
     return None
+
+
+def register_kernel(kernel, first=False):
+    """Add ``kernel`` to the kernels every expectation may use; returns it.
+
+    A kernel is a callable ``(form, lo, hi, facts) -> KernelResult or None``
+    (see :class:`GeneralizedGamma`): given a :class:`~symxent.engine.logform.LogForm`
+    on ``(lo, hi)`` it returns ``Z = int exp(L) dx`` with its convergence
+    condition, or ``None`` when the form is not of its shape.  Kernels are
+    tried in order; ``first=True`` puts this one ahead of the others.
+    """
+    if not callable(kernel):
+        raise TypeError(f"a kernel is a callable (form, lo, hi, facts), got {kernel!r}")
+    if kernel not in KERNELS:
+        KERNELS.insert(0, kernel) if first else KERNELS.append(kernel)
+    return kernel

@@ -232,6 +232,11 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     default); raises :class:`~symxent.budget.BudgetExceeded` past it.
     """
     dps = _check_dps(dps)
+    from symxent.numeric.divergence import DIV_KINDS, measure_value
+    if getattr(type(quantity), "kind", None) in DIV_KINDS:  # the divergence family
+        with budget(timeout):
+            val, err = measure_value(quantity, subs, dps)
+        return NumericValue(+val, +err, dps)
     kind, P, Q, base = _unpack(quantity)
     base, base_rel = _base(base)
     rvs = (P,) if Q is None else (P, Q)
@@ -332,7 +337,8 @@ def is_measure(e) -> bool:
     KLDivergence, ...)?  Duck-typed on the class attribute ``kind`` so that this
     layer never imports the measures (sympy's own ``.kind`` of ordinary
     expressions is not touched: it fails on sums of measures)."""
-    return (isinstance(e, sp.Expr) and getattr(type(e), "kind", None) in KINDS
+    from symxent.numeric.divergence import DIV_KINDS
+    return (isinstance(e, sp.Expr) and getattr(type(e), "kind", None) in KINDS + DIV_KINDS
             and hasattr(e, "p"))
 
 

@@ -1,0 +1,129 @@
+"""Several threads at once (issue 9, item 4): a thread pool computes KL
+divergences and entropies while another thread keeps constructing invalid
+distributions.  Every construction of ``Normal('Bad', 0, -1)`` must raise
+SymPy's ``ValueError``, and every computed value must match its independent
+reference formula (no ``ParameterError`` on a valid law, no cached rejection).
+
+The reference values are textbook formulas, evaluated with mpmath here:
+  S(N(mu, s^2))     = log(s sqrt(2 pi e))        (Cover & Thomas 2006, Example 8.1.2;
+  S(Exponential(l)) = 1 - log(l)                  Lazo & Rathie 1978, IEEE Trans. IT 24(1), table)
+  D_KL(N1 || N2)    = log(s2/s1) + (s1^2 + (m1-m2)^2)/(2 s2^2) - 1/2
+                      (Penny 2001, "KL-divergences of Normal, Gamma, Dirichlet and Wishart
+                      densities", the Normal case in one dimension)
+"""
+
+import itertools
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import mpmath
+import pytest
+import sympy
+from sympy.stats import Exponential, Normal
+
+from symxent.measures import entropy, kl_divergence
+
+_names = itertools.count()
+
+
+def _name(prefix):
+    return f"{prefix}c{next(_names)}"
+
+
+def _mp(q):
+    """A rational (numerator, denominator) as an mpf at the current precision."""
+    return mpmath.mpf(q[0]) / q[1]
+
+
+def _normal_entropy(s):
+    with mpmath.workdps(30):
+        return mpmath.log(_mp(s) * mpmath.sqrt(2 * mpmath.pi * mpmath.e))
+
+
+def _normal_kl(m1, s1, m2, s2):
+    with mpmath.workdps(30):
+        m1, s1, m2, s2 = map(_mp, (m1, s1, m2, s2))
+        return mpmath.log(s2 / s1) + (s1**2 + (m1 - m2)**2) / (2 * s2**2) - mpmath.mpf(1) / 2
+
+
+def _exponential_entropy(rate):
+    with mpmath.workdps(30):
+        return 1 - mpmath.log(_mp(rate))
+
+
+def _job(i):
+    """One computation with fresh names (so no cache is shared) and its reference."""
+    k = i % 3
+    if k == 0:
+        s = sympy.Rational(i + 2, 3)
+        got = entropy(Normal(_name("N"), sympy.Rational(i, 7), s), timeout=30)
+        want = _normal_entropy((i + 2, 3))
+    elif k == 1:
+        m1, s1, m2, s2 = (sympy.Rational(i, 5), sympy.Rational(i + 1, 2), -1, 3)
+        got = kl_divergence(Normal(_name("P"), m1, s1), Normal(_name("Q"), m2, s2), timeout=30)
+        want = _normal_kl((i, 5), (i + 1, 2), (-1, 1), (3, 1))
+    else:
+        rate = sympy.Rational(i + 1, 4)
+        got = entropy(Exponential(_name("E"), rate), timeout=30)
+        want = _exponential_entropy((i + 1, 4))
+    return i, got, want
+
+
+@pytest.mark.timeout(120)
+def test_pool_computes_while_another_thread_builds_invalid_normals():
+    stop = threading.Event()
+    accepted, refused = [], [0]
+
+    def build_invalid():
+        while not stop.is_set():
+            try:
+                bad = Normal("Bad", 0, -1)
+            except ValueError:
+                refused[0] += 1
+            else:
+                accepted.append(bad)
+            time.sleep(0)
+
+    builder = threading.Thread(target=build_invalid, daemon=True)
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, so that a race shows up
+    builder.start()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(_job, range(60), timeout=100))
+    finally:
+        stop.set()
+        builder.join(10)
+        sys.setswitchinterval(saved)
+    assert not accepted, f"{len(accepted)} invalid Normal(0, -1) built without ValueError"
+    assert refused[0] > 0
+    for i, got, want in results:
+        assert got.free_symbols == set(), (i, got)
+        with mpmath.workdps(30):
+            value = mpmath.mpf(sympy.N(got, 35))
+            assert abs(value - want) <= mpmath.mpf(10) ** -25 * max(1, abs(want)), (i, got)
+
+
+@pytest.mark.timeout(60)
+def test_budgets_in_a_pool_each_stop_on_time():
+    """Threads of a pool, each with its own short budget on a pair the engine
+    cannot finish: each returns the unevaluated object on time."""
+    from sympy.stats import Cauchy
+
+    from symxent.measures import KLDivergence
+    m = sympy.Symbol("m", real=True)
+
+    def hard(i):
+        t0 = time.monotonic()
+        value = kl_divergence(Normal(_name("X"), m, 1), Cauchy(_name("C"), 0, 1), timeout=1)
+        return value, time.monotonic() - t0
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(hard, range(3), timeout=30))
+    for value, elapsed in results:
+        assert isinstance(value, KLDivergence)
+        assert elapsed < 3.0, elapsed  # 1 s budget; slack for a loaded machine
+    assert time.monotonic() - t0 < 5
