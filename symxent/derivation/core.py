@@ -329,6 +329,7 @@ def _opaque(e):
 
 
 _SIMPLIFY_OPS = 250  # beyond this size simplify() is slow; numeric checks take over
+_SIMPLIFY_DIGITS = 10 ** 6  # rationals with larger terms are left to the numeric check
 
 
 def _simplified_forms(e, cheap):
@@ -341,7 +342,10 @@ def _simplified_forms(e, cheap):
         if sp.count_ops(el) <= _SIMPLIFY_OPS:
             yield sp.cancel(el)
         return
-    if sp.count_ops(e) > _SIMPLIFY_OPS:
+    if sp.count_ops(e) > _SIMPLIFY_OPS or any(
+            max(abs(r.p), abs(r.q)) > _SIMPLIFY_DIGITS for r in e.atoms(sp.Rational)):
+        # logcombine raises such rationals to powers made of them: one C-level
+        # integer power (uninterruptible, gigabytes) for a parameter 1/99999999
         return
     s = sp.simplify(e, doit=False)  # doit=True would try to integrate every Integral
     yield s
