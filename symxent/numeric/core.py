@@ -234,9 +234,9 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     dps = _check_dps(dps)
     from symxent.numeric.divergence import DIV_KINDS, measure_value
     if getattr(type(quantity), "kind", None) in DIV_KINDS:  # the divergence family
-        with budget(timeout):
+        with budget(timeout), mpmath.workdps(dps + _GUARD):
             val, err = measure_value(quantity, subs, dps)
-        return NumericValue(+val, +err, dps)
+            return NumericValue(+val, +err, dps)
     kind, P, Q, base = _unpack(quantity)
     base, base_rel = _base(base)
     rvs = (P,) if Q is None else (P, Q)
