@@ -19,6 +19,12 @@ Only a derivation whose steps are all ``symbolic`` or ``numeric`` is valid;
 :meth:`Derivation.verify` raises :class:`DerivationError` naming the first
 step that is not.
 
+Every check runs under a time budget (``timeout=``, default the global one,
+:mod:`symxent.budget`): cheap rewritings (``expand``, ``expand_log``,
+``cancel``) are tried first, ``simplify`` only on small expressions and for at
+most a couple of seconds a step, then numbers (:mod:`symxent.numeric`) take
+over; steps the budget leaves no time for are ``unchecked``.
+
 Unknown functions (``Function('p')``) are checked numerically by substituting
 the concrete test densities listed in ``models``; ``given`` eliminates symbols
 tied by equations (e.g. ``{p3: 1 - p1 - p2}``); ``constraints`` are extra
@@ -33,10 +39,25 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
-from symxent.errors import SymxentError
-from symxent.numeric.numeval import (_BOUND_TYPES, _GUARD, _Trouble, _draw, _expectations_as_integrals,
-                      _from_mp, _numeric_value)
+from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.render import is_measure, unfold, unfold_measures
+from symxent.errors import SymxentError
+from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
+                                        expectations_as_integrals)
+from symxent.numeric.mpcompile import NumericError
+
+_BOUND_TYPES = (sp.Integral, sp.Sum)
+_GUARD = 6           # extra working digits of the numeric checks beyond the requested ones
+_SYMBOLIC = 2.0      # seconds of SymPy simplification per step before numbers take over
+# The SymPy failures that mean "this rewriting does not apply / cannot be decided":
+# the step is then checked numerically.  Anything else is a bug and propagates.
+_SYMPY_CANNOT = (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError,
+                 sp.PolynomialError, sp.polys.polyerrors.PolificationFailed,
+                 sp.polys.polyerrors.CoercionFailed)
+
+
+class _Trouble(Exception):
+    """A value could not be computed reliably (the point is skipped, not passed)."""
 
 __all__ = ["Step", "Derivation", "DerivationError", "CheckReport", "StepResult", "derive",
            "RELATIONS", "STATUSES"]
@@ -173,26 +194,36 @@ class Derivation:
         return bool(self.steps) and all(s.checked in ("symbolic", "numeric") for s in self.steps)
 
     # ---- checking
-    def check(self, dps=30, points=3, seed=0) -> CheckReport:
-        """Check every step; fills in each step's ``checked`` status."""
-        if dps < 15:
-            raise ValueError("numeric checks use at least 15 digits")
-        checker = _Checker(self, dps=dps, points=points, seed=seed)
+    def check(self, dps=30, points=3, seed=0, timeout=None) -> CheckReport:
+        """Check every step; fills in each step's ``checked`` status.
+
+        The whole check runs under a budget of ``timeout`` seconds (default: the
+        global default); steps not reached in time are ``unchecked``."""
+        if isinstance(dps, bool) or not isinstance(dps, int) or not 15 <= dps <= 5000:
+            raise ValueError(f"numeric checks use between 15 and 5000 digits, got {dps!r}")
         results, new_steps = [], []
-        for i, step in enumerate(self.steps, 1):
-            status, detail = checker.check_step(i)
-            new_steps.append(replace(step, checked=status, detail=detail))
-            results.append(StepResult(i, step.justification, status, detail))
+        try:
+            with budget(timeout):
+                checker = _Checker(self, dps=dps, points=points, seed=seed)
+                for i, step in enumerate(self.steps, 1):
+                    status, detail = checker.check_step(i)
+                    new_steps.append(replace(step, checked=status, detail=detail))
+                    results.append(StepResult(i, step.justification, status, detail))
+        except BudgetExceeded:
+            for i, step in enumerate(self.steps[len(new_steps):], len(new_steps) + 1):
+                detail = "the time budget of the check ran out"
+                new_steps.append(replace(step, checked="unchecked", detail=detail))
+                results.append(StepResult(i, step.justification, "unchecked", detail))
         self.steps = new_steps
         self.dps = dps
         self.report = CheckReport(results, dps)
         return self.report
 
-    def verify(self, dps=30, points=3, seed=0):
+    def verify(self, dps=30, points=3, seed=0, timeout=None):
         """Check, and raise :class:`DerivationError` at the first bad step; returns self."""
         if not self.steps:
             raise DerivationError("an empty derivation proves nothing")
-        report = self.check(dps=dps, points=points, seed=seed)
+        report = self.check(dps=dps, points=points, seed=seed, timeout=timeout)
         for r in report.results:
             if r.status == "failed":
                 raise DerivationError(
@@ -232,20 +263,24 @@ class Derivation:
         return self.to_markdown()
 
 
-def derive(quantity, *, check=True, dps=30, points=3, seed=0):
+def derive(quantity, *, check=True, dps=30, points=3, seed=0, timeout=None):
     """The engine's derivation of an unevaluated Entropy/CrossEntropy/KLDivergence.
 
     Built from :func:`symxent.engine.core.trace` (``(relation, expr, why)`` tuples
     from the definition to the closed form) and checked unless ``check`` is
     false; numeric checks draw parameters with :func:`symxent.laws.domain.sample_point`
     and evaluate the measures with :func:`symxent.numeric.core.evaluate`.
+    The whole call, derivation and checks, runs under one budget of
+    ``timeout`` seconds (default: the global default); checks the budget leaves
+    no time for are ``unchecked``.
     """
     from symxent.engine import core as engine
-    steps = (quantity._symxent_trace() if hasattr(quantity, "_symxent_trace")  # divergences
-             else engine.trace(quantity))
-    d = Derivation(quantity, [tuple(s) for s in steps], title=str(quantity))
-    if check:
-        d.check(dps=dps, points=points, seed=seed)
+    with budget(timeout):
+        steps = (quantity._symxent_trace() if hasattr(quantity, "_symxent_trace")  # divergences
+                 else engine.trace(quantity))
+        d = Derivation(quantity, [tuple(s) for s in steps], title=str(quantity))
+        if check:
+            d.check(dps=dps, points=points, seed=seed, timeout=timeout)
     return d
 
 
@@ -294,6 +329,7 @@ def _opaque(e):
 
 
 _SIMPLIFY_OPS = 250  # beyond this size simplify() is slow; numeric checks take over
+_SIMPLIFY_DIGITS = 10 ** 6  # rationals with larger terms are left to the numeric check
 
 
 def _simplified_forms(e, cheap):
@@ -301,9 +337,15 @@ def _simplified_forms(e, cheap):
     if cheap:
         yield e
         yield sp.expand(e)
-        yield sp.expand(sp.expand_log(e, force=False))
+        el = sp.expand(sp.expand_log(e, force=False))
+        yield el
+        if sp.count_ops(el) <= _SIMPLIFY_OPS:
+            yield sp.cancel(el)
         return
-    if sp.count_ops(e) > _SIMPLIFY_OPS:
+    if sp.count_ops(e) > _SIMPLIFY_OPS or any(
+            max(abs(r.p), abs(r.q)) > _SIMPLIFY_DIGITS for r in e.atoms(sp.Rational)):
+        # logcombine raises such rationals to powers made of them: one C-level
+        # integer power (uninterruptible, gigabytes) for a parameter 1/99999999
         return
     s = sp.simplify(e, doit=False)  # doit=True would try to integrate every Integral
     yield s
@@ -313,14 +355,14 @@ def _simplified_forms(e, cheap):
 def _zero(e, cheap):
     try:
         return any(f == 0 for f in _simplified_forms(e, cheap))
-    except Exception:
+    except _SYMPY_CANNOT:
         return False
 
 
 def _nonnegative(e, cheap):
     try:
         return any(f.is_nonnegative for f in _simplified_forms(e, cheap))
-    except Exception:
+    except _SYMPY_CANNOT:
         return False
 
 
@@ -336,17 +378,33 @@ def _proved(diff, relation):
     (integrals over equal limits combined) before simplify() is."""
     try:
         rest, groups = _linear_parts(diff)
-    except Exception:
+    except _SYMPY_CANNOT:
         rest, groups = diff, {}
     if relation != "=" and not all(_ordered(k) for k in groups):
         groups = {}
+    test = (_zero if relation == "=" else _nonnegative)
     for cheap in (True, False):
-        test = (_zero if relation == "=" else _nonnegative)
-        if test(diff, cheap):
-            return True
-        if groups and test(rest, cheap) and all(test(g, cheap) for g in groups.values()):
-            return True
+        if cheap:
+            if test(diff, cheap) or groups and test(rest, cheap) and all(
+                    test(g, cheap) for g in groups.values()):
+                return True
+            continue
+        # simplify() can take minutes and gigabytes on some inputs (a parameter
+        # 1/99999999): give it a short budget of its own, then let numbers decide
+        try:
+            with budget(_SYMBOLIC):
+                if test(diff, cheap) or groups and test(rest, cheap) and all(
+                        test(g, cheap) for g in groups.values()):
+                    return True
+        except BudgetExceeded:
+            _budget_left()
     return False
+
+
+def _budget_left():
+    """Raise BudgetExceeded if the enclosing (whole-check) budget has run out."""
+    from symxent.budget import check
+    check()
 
 
 # ---- numbers
@@ -370,7 +428,9 @@ class _Checker:
         self.d, self.dps, self.wdps = deriv, dps, dps + _GUARD
         self.rng = random.Random(seed)
         chain = [deriv.start] + [s.expr for s in deriv.steps]
-        self.raw = [unfold(e) for e in chain]
+        # E[f(X)] over the law's true support (sympy.stats' own rewrite uses the
+        # family's declared set, (0, oo) for a Kumaraswamy law on (0, 1))
+        self.raw = [unfold(expectations_as_integrals(e)) for e in chain]
         self.notation = [e.xreplace(deriv.given) for e in self.raw]
         self.symbolic = [None] * len(chain)
         self.models = deriv.models or [{}]
@@ -412,13 +472,22 @@ class _Checker:
             self.symbolic[k] = unfold_measures(self.raw[k])
         return self.symbolic[k].xreplace(given)
 
+    def _draw(self, s, interval):
+        """A value for a plain symbol (or Indexed): from ``ranges`` when given, else by
+        its assumptions (:func:`symxent.laws.domain` draws measure parameters)."""
+        if interval is not None:
+            lo, hi = interval
+            return lo + (hi - lo) * sp.Rational(self.rng.randint(1, 999), 1000)
+        from symxent.laws.domain import _draw
+        return _draw(s, self.rng)
+
     def _point(self, pi):
         while len(self.points) <= pi:
             for _ in range(5000):
                 pt = dict(self.sampler(self.rng)) if self.sampler else {}
                 for s in self.symbols:
                     if s not in pt:
-                        pt[s] = _draw(s, self.rng, self.d.ranges.get(s))
+                        pt[s] = self._draw(s, self.d.ranges.get(s))
                 if all(self._holds(c, pt) for c in self.d.constraints):
                     break
             else:
@@ -432,17 +501,18 @@ class _Checker:
         if v not in (sp.true, sp.false):
             v = sp.simplify(v, doit=False)
         if v not in (sp.true, sp.false):
-            raise ValueError(f"constraint {c} is not decidable at {pt}")
+            raise _Trouble(f"constraint {c} is not decidable at {pt}")
         return bool(v)
 
     def value(self, k, mi, pi):
+        """(value, error bound) of chain expression ``k`` under model ``mi`` at point ``pi``."""
         key = (k, mi, pi)
         if key not in self.cache:
             try:
                 self.cache[key] = self._value(k, mi, pi)
             except _Trouble as t:
                 self.cache[key] = t
-            except Exception as t:  # evaluation blew up: the point proves nothing
+            except (NumericError, SymxentError) as t:   # the point proves nothing
                 self.cache[key] = _Trouble(f"{type(t).__name__}: {t}")
         v = self.cache[key]
         if isinstance(v, _Trouble):
@@ -450,13 +520,17 @@ class _Checker:
         return v
 
     def _value(self, k, mi, pi):
+        from symxent.numeric.core import evaluate
         pt = self._point(pi)
-        e = _expectations_as_integrals(_apply_model(self.notation[k], self.models[mi]))
-        ms = {a for a in sp.preorder_traversal(e) if is_measure(a)}
+        e = _apply_model(self.notation[k], self.models[mi])
+        ms = list(dict.fromkeys(a for a in sp.preorder_traversal(e) if is_measure(a)))
+        known = {}
         if ms:
-            from symxent.numeric.core import evaluate
-            with mpmath.workdps(self.wdps):
-                e = e.xreplace({m: _from_mp(evaluate(m, pt, dps=self.wdps).value) for m in ms})
+            stand = {m: sp.Dummy("m") for m in ms}
+            for m, d in stand.items():
+                v = evaluate(m, pt, dps=self.wdps)
+                known[d] = (v.value, v.error)
+            e = e.xreplace(stand)
         e = e.xreplace(pt)
         e = e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)) and a.has(sp.Indexed)
                       and not a.free_symbols - {b.label for b in a.atoms(sp.IndexedBase)},
@@ -464,11 +538,12 @@ class _Checker:
         vals = self.indexed[pi]
         for a in sorted(e.atoms(sp.Indexed), key=str):
             if a not in vals and not a.free_symbols - {a.base.label} - set(a.indices):
-                vals[a] = _draw(a, self.rng, self.d.ranges.get(a.base))
+                vals[a] = self._draw(a, self.d.ranges.get(a.base))
         e = e.xreplace(vals)
-        if e.free_symbols:
-            raise _Trouble(f"no value for {sorted(map(str, e.free_symbols))}")
-        return _numeric_value(e, self.wdps)
+        left = e.free_symbols - set(known)
+        if left:
+            raise _Trouble(f"no value for {sorted(map(str, left))}")
+        return closed_value(e, known, self.wdps + 2)
 
     def check_step(self, i):
         rel = self.d.steps[i - 1].relation
@@ -479,7 +554,7 @@ class _Checker:
                 diff = {"=": a - b, "<=": b - a, ">=": a - b}[rel]
                 if _proved(diff, rel):
                     return "symbolic", "proved by SymPy"
-            except Exception:
+            except _SYMPY_CANNOT + (SymxentError,):
                 pass
         return self._numeric(i, rel)
 
@@ -489,21 +564,21 @@ class _Checker:
             good = 0
             for pi in range(4 * self.needed):
                 try:
-                    a, b = self.value(i - 1, mi, pi), self.value(i, mi, pi)
+                    (a, ea), (b, eb) = self.value(i - 1, mi, pi), self.value(i, mi, pi)
                 except _Trouble as t:
                     troubles.append(str(t))
                     continue
-                with mpmath.workdps(self.wdps):
-                    verdict = _compare(a, b, rel, tol)
-                if verdict is None:
-                    troubles.append("complex or undefined value")
+                verdict = compare(a, b, ea + eb, self.wdps, tol, rel)
+                if verdict.status not in (AGREE, MISMATCH):
+                    troubles.append(verdict.note or "complex or undefined value")
                     continue
-                if not verdict:
+                if verdict.status == MISMATCH:
                     where = {str(s): v for s, v in self.points[pi].items()}
                     model = f" under model {mi + 1}" if len(self.models) > 1 else ""
-                    return "failed", (f"at {where}{model}: previous = {mpmath.nstr(a, 15)}, "
-                                      f"new = {mpmath.nstr(b, 15)}, difference "
-                                      f"{mpmath.nstr(b - a, 5)}")
+                    with mpmath.workdps(self.wdps):
+                        return "failed", (f"at {where}{model}: previous = {mpmath.nstr(a, 15)}, "
+                                          f"new = {mpmath.nstr(b, 15)}, difference "
+                                          f"{mpmath.nstr(b - a, 5)}")
                 good += 1
                 if good == self.needed:
                     break
@@ -512,22 +587,3 @@ class _Checker:
         n, k = self.needed, len(self.models)
         return "numeric", (f"agrees to {self.dps} digits at {n} point{'s' * (n > 1)}"
                            + (f" under each of {k} models" if k > 1 else ""))
-
-
-def _compare(a, b, rel, tol):
-    """True/False, or None when the comparison is meaningless (nan, complex order)."""
-    if mpmath.isnan(a) or mpmath.isnan(b):
-        return None
-    if mpmath.isinf(a) or mpmath.isinf(b):
-        if rel == "=":
-            return a == b
-        if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
-            return None
-        return a <= b if rel == "<=" else a >= b
-    scale = tol * max(1, abs(a), abs(b))
-    if rel == "=":
-        return abs(a - b) <= scale
-    if abs(mpmath.im(a)) > scale or abs(mpmath.im(b)) > scale:
-        return None
-    d = mpmath.re(b) - mpmath.re(a)
-    return d >= -scale if rel == "<=" else d <= scale

@@ -40,6 +40,16 @@ components) written in stick-breaking coordinates; the log-density is then a
 sum of one-variable terms, and by Fubini the integral is a sum of products of
 1-D integrals done as above.
 
+Bad input is refused, never answered: nan, +-inf and complex parameter
+values, a base that is not a positive real number other than 1, and ``dps``
+outside ``[5, 5000]`` raise :class:`~symxent.errors.ParameterError`.  Float
+parameters (and a float base) are used at their exact binary value, and the
+error bound includes what their own rounding (half an ulp, ``2**-53``
+relative for a Python float) can change in the result, measured by a second
+evaluation at a nudged value.  Every evaluation runs under the time budget
+(:mod:`symxent.budget`; ``timeout=`` or the default): past it
+:class:`~symxent.budget.BudgetExceeded` is raised.
+
 Precision: set-up at ``dps + 8`` digits plus the decimal magnitude of the
 largest/smallest parameter (so ``1e-30`` or ``1e30`` do not eat the digits),
 quadrature at ``dps + 4``.  The returned ``error`` sums the rules' error
@@ -49,22 +59,31 @@ rounding allowance; ``tests/test_numeric.py`` checks it against known values.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
 
+from symxent.budget import BudgetExceeded, budget
 from symxent.errors import ParameterError, UnsupportedError
-from symxent.numeric.mpcompile import (NumericError, _const, _expand_log, compile_mp,  # noqa: F401
-                        deep_cancellation, log_form, real_part)
 from symxent.laws.support import describe
+from symxent.numeric.discrete import discrete as _discrete
+from symxent.numeric.discrete import series as _series  # noqa: F401  (tests use it)
+from symxent.numeric.expressions import closed_value
+from symxent.numeric.mpcompile import (CANNOT_EVALUATE, NumericError, _const,  # noqa: F401
+                                       _expand_log, compile_mp, deep_cancellation, exact,
+                                       log_form, real_part)
+from symxent.numeric.quadrature import continuous, dirichlet, mvnormal
 
 __all__ = ["NumericValue", "NumericError", "evaluate", "evaluate_expression",
-           "entropy_value", "cross_entropy_value", "kl_value", "KINDS"]
+           "entropy_value", "cross_entropy_value", "kl_value", "KINDS", "MAX_DPS"]
 
 KINDS = ("entropy", "cross_entropy", "kl")
 _INF = mpmath.inf
 _GUARD = 8   # guard digits on top of dps and the parameters' magnitude
+MIN_DPS, MAX_DPS = 5, 5000
+_NUDGE = mpmath.mpf(2) ** -20   # relative step for the sensitivity to a float parameter
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,27 @@ class NumericValue:
 
 
 # ------------------------------------------------------------------ inputs
+def _check_dps(dps):
+    if isinstance(dps, bool) or not isinstance(dps, numbers.Integral):
+        raise ParameterError(f"dps must be an integer number of digits, got {dps!r}")
+    if not MIN_DPS <= dps <= MAX_DPS:
+        raise ParameterError(f"dps must be between {MIN_DPS} and {MAX_DPS}, got {dps}")
+    return int(dps)
+
+
+def _base(base):
+    """(exact base or None for e, relative uncertainty) of a logarithm base."""
+    if base is None or base is sp.E:
+        return None, 0
+    b, rel = exact(base, "the base of the logarithm")
+    if b.free_symbols:
+        raise ParameterError(f"the base of the logarithm must be a number, got {base}")
+    if not (b.is_positive and b != 1):
+        raise ParameterError(f"the base of the logarithm must be a positive real number "
+                             f"other than 1, got {base}")
+    return (None, 0) if b == sp.E else (b, rel)
+
+
 def _unpack(quantity):
     """(kind, P, Q, base) of a measure object or of a tuple ``(kind, P[, Q][, base])``."""
     if isinstance(quantity, tuple):
@@ -95,38 +135,39 @@ def _unpack(quantity):
         if len(quantity) < n:
             raise UnsupportedError(f"{kind} needs {n - 1} random variable(s): {quantity!r}")
         P, Q = quantity[1], (None if kind == "entropy" else quantity[2])
-        base = quantity[n] if len(quantity) > n else sp.E
-        return kind, P, Q, (sp.E if base is None else sp.sympify(base))
+        base = quantity[n] if len(quantity) > n else None
+        return kind, P, Q, base
     if not is_measure(quantity):
         raise UnsupportedError(f"not an Entropy/CrossEntropy/KLDivergence: {quantity!r}")
-    kind = quantity.kind
-    base = getattr(quantity, "base", None)
-    return kind, quantity.p, getattr(quantity, "q", None), sp.E if base is None else base
+    return quantity.kind, quantity.p, getattr(quantity, "q", None), getattr(quantity, "base", None)
 
 
 def _exact(v):
     """An exact sympy number for a parameter value (floats keep their binary value)."""
-    if isinstance(v, mpmath.mpf):
-        if not mpmath.isfinite(v):
-            return sp.oo if v > 0 else (-sp.oo if v < 0 else sp.nan)
-        sign, man, exp, _ = v._mpf_
-        return (-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp
-    if isinstance(v, float):
-        return sp.Rational(v)
-    v = sp.sympify(v)
-    return sp.Rational(v) if isinstance(v, sp.Float) else v
+    return exact(v)[0]
 
 
 def _point(subs, rvs):
-    """The substitution dict restricted to the parameters of ``rvs``, exact."""
+    """(exact point restricted to the parameters of ``rvs``, {symbol: relative
+    uncertainty} of the float values among them)."""
     subs = dict(subs or {})
     params = {s for rv in rvs for s in describe(rv).params}
     byname = {str(s): s for s in params}
-    out = {}
+    out, fuzzy = {}, {}
     for k, v in subs.items():
         k = byname.get(k, k) if isinstance(k, str) else k
         if k in params:
-            out[k] = _exact(v)
+            out[k], rel = exact(v, f"the value of {k}")
+            if rel and out[k] != 0:
+                fuzzy[k] = rel
+    # float numbers written into the distributions themselves (Normal('X', 1e300, 1)):
+    # exact binary values, and their rounding carried like that of float parameters
+    for rv in rvs:
+        for f in _numbers(describe(rv)):
+            if isinstance(f, sp.Float) and f not in out:
+                out[f], rel = exact(f, f"the parameter value {f} of {rv}")
+                if rel and out[f] != 0:
+                    fuzzy[f] = rel
     missing = params - out.keys()
     if missing:
         raise ParameterError(f"no value given for parameter(s) {sorted(map(str, missing))}")
@@ -137,16 +178,27 @@ def _point(subs, rvs):
                 raise ParameterError(f"{k} = {v} contradicts the assumption {assumption}=True")
     for rv in rvs:
         _check_domain(rv, out)
+    return out, fuzzy
+
+
+def _numbers(d):
+    """The numbers written into a law's density, support and parameters."""
+    out = set()
+    for attr in ("pdf", "support", "mean", "cov", "alpha", "values"):
+        v = getattr(d, attr, None)
+        if isinstance(v, dict):
+            v = list(v.keys()) + list(v.values())
+        for part in (v if isinstance(v, (list, tuple)) else [v]):
+            if isinstance(part, sp.Basic):
+                out |= part.atoms(sp.Number)
+            elif isinstance(part, (int, float)):
+                out.add(sp.sympify(part))
     return out
 
 
 def _check_domain(rv, point):
     from symxent.laws.domain import domain_conditions
-    try:
-        conds = domain_conditions(rv)
-    except Exception:  # domain unreadable: the density checks below still apply
-        return
-    for cond, message in conds:
+    for cond, message in domain_conditions(rv):
         if isinstance(cond, sp.Basic) and cond.xreplace(point) is sp.false:
             raise ParameterError(f"{rv}: {message} (fails at {point})")
 
@@ -161,60 +213,123 @@ def _magnitude(values) -> int:
     return mag
 
 
+def _scale(dp, dq, point):
+    """Decimal magnitude of the parameter values and of the numbers inside the laws
+    (``Normal('X', 10**60, 1)`` needs 60 more digits, like a parameter 10**60)."""
+    nums = [n for d in (dp, dq) if d is not None for n in _numbers(d)
+            if not isinstance(n, sp.Float) or n not in point]
+    return _magnitude(list(point.values()) + nums)
+
+
 # ------------------------------------------------------------------ entry points
-def evaluate(quantity, subs=None, dps=30) -> NumericValue:
+def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     """Numeric value of an Entropy/CrossEntropy/KLDivergence from its definition.
 
     ``quantity`` is a measure object (``.kind``, ``.p``, ``.q``, ``.base``) or a
     tuple ``(kind, P[, Q][, base])`` with kind ``entropy``, ``cross_entropy`` or
     ``kl``.  ``subs`` maps parameter symbols (or their names) to numbers.
+    Runs under a time budget of ``timeout`` seconds (default: the global
+    default); raises :class:`~symxent.budget.BudgetExceeded` past it.
     """
+    dps = _check_dps(dps)
     from symxent.numeric.divergence import DIV_KINDS, measure_value
     if getattr(type(quantity), "kind", None) in DIV_KINDS:  # the divergence family
-        val, err = measure_value(quantity, subs, dps)
-        return NumericValue(+val, +err, dps)
+        with budget(timeout), mpmath.workdps(dps + _GUARD):
+            val, err = measure_value(quantity, subs, dps)
+            return NumericValue(+val, +err, dps)
     kind, P, Q, base = _unpack(quantity)
+    base, base_rel = _base(base)
     rvs = (P,) if Q is None else (P, Q)
-    point = _point(subs, rvs)
+    point, fuzzy = _point(subs, rvs)
     dp = describe(P)
     dq = describe(Q) if Q is not None else None
     kinds = {dp.kind} | ({dq.kind} if dq else set())
-    mag = _magnitude(list(point.values()))
+    if not (kinds <= {"continuous"} or kinds <= {"discrete", "finite"}
+            or kinds in ({"mvnormal"}, {"dirichlet"})):
+        raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
+    try:
+        return _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout)
+    except BudgetExceeded:
+        raise BudgetExceeded(f"the numeric evaluation of {kind} ran out of its time budget"
+                             + (f" of {timeout} s" if timeout is not None else "")) from None
+
+
+def _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout):
+    with budget(timeout):
+        val, err = _nats(kind, dp, dq, point, dps)
+        mag = _scale(dp, dq, point)
+        with mpmath.workdps(dps + _GUARD + mag):
+            if fuzzy and mpmath.isfinite(val):
+                err += _float_error(kind, dp, dq, point, fuzzy, val)
+            if base is not None:
+                lb = mpmath.log(_const(base))
+                val, err = val / lb, err / abs(lb)
+                if base_rel and mpmath.isfinite(val):
+                    # log(b (1 + d)) = log b + d: the value in base b moves by |val| d / |log b|
+                    err += 2 * abs(val) * base_rel / abs(lb)
+            return NumericValue(+val, +err, dps)
+
+
+def _nats(kind, dp, dq, point, dps):
+    """(value in nats, error) at an exact point."""
+    kinds = {dp.kind} | ({dq.kind} if dq else set())
+    mag = _scale(dp, dq, point)
     wdps = dps + _GUARD + mag
+    prec = (wdps, dps + 4, dps + 4 + mag)
     with mpmath.workdps(wdps):
         if kinds <= {"continuous"}:
-            from symxent.numeric.quadrature import continuous
-            val, err = continuous(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
+            val, err = continuous(kind, dp, dq, point, *prec)
         elif kinds <= {"discrete", "finite"}:
             val, err = _discrete(kind, dp, dq, point, wdps)
         elif kinds == {"mvnormal"}:
-            from symxent.numeric.quadrature import mvnormal
-            val, err = mvnormal(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
-        elif kinds == {"dirichlet"}:
-            from symxent.numeric.quadrature import dirichlet
-            val, err = dirichlet(kind, dp, dq, point, wdps, dps + 4, dps + 4 + mag)
+            val, err = mvnormal(kind, dp, dq, point, *prec)
         else:
-            raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
-        if base != sp.E:
-            lb = compile_mp(sp.log(base), ())()
-            val, err = val / lb, err / abs(lb)
+            val, err = dirichlet(kind, dp, dq, point, *prec)
         err = abs(err) + (0 if mpmath.isinf(val) else abs(val) * mpmath.mpf(10) ** (-wdps + 3))
-        return NumericValue(+val, +err, dps)
+        return +val, +err
 
 
-def entropy_value(P, subs=None, dps=30, base=None) -> NumericValue:
+def _float_error(kind, dp, dq, point, fuzzy, val):
+    """Bound on what the rounding of float parameters can change in ``val``: for each
+    float parameter v (relative uncertainty d), twice the change of the value when v
+    is nudged by 2**-20 relative, scaled to d (a first-order sensitivity)."""
+    total = mpmath.mpf(0)
+    for s, rel in fuzzy.items():
+        slope = None
+        for sign in (1, -1):
+            moved = dict(point)
+            moved[s] = point[s] * (1 + sign * sp.Rational(1, 2 ** 20))
+            try:
+                _check_domain(dp.rv, moved)
+                if dq is not None:
+                    _check_domain(dq.rv, moved)
+                v2, _ = _nats(kind, dp, dq, moved, 15)
+            except (ParameterError, NumericError):
+                continue
+            if mpmath.isfinite(v2):
+                slope = abs(v2 - val) / _NUDGE
+                break
+        if slope is None:
+            raise NumericError(f"cannot bound the effect of the rounding of the float "
+                               f"parameter {s} = {float(point[s])!r}; give it exactly "
+                               f"(e.g. Rational('{float(point[s])!r}'))")
+        total += 2 * slope * rel + abs(val) * mpmath.mpf(10) ** -12 * rel / _NUDGE
+    return total
+
+
+def entropy_value(P, subs=None, dps=30, base=None, timeout=None) -> NumericValue:
     """S(P) from its definition."""
-    return evaluate(("entropy", P, base), subs, dps)
+    return evaluate(("entropy", P, base), subs, dps, timeout)
 
 
-def cross_entropy_value(P, Q, subs=None, dps=30, base=None) -> NumericValue:
+def cross_entropy_value(P, Q, subs=None, dps=30, base=None, timeout=None) -> NumericValue:
     """H(P, Q) from its definition."""
-    return evaluate(("cross_entropy", P, Q, base), subs, dps)
+    return evaluate(("cross_entropy", P, Q, base), subs, dps, timeout)
 
 
-def kl_value(P, Q, subs=None, dps=30, base=None) -> NumericValue:
+def kl_value(P, Q, subs=None, dps=30, base=None, timeout=None) -> NumericValue:
     """D_KL(P || Q) from its definition."""
-    return evaluate(("kl", P, Q, base), subs, dps)
+    return evaluate(("kl", P, Q, base), subs, dps, timeout)
 
 
 def is_measure(e) -> bool:
@@ -227,162 +342,38 @@ def is_measure(e) -> bool:
             and hasattr(e, "p"))
 
 
-def evaluate_expression(expr, subs=None, dps=30) -> NumericValue:
-    """Numeric value of an expression built from measures and parameters.
+def evaluate_expression(expr, subs=None, dps=30, timeout=None) -> NumericValue:
+    """Numeric value of an expression built from measures, parameters, integrals,
+    sums and expectations.
 
-    Each measure is replaced by its reference value; the error is propagated
+    Each measure is replaced by its reference value (:func:`evaluate`), every
+    integral, sum and expectation is evaluated by
+    :func:`symxent.numeric.expressions.closed_value`; the error is propagated
     to first order (``sum |d expr / d m_i| * error_i``).
     """
+    dps = _check_dps(dps)
     expr = sp.sympify(expr)
-    measures = [m for m in sp.preorder_traversal(expr) if is_measure(m)]
-    measures = list(dict.fromkeys(measures))
     if is_measure(expr):
-        return evaluate(expr, subs, dps)
-    point = {(_k if not isinstance(_k, str) else sp.Symbol(_k)): _exact(v)
-             for _k, v in (subs or {}).items()}
-    vals = [evaluate(m, subs, dps) for m in measures]
-    stand = [sp.Dummy(f"m{i}") for i in range(len(measures))]
-    e = expr.xreplace(dict(zip(measures, stand))).xreplace(point)
-    wdps = dps + 10
-    with mpmath.workdps(wdps):
-        if any(not v.is_finite for v in vals):
-            return _inf_combination(e, stand, vals, dps)
-        f = compile_mp(e, stand)
-        value = f(*[v.value for v in vals])
-        err = mpmath.mpf(0)
-        for s, v in zip(stand, vals):
-            d = compile_mp(sp.diff(e, s), stand)(*[w.value for w in vals])
-            err += abs(d) * v.error
-        err += abs(value) * mpmath.mpf(10) ** (-wdps + 3)
-        return NumericValue(+value, +err, dps)
-
-
-def _inf_combination(e, stand, vals, dps):
-    sub = {s: (sp.oo if v.value > 0 else -sp.oo) if not v.is_finite else
-           sp.Float(mpmath.nstr(v.value, dps + 5), dps + 5) for s, v in zip(stand, vals)}
-    r = e.xreplace(sub)
-    if r in (sp.oo, -sp.oo):
-        return NumericValue(mpmath.inf if r == sp.oo else -mpmath.inf, mpmath.mpf(0), dps)
-    if r.is_finite:
-        return NumericValue(mpmath.mpf(sp.Float(r, dps + 5)._mpf_), mpmath.mpf(0), dps)
-    raise NumericError(f"the expression is undefined (inf - inf or similar): {e} -> {r}")
-
-
-# ------------------------------------------------------------------ discrete
-_MAX_TERMS = 200000
-
-
-def _atoms(d, point):
-    """Finite atoms {k: prob} or (pmf(k) expression, var, support) of a discrete Dist."""
-    if d.kind == "finite":
-        return {sp.sympify(k).xreplace(point): sp.sympify(p).xreplace(point)
-                for k, p in d.values.items()}
-    return d.pdf.xreplace(point), d.var, d.support.xreplace(point)
-
-
-def _in_support(k, support):
-    try:
-        r = support.contains(k)
-    except Exception:
-        return False
-    return r is sp.true
-
-
-def _pmf_log(atoms):
-    """log-probability function k -> mpf of a finite table or a pmf on a support."""
-    if isinstance(atoms, dict):
-        table = {}
-        for k, p in atoms.items():
-            pv = real_part(compile_mp(p, ())(), "probability")
-            if pv < 0:
-                raise ParameterError(f"negative probability {p} at {k}")
-            table[k] = mpmath.log(pv) if pv > 0 else -_INF
-        return lambda k: table.get(k, -_INF)
-    pmf, var, sup = atoms
-    lo = _int_bounds(sup)[0]
-    first = sp.Integer(lo if lo is not None else 0)
-    f = compile_mp(log_form(pmf, var, [first, first + 1, first + 3]), (var,))
-
-    def lp(k):
-        if not _in_support(k, sup):
-            return -_INF
-        r = real_part(f(mpmath.mpf(int(k))), "log-probability")
-        return r
-    return lp
-
-
-def _discrete(kind, dp, dq, point, wdps):
-    P = _atoms(dp, point)
-    lp = _pmf_log(P)
-    lq = _pmf_log(_atoms(dq, point)) if dq is not None else None
-
-    def term(k):
-        a = lp(k)
-        if a == -_INF:
-            return mpmath.mpf(0)          # 0 log 0 = 0
-        if kind == "entropy":
-            return -mpmath.exp(a) * a
-        b = lq(k)
-        if b == -_INF:
-            return _INF                    # P puts mass where q = 0
-        return mpmath.exp(a) * ((a - b) if kind == "kl" else -b)
-
-    eps = mpmath.mpf(10) ** (-wdps + 2)
-    if isinstance(P, dict):
-        terms = [term(k) for k in P]
-        if _INF in terms:
-            return _INF, mpmath.mpf(0)
-        return mpmath.fsum(terms), eps * (1 + mpmath.fsum(abs(t) for t in terms))
-    lo, hi = _int_bounds(P[2])
-    if hi is not None and lo is not None and hi - lo < _MAX_TERMS:
-        terms = [term(sp.Integer(k)) for k in range(lo, hi + 1)]
-        if _INF in terms:
-            return _INF, mpmath.mpf(0)
-        return mpmath.fsum(terms), eps * (1 + mpmath.fsum(abs(t) for t in terms))
-    total, err = mpmath.mpf(0), mpmath.mpf(0)
-    for start, step in _directions(lo, hi):
-        s, e = _series(term, start, step, eps)
-        if mpmath.isinf(s):
-            return s, mpmath.mpf(0)
-        total, err = total + s, err + e
-    return total, err
-
-
-def _int_bounds(sup):
-    from symxent.laws.support import support_bounds
-    lo, hi = support_bounds(sup)
-    lo = None if lo.is_infinite else int(lo)
-    hi = None if hi.is_infinite else int(hi)
-    return lo, hi
-
-
-def _directions(lo, hi):
-    if lo is not None:
-        return [(lo, 1)]
-    if hi is not None:
-        return [(hi, -1)]
-    return [(0, 1), (-1, -1)]
-
-
-def _series(term, start, step, eps):
-    """Sum term(k), k = start, start + step, ..., with a ratio-test tail bound."""
-    terms, small, k = [], 0, start
-    s = mpmath.mpf(0)
-    while len(terms) < _MAX_TERMS:
-        t = term(sp.Integer(k))
-        if mpmath.isinf(t):
-            return t, mpmath.mpf(0)
-        terms.append(t)
-        s += t
-        k += step
-        small = small + 1 if abs(t) <= eps * (abs(s) + eps) else 0
-        if small >= 20:
-            ratios = [abs(terms[-i] / terms[-i - 1]) for i in range(1, 10) if terms[-i - 1]]
-            rho = max(ratios, default=mpmath.mpf(0))
-            if rho < 1:
-                tail = abs(terms[-1]) * rho / (1 - rho)
-                return mpmath.fsum(terms), tail + eps * (1 + abs(s))
-    raise NumericError(
-        f"the series does not converge fast enough to sum numerically "
-        f"({len(terms)} terms, last term {mpmath.nstr(terms[-1], 5)}); "
-        f"it may diverge or the parameters are too extreme")
+        return evaluate(expr, subs, dps, timeout)
+    measures = list(dict.fromkeys(m for m in sp.preorder_traversal(expr) if is_measure(m)))
+    point, rels = {}, {}
+    for k, v in (subs or {}).items():
+        k = sp.Symbol(k) if isinstance(k, str) else k
+        point[k], rel = exact(v, f"the value of {k}")
+        if rel and point[k] != 0:
+            rels[k] = rel
+    with budget(timeout):
+        vals = [evaluate(m, subs, dps) for m in measures]
+        stand = [sp.Dummy(f"m{i}") for i in range(len(measures))]
+        e = expr.xreplace(dict(zip(measures, stand)))
+        wdps = dps + _GUARD
+        with mpmath.workdps(wdps):
+            known = {s: (v.value, v.error) for s, v in zip(stand, vals)}
+            # a float parameter used outside the measures: its own rounding
+            fuzzy = {s: (_const(point[s]), rel) for s, rel in rels.items() if e.has(s)}
+            pv = {s: sp.Dummy(str(s)) for s in fuzzy}
+            e = e.xreplace(pv).xreplace(point)
+            for s, (v, rel) in fuzzy.items():
+                known[pv[s]] = (v, 2 * abs(v) * rel)
+            value, err = closed_value(e, known, wdps)
+            return NumericValue(+value, +err, dps)

@@ -16,11 +16,70 @@ import sympy as sp
 
 from symxent.errors import ParameterError, SymxentError
 
-__all__ = ["compile_mp", "log_form", "real_part", "deep_cancellation", "NumericError"]
+__all__ = ["compile_mp", "log_form", "real_part", "deep_cancellation", "NumericError",
+           "exact", "CANNOT_EVALUATE"]
 
 
 class NumericError(SymxentError, ArithmeticError):
     """The numeric reference cannot produce a trustworthy value."""
+
+
+# The failures that mean "this expression cannot be evaluated here" (a pole, a
+# complex intermediate, an mpmath function outside its domain, a SymPy object
+# with no numeric value): callers turn them into NumericError or skip the point.
+# Anything else is a bug and propagates.
+CANNOT_EVALUATE = (ValueError, ZeroDivisionError, TypeError, OverflowError, ArithmeticError,
+                   NotImplementedError)
+
+
+def exact(v, what="value"):
+    """``(exact sympy number, relative uncertainty)`` of a parameter value.
+
+    Floats (Python's or ``sympy.Float``/``mpmath.mpf``) keep their binary value
+    exactly; their uncertainty is half an ulp, ``2**-prec`` relative (``2**-53``
+    for a Python float), so that error bounds can carry it.  Exact numbers have
+    uncertainty 0.  nan, +-inf and complex values raise ``ParameterError``.
+    """
+    prec = 0
+    if isinstance(v, bool):
+        raise ParameterError(f"{what} must be a number, got {v!r}")
+    if isinstance(v, (mpmath.mpc, complex)):
+        raise ParameterError(f"{what} must be real, got {v!r}")
+    if isinstance(v, mpmath.mpf):
+        if not mpmath.isfinite(v):
+            raise ParameterError(f"{what} must be finite, got {v}")
+        prec = mpmath.mp.prec
+        sign, man, exp_, _ = v._mpf_
+        e = (-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp_
+    elif isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            raise ParameterError(f"{what} must be finite, got {v!r}")
+        prec = 53
+        e = sp.Rational(v)
+    else:
+        if isinstance(v, str):
+            raise ParameterError(f"{what} must be a number, not the string {v!r}")
+        try:
+            e = sp.sympify(v, strict=True)
+        except (sp.SympifyError, TypeError, ValueError) as exc:
+            raise ParameterError(f"{what} must be a number, got {v!r}") from exc
+        if isinstance(e, sp.Float):
+            if not e.is_finite or e != e:
+                raise ParameterError(f"{what} must be finite, got {v!r}")
+            prec = e._prec
+            e = sp.Rational(e)
+    if not isinstance(e, sp.Expr) or e.has(sp.nan) or e.has(sp.zoo):
+        raise ParameterError(f"{what} is not a number: {v!r}")
+    if e.is_number:
+        if e.is_infinite or e.has(sp.oo, -sp.oo):
+            raise ParameterError(f"{what} must be finite, got {v!r}")
+        if e.is_real is False or e.has(sp.I):
+            raise ParameterError(f"{what} must be real, got {v!r}")
+        if e.has(sp.Float):
+            prec = max(prec, max(f._prec for f in e.atoms(sp.Float)))
+            e = e.xreplace({f: sp.Rational(f) for f in e.atoms(sp.Float)})
+    rel = mpmath.mpf(2) ** (-prec) if prec else 0
+    return e, rel
 
 
 _FUNCS = {
@@ -239,7 +298,10 @@ def _build_any(e, idx):
 
 def compile_mp(expr, args):
     """Compile ``expr`` into ``f(*values)`` on mpmath numbers (build inside workdps)."""
-    f = _build(sp.sympify(expr), {a: i for i, a in enumerate(args)})
+    expr = sp.sympify(expr)
+    if expr.has(sp.zoo, sp.nan):
+        raise NumericError(f"the expression is undefined: {expr}")
+    f = _build(expr, {a: i for i, a in enumerate(args)})
     if len(args) == 1:
         return lambda a: f((a,))
     return lambda *a: f(a)

@@ -15,14 +15,19 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
+from symxent import budget as _budget
 from symxent.errors import ParameterError, UnsupportedError
-from symxent.numeric.core import NumericError, _exact, compile_mp, deep_cancellation, log_form, real_part
 from symxent.laws.support import support_bounds
 from symxent.numeric.dequad import de_quad
+from symxent.numeric.mpcompile import (NumericError, _expand_log, compile_mp, deep_cancellation,
+                                       exact, log_form, real_part)
 
-__all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "separable"]
+__all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "integral", "separable", "kinks"]
 
 _PROBE = (256, 512, 1024, 2048)   # probe the decay at v* 2**(-+j), j in _PROBE
+_SCALES_NEAR = (1, 4, 16)   # ... and, while undecided, at j * scale (not further:
+_SCALES_FAR = (1,)          # exp(1/v), exp(v) at v = 2**-+32768 already cost seconds)
+_RTINY = mpmath.mpf(10) ** -9      # a fitted decay rate within this of 0 counts as 0
 _FLAT = mpmath.mpf("0.001")   # mode bracket: log p varies less than this across it
 _HUGE = 2 ** 20               # exp(-_HUGE) counts as 0 next to any integral
 _KINKED = (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside, sp.Min, sp.Max)
@@ -50,7 +55,9 @@ def _roots(f, x):
     raise UnsupportedError(f"cannot locate the kinks of the density ({f} = 0 gives {sol})")
 
 
-def _kinks(e, x):
+def kinks(e, x):
+    """Real points where ``e`` may be non-smooth in ``x`` (roots of the arguments of
+    Abs/sign/Heaviside, crossings of Min/Max arguments, Piecewise boundaries)."""
     pts = []
     for a in e.atoms(sp.Abs, sp.sign, sp.Heaviside):
         if a.args[0].has(x):
@@ -196,7 +203,7 @@ def _modes(Lp, x, a, b, wdps):
                     lo, dlo = m, dm
                 else:
                     hi, dhi = m, dm
-            c = _simplest(_exact(lo), _exact(hi))
+            c = _simplest(exact(lo)[0], exact(hi)[0])
             if sp.Lt(a, c) is sp.true and sp.Lt(c, b) is sp.true:
                 out.append(c)
         prev = (t, d)
@@ -272,9 +279,9 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
     if vstar is None:
         vstar = flen if finite else mpmath.mpf(1)
 
-    def fit(fD, ts):
+    def fit(fD, ts, probe):
         """Fit |v f(v)| ~ v**-r (log v)**beta at v = ts (v* times successive squares
-        2**j, j = 256, 512, ...) twice, on overlapping triples; returns
+        2**j, j in ``probe``) twice, on overlapping triples; returns
         (r, beta, uncertainty of r, uncertainty of beta, sign of f far out)."""
         g = []
         for t in ts:
@@ -285,7 +292,7 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
             g.append(mpmath.log(t) + lp + mpmath.log(abs(d)))
         ln2, fits = mpmath.log(2), []
         for k in (0, 1):
-            j1 = _PROBE[k]
+            j1 = probe[k]
             d1, d2 = g[k + 1] - g[k], g[k + 2] - g[k + 1]   # log log v grows by log 2
             r = (d1 - d2) / (j1 * ln2)
             fits.append((r, (d1 + r * j1 * ln2) / ln2))
@@ -294,17 +301,32 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
             return (r1, b1, 0, 0, _sign(d))
         return r1, b1, 2 * abs(r1 - r0) + tiny, 2 * abs(b1 - b0) + tiny, _sign(d)
 
-    ends = [("near", [vstar * two ** -j for j in _PROBE])]
+    ends = [("near", -1, _SCALES_NEAR)]
     if not finite:
-        ends.append(("far from", [vstar * two ** j for j in _PROBE]))
+        ends.append(("far from", 1, _SCALES_FAR))
     rates = [mpmath.mpf(1)] * len(ends)
     tiny = mpmath.mpf(10) ** (-wdps // 3)
     for i in list(fDs):
-        for e, (where, ts) in enumerate(ends):
-            r, beta, dr, db, sg = fit(fDs[i], ts)
+        for e, (where, sgn, scales) in enumerate(ends):
+            # a decay rate r hidden by the fit's uncertainty at v* 2**-+256 ... (a
+            # Gamma shape 1e-5 puts its mass near v = exp(-1e5)) shows further out:
+            # probe again at 16, 256, ... times the exponents before deciding
+            for n, scale in enumerate(scales):
+                _budget.check()
+                probe = [j * scale for j in _PROBE]
+                try:
+                    r, beta, dr, db, sg = fit(fDs[i], [vstar * two ** (sgn * j)
+                                                       for j in probe], probe)
+                except OverflowError:   # mpmath's exponent limit: keep the last fit
+                    if not n:
+                        raise NumericError(f"the integrand overflows {where} x = {anchor}")
+                    break
+                if r > dr or (sg and r < -dr) or dr < _RTINY:
+                    break
             if r > dr:
                 rates[e] = min(rates[e], r)
-            elif sg and (r < -dr or beta > -1 + db):   # v f(v) does not decay: diverges
+            elif sg and (r < -dr or (dr < _RTINY and beta > -1 + db)):
+                # v f(v) grows, or r = 0 (to _RTINY) and (log v)**beta is not integrable
                 out[i] = (sg * mpmath.inf, mpmath.mpf(0))
                 del fDs[i]
                 break
@@ -387,8 +409,8 @@ def _continuous(kind, dp, dq, point, prec):
             if sp.Lt(l, r) is sp.true and _positive_somewhere(p, x, l, r):
                 return mpmath.inf, mpmath.mpf(0)   # P puts mass where q = 0
         lo, hi = sp.Max(lo, qlo), sp.Min(hi, qhi)
-    kinks = _kinks(p, x) + (_kinks(q, x) if q is not None else [])
-    inner = sorted({k for k in kinks if sp.Lt(lo, k) is sp.true and sp.Lt(k, hi) is sp.true},
+    kpts = kinks(p, x) + (kinks(q, x) if q is not None else [])
+    inner = sorted({k for k in kpts if sp.Lt(lo, k) is sp.true and sp.Lt(k, hi) is sp.true},
                    key=lambda k: sp.N(k, 50))
     edges = [lo, *inner, hi]
     parts = []
@@ -522,7 +544,6 @@ def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
 
 def _expand_many(pdf, ys):
     """log of a density in several variables, expanded (checked at one point)."""
-    from symxent.numeric.core import _expand_log
     at = {y: sp.Rational(1, 3 + i) for i, y in enumerate(ys)}
     L = _expand_log(pdf, {y: _mp(v) for y, v in at.items()})
     chk = compile_mp((sp.exp(L) - pdf).xreplace(at), ())()

@@ -8,12 +8,18 @@ positive reals, in [-3, 3] for real ones -- the same ranges as
 distribution's own domain conditions, a nonempty support, and a positive
 definite covariance for multivariate normals.
 
+For tests only: ``hypothesis`` is a test extra, and nothing outside the tests
+imports this module (``refute`` samples with
+:func:`symxent.laws.domain.sample_point`).
+
 ``catalogue_cases(kind=None)`` draws entries of :data:`symxent.testing.catalogue.CASES`.
 """
 from __future__ import annotations
 
 import sympy as sp
 from hypothesis import strategies as st
+
+from symxent.testing.refute import admissible  # noqa: F401  (one definition, re-exported)
 
 __all__ = ["parameter_points", "catalogue_cases", "admissible", "symbol_values"]
 
@@ -32,32 +38,6 @@ def symbol_values(sym):
     # boundaries of containment conditions (a1 >= 0, b1 <= 1) where closed forms are limits
     return st.integers(-3000, 3000).filter(lambda n: n not in (0, 1000)).map(
         lambda n: sp.Rational(n, 1000))
-
-
-def admissible(rvs, point) -> bool:
-    """Does ``point`` satisfy every domain condition of ``rvs`` (and give usable supports)?"""
-    from symxent.laws.domain import domain_conditions
-    from symxent.laws.support import describe, support_bounds
-    for rv in rvs:
-        for cond, _ in domain_conditions(rv):
-            if isinstance(cond, sp.Basic) and cond.xreplace(point) is not sp.true:
-                return False
-            # the interior of the domain: closed forms are limits on its boundary
-            # (0 log 0 at p = 1), so p <= 1 is drawn as p < 1
-            if isinstance(cond, (sp.Le, sp.Ge)) and sp.Eq(cond.lhs, cond.rhs).xreplace(point) \
-                    is sp.true:
-                return False
-        d = describe(rv)
-        if d.kind in ("continuous", "discrete") and d.support is not None:
-            lo, hi = (sp.sympify(e).xreplace(point) for e in support_bounds(d.support))
-            if sp.Lt(lo, hi) is not sp.true and not (d.kind == "discrete" and lo == hi):
-                return False
-        if d.kind == "mvnormal" and d.cov.xreplace(point).is_positive_definite is not True:
-            return False
-        if d.kind == "finite" and any(not sp.sympify(p).xreplace(point).is_positive
-                                      for p in d.values.values()):
-            return False
-    return True
 
 
 def parameter_points(rvs):
