@@ -68,10 +68,10 @@ def find_case(cat, name):
 
 
 def _load_catalogue():
-    """``symxent/catalogue.py`` loaded on its own (it only needs sympy), so a
+    """``symxent/testing/catalogue.py`` loaded on its own (it only needs sympy), so a
     plain-SymPy worker does not import the symxent engine before it is timed."""
     import importlib.util
-    path = os.path.join(ROOT, "symxent", "catalogue.py")
+    path = os.path.join(ROOT, "symxent", "testing", "catalogue.py")
     spec = importlib.util.spec_from_file_location("_bench_catalogue", path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod              # dataclasses look the module up
