@@ -61,7 +61,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from sympy.stats.rv import RandomSymbol
 
 from symxent import budget
-from symxent.errors import ParameterError, SymxentError, UnsupportedError
+from symxent.errors import ParameterError, SymxentError, UnsupportedError, strict_sympify
 from symxent.laws.domain import boundary_parameters, sample_point
 from symxent.laws.support import describe, support_bounds
 from symxent.engine.canonical import canonical
@@ -90,10 +90,7 @@ class UnverifiedWarning(UserWarning):
 
 def _refuse_string(what, value):
     if isinstance(value, (str, bytes, bytearray)):
-        raise UnsupportedError(
-            f"{what} got the string {value!r}: symxent never parses strings in its Python API "
-            f"(SymPy's sympify would run them as code); build the object with SymPy, or use "
-            f"the command line, whose parser is safe")
+        strict_sympify(value, what)  # raises, naming the argument
 
 
 class _Measure(sp.Expr):

@@ -41,7 +41,7 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.render import is_measure, unfold, unfold_measures
-from symxent.errors import SymxentError
+from symxent.errors import SymxentError, strict_sympify
 from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
                                         expectations_as_integrals)
 from symxent.numeric.mpcompile import NumericError
@@ -92,7 +92,7 @@ class Step:
             raise ValueError(f"checked must be one of {STATUSES}, got {self.checked!r}")
         if not isinstance(self.justification, str) or not self.justification.strip():
             raise ValueError("every step needs a non-empty justification")
-        object.__setattr__(self, "expr", sp.sympify(self.expr))
+        object.__setattr__(self, "expr", strict_sympify(self.expr, "Step"))
 
 
 @dataclass(frozen=True)
@@ -149,11 +149,12 @@ class Derivation:
 
     def __init__(self, start, steps=(), *, constraints=(), models=(), given=None,
                  ranges=None, sampler=None, title=None):
-        self.start = sp.sympify(start)
+        self.start = strict_sympify(start, "Derivation")
         self.steps = []
-        self.constraints = [sp.sympify(c) for c in constraints]
+        self.constraints = [strict_sympify(c, "Derivation") for c in constraints]
         self.models = [dict(m) for m in models]
-        self.given = {sp.sympify(k): sp.sympify(v) for k, v in (given or {}).items()}
+        self.given = {strict_sympify(k, "Derivation"): strict_sympify(v, "Derivation")
+                      for k, v in (given or {}).items()}
         self.ranges = {k: (sp.Rational(a), sp.Rational(b)) for k, (a, b) in (ranges or {}).items()}
         self.sampler = sampler
         self.title = title
