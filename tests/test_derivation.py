@@ -201,3 +201,14 @@ def test_derive_with_the_real_engine():
     d = derive(KLDivergence(Normal("X", m1, s1), Normal("Y", m2, s2)), timeout=120)
     assert d.is_valid, d.report
     assert d.steps[0].checked == "symbolic"     # the definition step
+
+
+def test_derive_refuses_a_boundary_parameter():
+    """issue 9 item 7: `derive` printed `= nan` for Geometric(1) and exited 0.  At a
+    boundary point the measure is a limit (entropy() gives 0); a derivation refuses."""
+    import pytest
+    from sympy.stats import Geometric
+    from symxent import Entropy, ParameterError, derive, entropy
+    with pytest.raises(ParameterError, match="boundary"):
+        derive(Entropy(Geometric("G", 1)))
+    assert entropy(Geometric("G", 1)) == 0

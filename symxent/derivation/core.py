@@ -41,7 +41,7 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.render import is_measure, unfold, unfold_measures
-from symxent.errors import SymxentError, strict_sympify
+from symxent.errors import ParameterError, SymxentError, strict_sympify
 from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
                                         expectations_as_integrals)
 from symxent.numeric.mpcompile import NumericError
@@ -276,6 +276,15 @@ def derive(quantity, *, check=True, dps=30, points=3, seed=0, timeout=None):
     no time for are ``unchecked``.
     """
     from symxent.engine import core as engine
+    from symxent.laws.domain import boundary_parameters
+    for rv in getattr(quantity, "rvs", ()):
+        for index, value, _side in boundary_parameters(rv):
+            # Geometric(1): the closed form there is a limit (0 log 0 = 0); a chain
+            # of substitutions would show nan or an undefined series
+            raise ParameterError(
+                f"{rv}: parameter {index + 1} = {value} is on the boundary of its domain, "
+                f"where the measure is a limit; derive it with a symbolic parameter, or "
+                f"use entropy()/kl_divergence(), which take the limit")
     with budget(timeout):
         steps = (quantity._symxent_trace() if hasattr(quantity, "_symxent_trace")  # divergences
                  else engine.trace(quantity))
