@@ -273,9 +273,6 @@ def test_finite_law_of_many_atoms_is_summed_atom_by_atom():
     assert simplify(v - (log(k) - h)) == 0          # D_KL(P || uniform) = log k - S(P)
 
 
-@pytest.mark.xfail(raises=ParameterError, strict=False,
-                   reason="the parameter sampler of symxent.laws.domain finds no point on the "
-                          "simplex for k >= 6 symbolic probabilities (fixed on branch verify)")
 def test_categorical_with_symbolic_probabilities_any_k():
     from symxent import Categorical
     C = Categorical("C", 20)
@@ -285,3 +282,28 @@ def test_categorical_with_symbolic_probabilities_any_k():
     at = {p: R(1, 40) for p in ps}                    # last probability 1 - 19/40
     ref = -(19 * R(1, 40) * log(R(1, 40)) + R(21, 40) * log(R(21, 40)))   # [CT] eq. 2.1
     assert simplify(v.xreplace(at) - ref) == 0
+
+
+def test_verification_of_16d_normals_catches_a_wrong_closed_form(monkeypatch):
+    """The numeric check of a 16-D diagonal normal KL (Gaussian integrals of the
+    definition, exact per coordinate) passes the right value and refuses a value
+    off by 1/1000."""
+    import warnings
+
+    from symxent import VerificationWarning, measures
+    P, Q, (m1, s1, m2, s2) = _diag_pair(16)
+    right = _mvn_ref(m1, diag(*[s**2 for s in s1]), m2, diag(*[s**2 for s in s2]))
+    for value, ok in ((right, True), (right + R(1, 1000), False)):
+        measures._CACHE.clear()
+        monkeypatch.setattr(measures, "compute", lambda kind, p, q=None, tr=None, _v=value: _v)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            t0 = time.perf_counter()
+            out = kl_divergence(P, Q, timeout=60)
+            assert time.perf_counter() - t0 < 5
+        bad = [x for x in w if issubclass(x.category, VerificationWarning)]
+        if ok:
+            assert not bad and not isinstance(out, KLDivergence)
+            assert simplify(out - right) == 0
+        else:
+            assert isinstance(out, KLDivergence) and len(bad) == 1

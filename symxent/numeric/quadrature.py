@@ -19,6 +19,7 @@ from symxent import budget as _budget
 from symxent.errors import ParameterError, UnsupportedError
 from symxent.laws.support import support_bounds
 from symxent.numeric.dequad import de_quad
+from symxent.numeric.gaussian import gaussian_integrals
 from symxent.numeric.mpcompile import (NumericError, _expand_log, compile_mp, deep_cancellation,
                                        exact, log_form, real_part)
 
@@ -478,7 +479,8 @@ def separable(L, D, ranges, prec):
     """Integral of exp(L) D over a box when L = sum_i l_i(y_i) and D = sum of products.
 
     By Fubini the multiple integral is then a sum of products of 1-D integrals,
-    each done by :func:`integrate`.  ``ranges`` is ``[(y, a, b), ...]``.
+    each done by :func:`integrate`, or exactly by :func:`gaussian_integrals` when
+    the factor is a Gaussian times a polynomial (normals).  ``ranges`` is ``[(y, a, b), ...]``.
     """
     ys = [y for y, _, _ in ranges]
     ls = _split(L, ys)
@@ -497,8 +499,10 @@ def separable(L, D, ranges, prec):
     values = {}
     for y, a, b in ranges:                 # all 1-D integrals in y share their nodes
         factors = list(dict.fromkeys(t[y] for t in terms))
-        values.update({(y, fac): r for fac, r in
-                       zip(factors, integrate(parts[y], factors, y, a, b, prec))})
+        res = gaussian_integrals(parts[y], factors, y) if (a, b) == (-sp.oo, sp.oo) else None
+        if res is None:
+            res = integrate(parts[y], factors, y, a, b, prec)
+        values.update({(y, fac): r for fac, r in zip(factors, res)})
     total, err = mpmath.mpf(0), mpmath.mpf(0)
     for t in terms:
         val, e = mpmath.mpf(1), mpmath.mpf(0)
