@@ -19,8 +19,8 @@ from symxent import budget as _budget
 from symxent.errors import ParameterError, UnsupportedError
 from symxent.laws.support import support_bounds
 from symxent.numeric.dequad import de_quad
-from symxent.numeric.gaussian import gaussian_integrals
-from symxent.numeric.mpcompile import (NumericError, _expand_log, compile_mp, deep_cancellation,
+from symxent.numeric.exact1d import beta_integrals, gaussian_integrals
+from symxent.numeric.mpcompile import (NumericError, compile_mp, deep_cancellation,
                                        exact, log_form, real_part)
 
 __all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "integral", "separable", "kinks"]
@@ -480,7 +480,9 @@ def separable(L, D, ranges, prec):
 
     By Fubini the multiple integral is then a sum of products of 1-D integrals,
     each done by :func:`integrate`, or exactly by :func:`gaussian_integrals` when
-    the factor is a Gaussian times a polynomial (normals).  ``ranges`` is ``[(y, a, b), ...]``.
+    the factor is a Gaussian times a polynomial (normals) or a Beta integrand
+    times a linear form in log u, log(1 - u) (Dirichlet), see
+    :mod:`symxent.numeric.exact1d`.  ``ranges`` is ``[(y, a, b), ...]``.
     """
     ys = [y for y, _, _ in ranges]
     ls = _split(L, ys)
@@ -499,7 +501,8 @@ def separable(L, D, ranges, prec):
     values = {}
     for y, a, b in ranges:                 # all 1-D integrals in y share their nodes
         factors = list(dict.fromkeys(t[y] for t in terms))
-        res = gaussian_integrals(parts[y], factors, y) if (a, b) == (-sp.oo, sp.oo) else None
+        res = gaussian_integrals(parts[y], factors, y) if (a, b) == (-sp.oo, sp.oo) else \
+            beta_integrals(parts[y], factors, y) if (a, b) == (0, 1) else None
         if res is None:
             res = integrate(parts[y], factors, y, a, b, prec)
         values.update({(y, fac): r for fac, r in zip(factors, res)})
@@ -546,39 +549,50 @@ def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
                          [(z, -sp.oo, sp.oo) for z in zs], (wdps, qdps, edps))
 
 
-def _expand_many(pdf, ys):
-    """log of a density in several variables, expanded (checked at one point)."""
-    at = {y: sp.Rational(1, 3 + i) for i, y in enumerate(ys)}
-    L = _expand_log(pdf, {y: _mp(v) for y, v in at.items()})
-    chk = compile_mp((sp.exp(L) - pdf).xreplace(at), ())()
-    ref = compile_mp(pdf.xreplace(at), ())()
-    if abs(chk) > abs(ref) * mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
-        return sp.log(pdf)
-    return L
-
-
 def dirichlet(kind, dp, dq, point, wdps, qdps, edps):
-    """Dirichlet: stick-breaking coordinates u in (0, 1)^(K-1) on the simplex."""
+    """Dirichlet: stick-breaking coordinates u in (0, 1)^(K-1) on the simplex,
+    x_i = u_i prod_(j<i) (1 - u_j), x_K = prod_(j<K) (1 - u_j).
+
+    The log-density log Gamma(sum a) - sum log Gamma(a_i) + sum (a_i - 1) log x_i
+    (Kotz, Balakrishnan & Johnson, *Continuous Multivariate Distributions* 1,
+    2nd ed., eq. 49.1) is written directly as a sum of log u_j and log(1 - u_j)
+    terms, and checked against SymPy's ``MultivariateBeta`` density at one
+    interior point.  The Jacobian is triangular (x_i depends on u_1..u_i only):
+    the product of its diagonal prod_(j<i) (1 - u_j)."""
     from sympy.stats import MultivariateBeta
     alpha = [sp.sympify(a).xreplace(point) for a in dp.alpha]
     K = len(alpha)
     us = sp.symbols(f"u1:{K}", real=True, cls=sp.Dummy)
-    rest, xs = sp.S.One, []
-    for u in us:
-        xs.append(rest * u)
-        rest = rest * (1 - u)
-    xs.append(rest)
-    jac = sp.factor(sp.Matrix(xs[:-1]).jacobian(us).det())
+    log1 = [sp.log(1 - u) for u in us]
+    at = {u: sp.Rational(1, 3 + j) for j, u in enumerate(us)}
 
     def log_density(alphas):
         if len(alphas) != K:
             raise UnsupportedError("Dirichlet distributions with different numbers of components")
-        pdf = MultivariateBeta("W", list(alphas)).pspace.distribution.pdf(*xs)
-        return sp.expand(_expand_many(pdf, us))
+        terms = [sp.loggamma(sp.Add(*alphas))] + [-sp.loggamma(a) for a in alphas]
+        tail = sp.S.Zero                       # sum over i > j of (a_i - 1)
+        for j in range(K - 1, -1, -1):
+            if j < K - 1:
+                terms += [(alphas[j] - 1) * sp.log(us[j]), tail * log1[j]]
+            tail += alphas[j] - 1
+        L = sp.expand(sp.Add(*terms))
+        # the same density as SymPy's, at one interior point
+        rest, xs = sp.S.One, []
+        for u in us:
+            xs.append(rest * at[u])
+            rest = rest * (1 - at[u])
+        xs.append(rest)
+        ref = mpmath.log(compile_mp(MultivariateBeta("W", list(alphas)).pspace.distribution
+                                    .pdf(*xs), ())())
+        got = compile_mp(L.xreplace(at), ())()
+        if abs(got - ref) > (1 + abs(ref)) * mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
+            raise NumericError("the Dirichlet log-density disagrees with SymPy's density")
+        return L
 
     Lp = log_density(alpha)
     Lq = log_density([sp.sympify(a).xreplace(point) for a in dq.alpha]) \
         if dq is not None else None
+    log_jac = sp.Add(*[(K - 2 - j) * log1[j] for j in range(K - 1)])
     with deep_cancellation():
-        return separable(Lp + _expand_many(jac, us), sp.expand(_D(kind, Lp, Lq)),
+        return separable(Lp + log_jac, sp.expand(_D(kind, Lp, Lq)),
                          [(u, sp.S.Zero, sp.S.One) for u in us], (wdps, qdps, edps))

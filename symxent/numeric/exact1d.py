@@ -1,4 +1,7 @@
-"""Exact Gaussian integrals of the definition, for :func:`symxent.numeric.quadrature.separable`.
+"""Exact one-variable integrals of the definition, for :func:`symxent.numeric.quadrature.separable`.
+
+Gaussian factors (multivariate normals) and Beta factors (Dirichlet laws in
+stick-breaking coordinates).
 
 A multivariate normal whitened by P (x = mu_P + C z) has the log-density
 ``-z_i**2/2 + const`` in each coordinate, and the integrand of its entropy,
@@ -28,7 +31,7 @@ import sympy as sp
 
 from symxent.numeric.mpcompile import compile_mp
 
-__all__ = ["gaussian_integrals"]
+__all__ = ["gaussian_integrals", "beta_integrals"]
 
 
 def _num(e):
@@ -70,4 +73,49 @@ def gaussian_integrals(L, Ds, y):
         # rounding only: the terms' size bounds the cancellation
         err = scale * mpmath.fsum(abs(t) for t in terms) * tiny
         out.append((val, err))
+    return out
+
+
+def beta_integrals(L, Ds, u):
+    """``[(value, error), ...]``: int_0^1 exp(L) D du for each D in ``Ds`` when
+    ``L = A log u + B log(1 - u) + c`` (A, B > -1) and each D is
+    ``d0 + d1 log u + d2 log(1 - u)`` (numbers d_i); otherwise None.
+
+    A Dirichlet law in stick-breaking coordinates has such factors in each u_i, and
+    its entropy, cross-entropy and KL integrands are of that form, so each factor is
+    a Beta integral (Gradshteyn & Ryzhik 8.380.1 and 4.253.1):
+    int_0^1 u^A (1-u)^B du = B(A+1, B+1),
+    int_0^1 u^A (1-u)^B log u du = B(A+1, B+1) (psi(A+1) - psi(A+B+2)),
+    and the same with log(1-u) and psi(B+1).  The integrand is still the
+    definition written in :mod:`symxent.numeric`; only the quadrature is exact.
+    """
+    lu, l1 = sp.Dummy("lu"), sp.Dummy("l1")
+    rep = {sp.log(u): lu, sp.log(1 - u): l1}
+
+    def linear(e):
+        cs = {sp.S.One: [], lu: [], l1: []}
+        for t in sp.Add.make_args(sp.sympify(e).xreplace(rep)):
+            c, rest = t.as_independent(lu, l1, as_Add=False)
+            if rest not in cs or c.free_symbols:
+                return None
+            cs[rest].append(c)
+        return [_num(sp.Add(*cs[k])) for k in (sp.S.One, lu, l1)]
+    cl = linear(L)
+    if cl is None:
+        return None
+    c, A, B = cl
+    if not (A > -1 and B > -1):
+        return None
+    scale = mpmath.exp(c + mpmath.log(mpmath.beta(A + 1, B + 1)))
+    psi_ab = mpmath.digamma(A + B + 2)
+    e_lu, e_l1 = mpmath.digamma(A + 1) - psi_ab, mpmath.digamma(B + 1) - psi_ab
+    tiny = mpmath.mpf(10) ** (-mpmath.mp.dps + 3)
+    out = []
+    for D in Ds:
+        cd = linear(D)
+        if cd is None:
+            return None
+        terms = [cd[0], cd[1] * e_lu, cd[2] * e_l1]
+        out.append((scale * mpmath.fsum(terms),
+                    scale * mpmath.fsum(abs(t) for t in terms) * tiny))
     return out
