@@ -177,21 +177,15 @@ def _formula_value(formula, point, dps):
 
 
 def _compare(fv, ref, dps):
-    """Status at one point (mpf values; ref = NumericValue)."""
-    value, err = ref.value, ref.error
+    """Status at one point (mpf values; ref = NumericValue), by the numeric layer's
+    one comparison rule (:func:`symxent.numeric.compare`)."""
+    from symxent.numeric import compare
     if fv is None:
         return MISMATCH, "the formula is not a real number here"
-    if mpmath.isinf(value) or mpmath.isinf(fv):
-        return (AGREE, "") if fv == value else (MISMATCH, "")
-    with mpmath.workdps(dps + 10):
-        scale = max(1, abs(value))
-        tol = mpmath.mpf(10) ** (-dps + 5) * scale
-        diff = abs(fv - value)
-        if diff > tol + 10 * err:
-            return MISMATCH, ""
-        if 10 * err > tol:
-            return INCONCLUSIVE, "the numeric reference is not accurate enough at this dps"
-        return AGREE, ""
+    c = compare(fv, ref.value, ref.error, dps=dps)
+    if c.status == "inconclusive":
+        return INCONCLUSIVE, "the numeric reference is not accurate enough at this dps"
+    return (AGREE, "") if c.status == "agree" else (MISMATCH, "")
 
 
 def _default_seed(formula, quantity):
