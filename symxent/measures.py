@@ -66,6 +66,7 @@ from symxent.laws.domain import boundary_parameters, sample_point
 from symxent.laws.support import describe, support_bounds
 from symxent.engine.canonical import canonical
 from symxent.engine.core import NoClosedForm, compute
+from symxent.precision import workdps
 
 __all__ = ["Entropy", "CrossEntropy", "KLDivergence", "entropy", "cross_entropy",
            "kl_divergence", "NoClosedFormWarning", "VerificationWarning", "UnverifiedWarning",
@@ -267,7 +268,7 @@ def _sum_numerically(s, dps):
     k, lo, hi = s.limits[0]
     if s.function.free_symbols - {k} or not (lo.is_number and hi.is_number):
         raise _NotSummed("a sum with free symbols")
-    with mpmath.workdps(dps + 5):
+    with workdps(dps + 5):
         f = sp.lambdify(k, s.function, "mpmath")
         ends = [-mpmath.inf if e == -sp.oo else mpmath.inf if e == sp.oo else mpmath.mpf(int(e))
                 for e in (lo, hi)]
@@ -310,7 +311,7 @@ def _candidate_at(value, point, dps):
         return None, "the candidate could not be evaluated numerically"
     if im != 0 and abs(im) > abs(re) * sp.Float(10) ** (-dps) + sp.Float(10) ** (-dps - 3):
         return None, f"bad: the candidate is not real there ({sp.N(v, 8)})"
-    with mpmath.workdps(dps + 5):
+    with workdps(dps + 5):
         return mpmath.mpf(sp.Float(re, dps + 5)._mpf_), None
 
 

@@ -25,6 +25,7 @@ import sympy as sp
 
 from symxent.errors import UnsupportedError
 from symxent.laws.support import describe, support_bounds
+from symxent.precision import workdps
 
 __all__ = ["mellin_value", "divergence_value", "measure_value", "DIV_KINDS"]
 
@@ -79,7 +80,7 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
                 (_bounds(dp, subs)[1] <= qhi) == sp.true
             if not pin and a > 1:
                 return mpmath.inf, mpmath.mpf(0)
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         fp = sp.lambdify(x, p, "mpmath")
         fq = sp.lambdify(x, q, "mpmath")
         am, wm = mpmath.mpf(sp.N(a, dps + 10)), mpmath.mpf(sp.N(wq, dps + 10))
@@ -237,7 +238,7 @@ def _finite(dp, dq, a, wq, subs, dps):
         return {k: _subs(d.pdf.subs(d.var, k), subs) for k in range(int(lo), int(hi) + 1)}
     ap = atoms(dp)
     aq = atoms(dq) if dq is not None else {}
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         total = mpmath.mpf(0)
         for k, pv in ap.items():
             if pv == 0:
@@ -262,7 +263,7 @@ def divergence_value(kind, P, Q=None, order=None, subs=None, dps=30):
     a = {"bc": sp.S.Half, "bd": sp.S.Half, "hellinger": sp.S.Half, "chi2": sp.S(2)}.get(kind, order)
     a = _subs(a, subs)
     M, err = mellin_value(P, None if kind in ("renyi_entropy", "tsallis") else Q, a, subs, dps)
-    with mpmath.workdps(dps + 15):
+    with workdps(dps + 15):
         am = mpmath.mpf(sp.N(a, dps + 15))
         if kind == "renyi":
             return (mpmath.log(M) / (am - 1), err / M / abs(am - 1)) if M > 0 else (mpmath.inf, 0)
@@ -295,7 +296,7 @@ def measure_value(m, subs=None, dps=30):
     val, err = divergence_value(m.kind, m.p, m.q, order, subs, dps)
     base = getattr(m, "base", sp.E)
     if base != sp.E and mpmath.isfinite(val):
-        with mpmath.workdps(dps + 10):
+        with workdps(dps + 10):
             lb = mpmath.log(mpmath.mpf(sp.N(_subs(base, subs), dps + 10)))
             val, err = val / lb, err / abs(lb)
     return val, err

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
+from symxent.precision import workdps
 
 __all__ = ["assert_formula", "check_formula", "FormulaReport", "PointCheck"]
 
@@ -172,7 +173,7 @@ def _formula_value(formula, point, dps):
     re, im = v.as_real_imag()
     if not re.is_Number or not im.is_Number or im != 0 and abs(im) > abs(re) * 10 ** (-dps):
         return None
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         return mpmath.mpf(sp.Float(re, dps + 10)._mpf_)
 
 

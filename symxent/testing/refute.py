@@ -36,6 +36,7 @@ from sympy.core.relational import Relational
 
 from symxent.budget import BudgetExceeded
 from symxent.errors import SymxentError, UnsupportedError
+from symxent.precision import workdps
 
 __all__ = ["refute", "Witness", "admissible"]
 
@@ -66,7 +67,7 @@ def _measures(expr):
 
 def _violation(rel, l, r, el, er, dps):
     """How clearly ``rel(l, r)`` fails (> 0), from values with error estimates."""
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         if mpmath.isinf(l) or mpmath.isinf(r):
             if mpmath.isinf(l) and mpmath.isinf(r) and (l > 0) == (r > 0):
                 return mpmath.mpf(0) if rel is sp.Eq else None   # oo vs oo: cannot order
@@ -217,7 +218,7 @@ def _refute(claim, points, seed, dps, timeout, confirm):
         from symxent.numeric.mpcompile import CANNOT_EVALUATE, compile_mp, exact
         syms = sorted(params | set(extra), key=str)
         scored = []
-        with mpmath.workdps(dps + 10):
+        with workdps(dps + 10):
             try:
                 sides = [compile_mp(s.xreplace(closed), syms) for s in (lhs, rhs)]
             except CANNOT_EVALUATE:
