@@ -247,7 +247,9 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     kinds = {dp.kind} | ({dq.kind} if dq else set())
     if not (kinds <= {"continuous"} or kinds <= {"discrete", "finite"}
             or kinds in ({"mvnormal"}, {"dirichlet"})):
-        raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
+        raise UnsupportedError(
+            f"no numeric definition for a {dp.kind} distribution" if dq is None else
+            f"cannot compare a {dp.kind} with a {dq.kind} distribution")
     try:
         return _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout)
     except BudgetExceeded:

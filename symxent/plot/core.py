@@ -38,7 +38,7 @@ def _libs():
 def _point(subs, rvs):
     """``{symbol: exact number}`` for every parameter of ``rvs`` (names allowed)."""
     from symxent.numeric.core import _point as point
-    return point(subs, rvs)
+    return point(subs, rvs)[0]  # (point, relative uncertainty of float values)
 
 
 def _number(v):
