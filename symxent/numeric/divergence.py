@@ -344,9 +344,27 @@ def f_divergence_value(P, Q, f, subs=None, dps=30):
                 return +mpmath.fsum(term(k) for k in range(int(lo), int(hi) + 1)), mpmath.mpf(0)
             return +mpmath.nsum(term, [int(lo), mpmath.inf]), mpmath.mpf(10) ** (-dps)
 
+        p, q = _subs(dp.pdf, subs), _subs(dq.pdf.subs(dq.var, x), subs)
+
+        def slow_lr(v):
+            pv, qv = fp(v), fq(v)
+            return mpmath.log(pv) - mpmath.log(qv) if pv > 0 and qv > 0 else mpmath.nan
+
+        def slow_lq(v):
+            qv = fq(v)
+            return mpmath.log(qv) if qv > 0 else -mpmath.inf
+        # log(p/q) and log q compiled with the logarithms expanded (checked against the
+        # direct evaluation at test points by _fast_log; else the direct evaluation)
+        lr = (_fast_log(p, q, x, 1, -1, lo, hi, slow_lr) or (slow_lr,))[0]
+        lq = (_fast_log(q, sp.S.One, x, 1, 0, lo, hi, slow_lq) or (slow_lq,))[0]
+
         def logg(v):
-            tv = term(v)
-            return mpmath.log(tv) if tv > 0 else -mpmath.inf
+            w, r = lq(v), lr(v)
+            if not (mpmath.isfinite(w) and mpmath.isfinite(r)):
+                tv = term(v)
+                return mpmath.log(tv) if tv > 0 else -mpmath.inf
+            gv = g(mpmath.exp(r))
+            return w + mpmath.log(gv) if gv > 0 else -mpmath.inf
         kinks = [k for k in _kinks(dp.pdf.subs(subs) + dq.pdf.subs(dq.var, x).subs(subs), x)
                  if (lo < k) == sp.true and (k < hi) == sp.true]
         return _integrate(logg, lo, hi, kinks, dps)
