@@ -143,7 +143,9 @@ def _fast_log(p, q, x, a, wq, lo, hi, slow):
         return None
     e = sp.expand(a * sp.expand_log(sp.log(p), force=True)
                   + wq * sp.expand_log(sp.log(q), force=True))
-    f = sp.lambdify(x, e, "mpmath")
+    # constants (log(sqrt(2 pi) sigma), ...) evaluated once, not at every call; the
+    # comparison below still guards the compiled expression
+    f = sp.lambdify(x, sp.N(e, mpmath.mp.dps + 5), "mpmath")
     for t in (sp.Rational(1, 3), sp.Rational(7, 5), sp.Rational(-5, 2), sp.Rational(29, 7)):
         if (lo < t) != sp.true or (t < hi) != sp.true:
             continue
