@@ -35,3 +35,23 @@ class UnsupportedError(SymxentError, TypeError):
 
 class ParseError(SymxentError, ValueError):
     """A distribution string (CLI) could not be parsed safely."""
+
+
+def strict_sympify(value, what):
+    """``value`` as a SymPy object, refusing strings before SymPy sees them.
+
+    SymPy's ``sympify`` evaluates strings as Python code, so the Python API
+    never parses them (the CLI has its own safe parser); ``strict=True`` also
+    refuses arbitrary objects with a ``__str__``.  ``what`` names the argument
+    in the error."""
+    import sympy
+
+    if isinstance(value, (str, bytes, bytearray)):
+        raise UnsupportedError(
+            f"{what} got the string {value!r}: symxent never parses strings in its Python "
+            f"API (SymPy's sympify would run them as code); build the object with SymPy, "
+            f"or use the command line, whose parser is safe")
+    try:
+        return sympy.sympify(value, strict=True)
+    except sympy.SympifyError as exc:
+        raise UnsupportedError(f"{what} got {value!r}, which is not a SymPy expression") from exc

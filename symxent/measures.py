@@ -61,7 +61,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from sympy.stats.rv import RandomSymbol
 
 from symxent import budget
-from symxent.errors import ParameterError, SymxentError, UnsupportedError
+from symxent.errors import ParameterError, SymxentError, UnsupportedError, strict_sympify
 from symxent.laws.domain import boundary_parameters, sample_point
 from symxent.laws.support import describe, support_bounds
 from symxent.engine.canonical import canonical
@@ -90,10 +90,7 @@ class UnverifiedWarning(UserWarning):
 
 def _refuse_string(what, value):
     if isinstance(value, (str, bytes, bytearray)):
-        raise UnsupportedError(
-            f"{what} got the string {value!r}: symxent never parses strings in its Python API "
-            f"(SymPy's sympify would run them as code); build the object with SymPy, or use "
-            f"the command line, whose parser is safe")
+        strict_sympify(value, what)  # raises, naming the argument
 
 
 class _Measure(sp.Expr):
@@ -318,16 +315,12 @@ def _candidate_at(value, point, dps):
 
 
 def _compare(cand, ref, dps):
-    """AGREE, MISMATCH or UNDECIDED for a candidate value against the reference."""
-    value, err = ref.value, ref.error
-    if mpmath.isinf(value) or mpmath.isinf(cand):
-        return AGREE if cand == value else MISMATCH
-    with mpmath.workdps(dps + 5):
-        tol = mpmath.mpf(10) ** (4 - dps) * max(1, abs(value))  # far above quadrature error
-        diff = abs(cand - value)
-        if diff > tol + 10 * err:
-            return MISMATCH
-        return AGREE if err <= tol / 10 else UNDECIDED
+    """AGREE, MISMATCH or UNDECIDED for a candidate value against the reference, by
+    the numeric layer's one comparison rule at a relative tolerance of
+    10**(4 - dps), far above quadrature error."""
+    from symxent.numeric import compare
+    status = compare(cand, ref.value, ref.error, dps=dps + 1).status
+    return {"agree": AGREE, "mismatch": MISMATCH}.get(status, UNDECIDED)
 
 
 def _fmt_point(point):

@@ -170,3 +170,18 @@ def test_matrix_symbol_and_indexed_parameters_are_not_mistaken_for_complex():
     i = sp.Idx("i")
     _check_values(Normal("Z", sp.IndexedBase("mu", real=True)[i],
                          sp.IndexedBase("sigma", positive=True)[i]))
+
+
+def test_categorical_and_derivation_never_parse_strings(tmp_path):
+    """Categorical's probabilities and a Derivation's start, constraints and
+    given values went through sympify: a string ran as code."""
+    from symxent import Categorical, Derivation, UnsupportedError
+    marker = tmp_path / "pwned"
+    payload = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    with pytest.raises(UnsupportedError, match="never parses strings"):
+        Categorical("X", [payload, "1/2"])
+    with pytest.raises(UnsupportedError, match="never parses strings"):
+        Categorical("X", payload)
+    with pytest.raises(UnsupportedError, match="never parses strings"):
+        Derivation(payload)
+    assert not marker.exists()

@@ -41,7 +41,7 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.render import is_measure, unfold, unfold_measures
-from symxent.errors import SymxentError
+from symxent.errors import ParameterError, SymxentError, strict_sympify
 from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
                                         expectations_as_integrals)
 from symxent.numeric.mpcompile import NumericError
@@ -92,7 +92,7 @@ class Step:
             raise ValueError(f"checked must be one of {STATUSES}, got {self.checked!r}")
         if not isinstance(self.justification, str) or not self.justification.strip():
             raise ValueError("every step needs a non-empty justification")
-        object.__setattr__(self, "expr", sp.sympify(self.expr))
+        object.__setattr__(self, "expr", strict_sympify(self.expr, "Step"))
 
 
 @dataclass(frozen=True)
@@ -149,11 +149,12 @@ class Derivation:
 
     def __init__(self, start, steps=(), *, constraints=(), models=(), given=None,
                  ranges=None, sampler=None, title=None):
-        self.start = sp.sympify(start)
+        self.start = strict_sympify(start, "Derivation")
         self.steps = []
-        self.constraints = [sp.sympify(c) for c in constraints]
+        self.constraints = [strict_sympify(c, "Derivation") for c in constraints]
         self.models = [dict(m) for m in models]
-        self.given = {sp.sympify(k): sp.sympify(v) for k, v in (given or {}).items()}
+        self.given = {strict_sympify(k, "Derivation"): strict_sympify(v, "Derivation")
+                      for k, v in (given or {}).items()}
         self.ranges = {k: (sp.Rational(a), sp.Rational(b)) for k, (a, b) in (ranges or {}).items()}
         self.sampler = sampler
         self.title = title
@@ -275,6 +276,15 @@ def derive(quantity, *, check=True, dps=30, points=3, seed=0, timeout=None):
     no time for are ``unchecked``.
     """
     from symxent.engine import core as engine
+    from symxent.laws.domain import boundary_parameters
+    for rv in getattr(quantity, "rvs", ()):
+        for index, value, _side in boundary_parameters(rv):
+            # Geometric(1): the closed form there is a limit (0 log 0 = 0); a chain
+            # of substitutions would show nan or an undefined series
+            raise ParameterError(
+                f"{rv}: parameter {index + 1} = {value} is on the boundary of its domain, "
+                f"where the measure is a limit; derive it with a symbolic parameter, or "
+                f"use entropy()/kl_divergence(), which take the limit")
     with budget(timeout):
         steps = (quantity._symxent_trace() if hasattr(quantity, "_symxent_trace")  # divergences
                  else engine.trace(quantity))

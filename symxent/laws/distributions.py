@@ -4,6 +4,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import FiniteRV
 
+from symxent.errors import strict_sympify
+
 __all__ = ["Categorical"]
 
 
@@ -26,5 +28,7 @@ def Categorical(name, probs, prefix=None):
         stem = f"p{{}}_{name}" if prefix is None else f"{prefix}{{}}"
         ps = [sp.Symbol(stem.format(i), positive=True) for i in range(1, probs)]
         probs = ps + [1 - sp.Add(*ps)]
-    probs = [sp.sympify(p) for p in probs]
+    if isinstance(probs, (str, bytes, bytearray)):
+        strict_sympify(probs, "Categorical")  # raises: a string is never parsed
+    probs = [strict_sympify(p, "Categorical") for p in probs]
     return FiniteRV(name, {i: p for i, p in enumerate(probs)})
