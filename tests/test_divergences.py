@@ -15,6 +15,7 @@ a -> 1 limits), Renyi entropies, the other measures, printing, caching and bad i
 import os
 import random
 import sys
+import zlib
 import warnings
 
 import mpmath
@@ -160,7 +161,7 @@ def test_renyi_reference(name):
     got = renyi_divergence(Pv, Qv, a)
     value, cond = _branch(got)
     assert _same(value, ref, (Pv, Qv), ref_cond), f"{name}: {value} != {ref}"
-    rng = random.Random(hash(name) % 1000)
+    rng = random.Random(zlib.crc32(name.encode()))  # hash() of a str differs per process
     for i in range(1):
         pt = sample_point([Pv, Qv], rng)
         for al in (Rational(rng.randint(5, 95), 100), Rational(rng.randint(105, 300), 100)):
@@ -173,7 +174,7 @@ def test_renyi_reference(name):
                 continue
             assert _agree(_num(value, full), num, err), (name, full, _num(value, full), num)
         edge = _edge_alpha(cond, pt)
-        if edge is not None:   # just inside the edge, and beyond it
+        if edge is not None and not (edge - 1).is_zero:   # just inside the edge, and beyond it
             inside = 1 + (edge - 1) * Rational(97, 100)
             full = {**pt, a: sp.nsimplify(sp.Float(inside, 12))}
             assert _truth(ref_cond, full)
