@@ -329,8 +329,11 @@ def _fmt_point(point):
                                                           key=lambda kv: str(kv[0]))) + "}"
 
 
-def _check(kind, p, q, value, points, dps):
+def _check(kind, p, q, value, points, dps, quantity=None, extra=None):
     """``(status, message, cacheable)`` of the candidate ``value`` (nats).
+
+    ``quantity`` (default ``(kind, p[, q])``) is what :func:`symxent.numeric.evaluate`
+    gets; ``extra(rng)`` draws values of further symbols (a divergence's order).
 
     The definition is evaluated independently by :func:`symxent.numeric.evaluate`
     at ``points`` admissible points drawn by :func:`sample_point` (seeded by the
@@ -343,13 +346,17 @@ def _check(kind, p, q, value, points, dps):
     if any(describe(rv).kind in ("product", "mvnormal_matrix") for rv in rvs):
         return (UNDECIDED, "the numeric definition has no value for a product over a "
                 "symbolic range or a normal of symbolic dimension", True)
-    has_params = any(describe(rv).params for rv in rvs)
+    rv_params = any(describe(rv).params for rv in rvs)
+    has_params = rv_params or extra is not None
+    if quantity is None:
+        quantity = (kind, p) if q is None else (kind, p, q)
     undecided = None
     # a Piecewise may be right on one branch and wrong on another: one more point
     n = points + 1 if value.has(sp.Piecewise) else points
     for _ in range(n if has_params else 1):
         try:
-            point = sample_point(list(rvs), rng) if has_params else {}
+            point = sample_point(list(rvs), rng) if rv_params else {}
+            point.update(extra(rng) if extra is not None else {})
         except ParameterError as exc:
             return UNDECIDED, f"no admissible parameter point to check at ({exc})", True
         where = f"at {_fmt_point(point)}" if point else "(no free parameters)"
@@ -358,7 +365,7 @@ def _check(kind, p, q, value, points, dps):
             with budget.budget(budget.share(0.25, 2)):
                 cand, why = _candidate_at(value, point, dps)
                 if why is None or not why.startswith("bad"):
-                    ref = evaluate((kind, p) if q is None else (kind, p, q), point, dps=dps)
+                    ref = evaluate(quantity, point, dps=dps)
         except budget.BudgetExceeded:
             return UNDECIDED, f"the time budget ran out while evaluating both sides " \
                               f"{where}", False
