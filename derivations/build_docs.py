@@ -45,6 +45,9 @@ SCRIPTS = [  # (script, fragment key) in document order
     ("thm_argmin.py", "argmin"),
     ("thm_mle.py", "mle"),
     ("thm_gaussian_kl.py", "gaussian-kl"),
+    ("thm_renyi_limits.py", "renyi-limits"),
+    ("thm_renyi_identities.py", "renyi-identities"),
+    ("thm_renyi_monotone.py", "renyi-monotone"),
 ]
 QUICK_CASES = ["S Normal", "S Uniform", "S Poisson", "S FiniteRV", "S MultivariateNormal",
                "S half-normal (ContinuousRV)", "KL Uniform || Uniform", "KL Laplace || Laplace",

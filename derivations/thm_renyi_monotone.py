@@ -9,7 +9,8 @@ import sympy as sp
 from sympy.stats import Exponential, Gamma, Normal
 
 from _common import Theorem, main
-from symxent import KLDivergence, RenyiDivergence, refute
+from symxent import KLDivergence, RenyiDivergence, refute, renyi_divergence
+from symxent.derivation.core import Derivation
 
 a, d = sp.symbols("alpha delta", positive=True)
 m1, m2 = sp.symbols("mu1 mu2", real=True)
@@ -31,6 +32,16 @@ def build():
                    confirm=4)
         t.fact(f"no counterexample to $D_{{\\alpha}} \\le D_{{\\alpha + \\delta}}$ for {name}.",
                w is None)
+    # one case in closed form: for Normals of one scale sigma the gap is
+    # delta (mu1 - mu2)**2 / (2 sigma**2) >= 0 (Gil, Alajaji & Linder 2013, Table 3)
+    s = sp.Symbol("sigma", positive=True)
+    X1, Y1 = Normal("X", m1, s), Normal("Y", m2, s)
+    gap = sp.factor(renyi_divergence(X1, Y1, a + d) - renyi_divergence(X1, Y1, a))
+    t.derivation(Derivation(RenyiDivergence(X1, Y1, a + d) - RenyiDivergence(X1, Y1, a), [
+        ("=", gap, "symxent.renyi_divergence at alpha + delta and at alpha (engine)"),
+        (">=", sp.S.Zero, "delta > 0 and a square")],
+        title="the gap for Normals of one scale"),
+        "In closed form, for two Normals of one scale $\\sigma$:")
     X, Y = PAIRS[0][1], PAIRS[0][2]
     w = refute(RenyiDivergence(X, Y, sp.Rational(1, 2)) >= KLDivergence(X, Y), points=40)
     t.text("By contrast the claim $D_{1/2} \\ge D_{\\mathrm{KL}}$ is refuted (the order "

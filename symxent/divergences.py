@@ -27,11 +27,18 @@ Each measure is an unevaluated SymPy object (``RenyiDivergence``, ...) whose
 same in one call.  Values are cached, run under the time budget
 (:mod:`symxent.budget`, ``timeout=``), and when no closed form is found the
 unevaluated object comes back with a :class:`NoClosedFormWarning`.
+
+No closed form leaves unchecked: as in :mod:`symxent.measures` (same machinery,
+same switch :func:`~symxent.measures.set_verify`, ``verify=`` per call), it is
+compared with the definition evaluated by :mod:`symxent.numeric` at a random
+admissible point (the laws' parameters by ``sample_point``; a symbolic order drawn
+among 1/4, 1/2, 2/3, 3/2, 2, 3, negated for a real Amari order, excluded values
+redrawn).  Disagreement: the unevaluated object with a :class:`VerificationWarning`;
+undecided: the closed form with an :class:`UnverifiedWarning`.
 """
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
 
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
@@ -43,7 +50,9 @@ from symxent.engine.core import NoClosedForm
 from symxent.engine.mellin import mellin
 from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedError
 from symxent.laws.support import describe, known_positive, support_bounds
-from symxent.measures import NoClosedFormWarning
+from symxent import measures as _measures
+from symxent.measures import (NoClosedFormWarning, UnverifiedWarning, VerificationWarning,
+                              get_verify)
 
 __all__ = ["RenyiDivergence", "RenyiEntropy", "TsallisEntropy", "BhattacharyyaCoefficient",
            "BhattacharyyaDistance", "HellingerDistance", "Chi2Divergence", "AlphaDivergence",
@@ -154,8 +163,8 @@ class _Divergence(sp.Expr):
     def base(self):
         return self.args[-1] if self.has_base else sp.E
 
-    def doit(self, deep=False, timeout=None, **hints):
-        return _evaluate(self, timeout)
+    def doit(self, deep=False, timeout=None, verify=None, **hints):
+        return _evaluate(self, timeout, verify)
 
     # ---- the definition, in terms of M = int p**a q**(1-a)
     def _order_value(self):
@@ -204,7 +213,7 @@ class _Divergence(sp.Expr):
         tr = Trace()
         with budget.budget():
             mellin(self.p, self.q, self._order_value(), tr)
-            value = _closed_form(self.kind, self.rvs, self.order, None)[0]
+            value = _closed_form(self, None, get_verify())[0]
         if value is None:
             raise NoClosedForm(f"no closed form for {self}")
         steps = [(rel, self._of_M(e) if e is not sp.oo else e, why) for rel, e, why in tr]
@@ -489,75 +498,149 @@ def _canonical(value):
         return value
 
 
-@lru_cache(maxsize=2048)
-def _closed_form(kind, rvs, order, timeout):
-    """(value, None) or (None, reason); cached."""
+_ORDERS = tuple(sp.Rational(n, d) for n, d in ((1, 4), (1, 2), (2, 3), (3, 2), (2, 1), (3, 1)))
+
+
+def _order_sampler(m, order):
+    """``extra(rng)`` for :func:`symxent.measures._check`: values of the order's own
+    symbols (not the laws' parameters) at which the order is admissible -- positive
+    (real for Amari's alpha) and not excluded; ``None`` when the order has none."""
+    if order is None or isinstance(order, sp.Lambda):
+        return None
+    params = {s for rv in m.rvs for s in describe(rv).params}
+    syms = sorted(order.free_symbols - params, key=str)
+    if not syms:
+        return None
+
+    def draw(rng):
+        for _ in range(200):
+            point = {s: (-1 if s.is_positive is not True and rng.random() < 0.25 else 1)
+                     * rng.choice(_ORDERS) for s in syms}
+            a = order.xreplace(point)
+            if a.is_real and (a.is_positive or m.kind == "amari") and \
+                    all(a != e for e in m.excluded):
+                return point
+        raise ParameterError(f"no admissible value of the order {order}")
+    return draw
+
+
+def _nats(m):
+    """The measure in nats (what the closed form computes; no logarithm base)."""
+    if not m.has_base or m.base == sp.E:
+        return m
+    return type(m)(*m.rvs, *((m.order,) if m.param_name is not None else ()))
+
+
+def _closed_form(m, timeout, verify):
+    """``(value, warning class, message)``: the closed form (nats) or None, checked
+    against the definition by :func:`symxent.measures._check` unless ``verify`` is
+    False.  Cached (in the measures' cache), except results cut short by the budget;
+    a failed search is cached per budget."""
+    order = m.f if m.kind == "f" else m.order
+    total = budget.get_default_timeout() if timeout is None else float(timeout)
+    cfg = (_measures._VERIFY["points"], _measures._VERIFY["dps"]) if verify else None
+    key = ("divergence", m.kind, m.rvs, order, cfg)
+    hit = _measures._cache_get(key) or _measures._cache_get(key + (total,))
+    if hit is not None:
+        return hit
+    cacheable = True
     try:
         with budget.budget(timeout):
-            return _canonical(_value(kind, rvs, order)), None
+            value = _canonical(_value(m.kind, m.rvs, order))
+            if isinstance(value, sp.Basic) and value.has(sp.nan, sp.zoo):
+                out = (None, NoClosedFormWarning, "the engine's candidate is undefined (nan)")
+            elif cfg is None:
+                out = (value, None, "")
+            elif m.kind == "f" and order.free_symbols:
+                out = (value, UnverifiedWarning, "the closed form could not be checked "
+                       "numerically: f has parameters of its own; it is returned unverified")
+            else:
+                status, msg, cacheable = _measures._check(
+                    f"{m.kind}|{order}", m.p, m.q, value, *cfg, quantity=_nats(m),
+                    extra=_order_sampler(m, order))
+                if status == _measures.AGREE:
+                    out = (value, None, "")
+                elif status == _measures.MISMATCH:
+                    out = (None, VerificationWarning,
+                           f"the engine's candidate {value} failed its numeric check {msg}")
+                else:
+                    out = (value, UnverifiedWarning,
+                           f"the closed form could not be checked numerically: {msg}; it is "
+                           f"returned unverified")
     except NoClosedForm as e:
-        return None, f"no closed form found ({e})"
+        out = (None, NoClosedFormWarning, f"no closed form found ({e})")
+        key = key + (total,)
     except budget.BudgetExceeded:
-        return None, f"time budget of {timeout or budget.get_default_timeout()} s exceeded"
+        out = (None, NoClosedFormWarning,
+               f"time budget of {timeout or budget.get_default_timeout()} s exceeded")
+        cacheable = False
+    if cacheable:
+        _measures._cache_put(key, out)
+    return out
 
 
-def _evaluate(m, timeout=None):
-    order = m.f if m.kind == "f" else m.order
-    value, reason = _closed_form(m.kind, m.rvs, order, timeout)
+def _evaluate(m, timeout=None, verify=None):
+    if timeout is not None:
+        budget.validate_timeout(timeout)
+    verify = get_verify() if verify is None else verify
+    if not isinstance(verify, bool):
+        raise TypeError(f"verify must be True or False, got {verify!r}")
+    value, warning, message = _closed_form(m, timeout, verify)
+    if warning is not None:
+        tail = "; returning it unevaluated" if value is None else ""
+        warnings.warn(f"{m}: {message}{tail}", warning, stacklevel=3)
     if value is None:
-        warnings.warn(f"{m}: {reason}; returning it unevaluated", NoClosedFormWarning,
-                      stacklevel=3)
         return m
     if m.has_base and m.base != sp.E and value not in (sp.oo, -sp.oo):
         value = sp.piecewise_fold(value / sp.log(m.base))
     return value
 
 
-def renyi_divergence(P, Q, alpha, base=None, *, timeout=None):
+def renyi_divergence(P, Q, alpha, base=None, *, timeout=None, verify=None):
     """``D_alpha(P||Q)``; alpha a positive number other than 1, or a positive symbol
     (taken to differ from 1).  A ``Piecewise`` with the finiteness condition."""
-    return _evaluate(RenyiDivergence(P, Q, alpha, base=base), timeout)
+    return _evaluate(RenyiDivergence(P, Q, alpha, base=base), timeout, verify)
 
 
-def renyi_entropy(P, alpha, base=None, *, timeout=None):
+def renyi_entropy(P, alpha, base=None, *, timeout=None, verify=None):
     """``H_alpha(P) = log(int p**alpha) / (1 - alpha)``."""
-    return _evaluate(RenyiEntropy(P, alpha, base=base), timeout)
+    return _evaluate(RenyiEntropy(P, alpha, base=base), timeout, verify)
 
 
-def tsallis_entropy(P, q, *, timeout=None):
+def tsallis_entropy(P, q, *, timeout=None, verify=None):
     """``S_q(P) = (1 - int p**q) / (q - 1)``."""
-    return _evaluate(TsallisEntropy(P, q), timeout)
+    return _evaluate(TsallisEntropy(P, q), timeout, verify)
 
 
-def bhattacharyya_coefficient(P, Q, *, timeout=None):
+def bhattacharyya_coefficient(P, Q, *, timeout=None, verify=None):
     """``BC(P, Q) = int sqrt(p q)`` (in [0, 1])."""
-    return _evaluate(BhattacharyyaCoefficient(P, Q), timeout)
+    return _evaluate(BhattacharyyaCoefficient(P, Q), timeout, verify)
 
 
-def bhattacharyya_distance(P, Q, base=None, *, timeout=None):
+def bhattacharyya_distance(P, Q, base=None, *, timeout=None, verify=None):
     """``D_B(P, Q) = -log BC(P, Q)`` (``= D_{1/2}(P||Q) / 2``)."""
-    return _evaluate(BhattacharyyaDistance(P, Q, base=base), timeout)
+    return _evaluate(BhattacharyyaDistance(P, Q, base=base), timeout, verify)
 
 
-def hellinger_distance(P, Q, *, timeout=None):
+def hellinger_distance(P, Q, *, timeout=None, verify=None):
     """``d_H(P, Q) = sqrt(1 - BC(P, Q))``, the normalisation with
     ``d_H**2 = (1/2) int (sqrt p - sqrt q)**2`` in ``[0, 1]`` (some authors omit the 1/2)."""
-    return _evaluate(HellingerDistance(P, Q), timeout)
+    return _evaluate(HellingerDistance(P, Q), timeout, verify)
 
 
-def chi2_divergence(P, Q, *, timeout=None):
+def chi2_divergence(P, Q, *, timeout=None, verify=None):
     """Pearson ``chi^2(P||Q) = int p**2/q - 1`` (``= exp(D_2(P||Q)) - 1``)."""
-    return _evaluate(Chi2Divergence(P, Q), timeout)
+    return _evaluate(Chi2Divergence(P, Q), timeout, verify)
 
 
-def alpha_divergence(P, Q, alpha, *, timeout=None):
+def alpha_divergence(P, Q, alpha, *, timeout=None, verify=None):
     """Amari alpha-divergence, Cichocki-Amari convention
     ``(int p**alpha q**(1-alpha) - 1) / (alpha (alpha - 1))``, alpha real, not 0 or 1."""
-    return _evaluate(AlphaDivergence(P, Q, alpha), timeout)
+    return _evaluate(AlphaDivergence(P, Q, alpha), timeout, verify)
 
 
-def f_divergence(P, Q, f, *, timeout=None):
+def f_divergence(P, Q, f, *, timeout=None, verify=None):
     """``D_f(P||Q) = int q f(p/q)`` for ``f`` a SymPy ``Lambda``, convex on t > 0 with
     ``f(1) = 0``.  Closed form when ``f`` is a combination of ``t**s``, ``t log t``,
     ``log t`` (and constants); otherwise the unevaluated object."""
-    return _evaluate(FDivergence(P, Q, f), timeout)
+    return _evaluate(FDivergence(P, Q, f), timeout, verify)

@@ -66,6 +66,7 @@ from symxent.laws.domain import boundary_parameters, sample_point
 from symxent.laws.support import describe, support_bounds
 from symxent.engine.canonical import canonical
 from symxent.engine.core import NoClosedForm, compute
+from symxent.precision import workdps
 
 __all__ = ["Entropy", "CrossEntropy", "KLDivergence", "entropy", "cross_entropy",
            "kl_divergence", "NoClosedFormWarning", "VerificationWarning", "UnverifiedWarning",
@@ -267,7 +268,7 @@ def _sum_numerically(s, dps):
     k, lo, hi = s.limits[0]
     if s.function.free_symbols - {k} or not (lo.is_number and hi.is_number):
         raise _NotSummed("a sum with free symbols")
-    with mpmath.workdps(dps + 5):
+    with workdps(dps + 5):
         f = sp.lambdify(k, s.function, "mpmath")
         ends = [-mpmath.inf if e == -sp.oo else mpmath.inf if e == sp.oo else mpmath.mpf(int(e))
                 for e in (lo, hi)]
@@ -310,21 +311,17 @@ def _candidate_at(value, point, dps):
         return None, "the candidate could not be evaluated numerically"
     if im != 0 and abs(im) > abs(re) * sp.Float(10) ** (-dps) + sp.Float(10) ** (-dps - 3):
         return None, f"bad: the candidate is not real there ({sp.N(v, 8)})"
-    with mpmath.workdps(dps + 5):
+    with workdps(dps + 5):
         return mpmath.mpf(sp.Float(re, dps + 5)._mpf_), None
 
 
 def _compare(cand, ref, dps):
-    """AGREE, MISMATCH or UNDECIDED for a candidate value against the reference."""
-    value, err = ref.value, ref.error
-    if mpmath.isinf(value) or mpmath.isinf(cand):
-        return AGREE if cand == value else MISMATCH
-    with mpmath.workdps(dps + 5):
-        tol = mpmath.mpf(10) ** (4 - dps) * max(1, abs(value))  # far above quadrature error
-        diff = abs(cand - value)
-        if diff > tol + 10 * err:
-            return MISMATCH
-        return AGREE if err <= tol / 10 else UNDECIDED
+    """AGREE, MISMATCH or UNDECIDED for a candidate value against the reference, by
+    the numeric layer's one comparison rule at a relative tolerance of
+    10**(4 - dps), far above quadrature error."""
+    from symxent.numeric import compare
+    status = compare(cand, ref.value, ref.error, dps=dps + 1).status
+    return {"agree": AGREE, "mismatch": MISMATCH}.get(status, UNDECIDED)
 
 
 def _fmt_point(point):
@@ -332,8 +329,11 @@ def _fmt_point(point):
                                                           key=lambda kv: str(kv[0]))) + "}"
 
 
-def _check(kind, p, q, value, points, dps):
+def _check(kind, p, q, value, points, dps, quantity=None, extra=None):
     """``(status, message, cacheable)`` of the candidate ``value`` (nats).
+
+    ``quantity`` (default ``(kind, p[, q])``) is what :func:`symxent.numeric.evaluate`
+    gets; ``extra(rng)`` draws values of further symbols (a divergence's order).
 
     The definition is evaluated independently by :func:`symxent.numeric.evaluate`
     at ``points`` admissible points drawn by :func:`sample_point` (seeded by the
@@ -346,13 +346,17 @@ def _check(kind, p, q, value, points, dps):
     if any(describe(rv).kind in ("product", "mvnormal_matrix") for rv in rvs):
         return (UNDECIDED, "the numeric definition has no value for a product over a "
                 "symbolic range or a normal of symbolic dimension", True)
-    has_params = any(describe(rv).params for rv in rvs)
+    rv_params = any(describe(rv).params for rv in rvs)
+    has_params = rv_params or extra is not None
+    if quantity is None:
+        quantity = (kind, p) if q is None else (kind, p, q)
     undecided = None
     # a Piecewise may be right on one branch and wrong on another: one more point
     n = points + 1 if value.has(sp.Piecewise) else points
     for _ in range(n if has_params else 1):
         try:
-            point = sample_point(list(rvs), rng) if has_params else {}
+            point = sample_point(list(rvs), rng) if rv_params else {}
+            point.update(extra(rng) if extra is not None else {})
         except ParameterError as exc:
             return UNDECIDED, f"no admissible parameter point to check at ({exc})", True
         where = f"at {_fmt_point(point)}" if point else "(no free parameters)"
@@ -361,7 +365,7 @@ def _check(kind, p, q, value, points, dps):
             with budget.budget(budget.share(0.25, 2)):
                 cand, why = _candidate_at(value, point, dps)
                 if why is None or not why.startswith("bad"):
-                    ref = evaluate((kind, p) if q is None else (kind, p, q), point, dps=dps)
+                    ref = evaluate(quantity, point, dps=dps)
         except budget.BudgetExceeded:
             return UNDECIDED, f"the time budget ran out while evaluating both sides " \
                               f"{where}", False

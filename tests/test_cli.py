@@ -501,3 +501,22 @@ def test_isolated_command_reports_exit_codes_and_tracebacks(monkeypatch, capfd):
     err = capfd.readouterr().err
     assert "Traceback" in err and "OverflowError: int too large" in err
     assert cli.main(["check", "entropy", "Normal(0, 1)", "--tol", "-1"], isolate=True) == 2
+
+
+def test_prove_works_from_an_installed_package(tmp_path):
+    """issue 12: `symxent prove` only worked from the repository root; an installed
+    package carries the theorem scripts as symxent._theorems (pyproject.toml maps
+    derivations/ there).  Lay the package out as pip installs it and run prove."""
+    import shutil
+    root = Path(__file__).resolve().parent.parent
+    assert '"symxent._theorems" = "derivations"' in (root / "pyproject.toml").read_text()
+    site = tmp_path / "site"
+    shutil.copytree(root / "symxent", site / "symxent",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "derivations", site / "symxent" / "_theorems",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ, PYTHONPATH=str(site))
+    out = subprocess.run([sys.executable, "-m", "symxent", "prove", "--list"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "thm-kl-asymmetry" in out.stdout.split()

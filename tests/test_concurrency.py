@@ -71,6 +71,15 @@ def _job(i):
     return i, got, want
 
 
+def _job_reference(i):
+    k = i % 3
+    if k == 0:
+        return _normal_entropy((i + 2, 3))
+    if k == 1:
+        return _normal_kl((i, 5), (i + 1, 2), (-1, 1), (3, 1))
+    return _exponential_entropy((i + 1, 4))
+
+
 @pytest.mark.timeout(120)
 def test_pool_computes_while_another_thread_builds_invalid_normals():
     stop = threading.Event()
@@ -99,7 +108,10 @@ def test_pool_computes_while_another_thread_builds_invalid_normals():
         sys.setswitchinterval(saved)
     assert not accepted, f"{len(accepted)} invalid Normal(0, -1) built without ValueError"
     assert refused[0] > 0
-    for i, got, want in results:
+    for i, got, _ in results:
+        # the reference again, here: mpmath's precision is global, so a reference
+        # worked out in a worker thread could see another thread's precision
+        want = _job_reference(i)
         assert got.free_symbols == set(), (i, got)
         with mpmath.workdps(30):
             value = mpmath.mpf(sympy.N(got, 35))
@@ -127,3 +139,30 @@ def test_budgets_in_a_pool_each_stop_on_time():
         assert isinstance(value, KLDivergence)
         assert elapsed < 3.0, elapsed  # 1 s budget; slack for a loaded machine
     assert time.monotonic() - t0 < 5
+
+
+@pytest.mark.timeout(60)
+def test_numeric_work_in_one_thread_never_sees_anothers_precision():
+    """mpmath's precision is one global: symxent's numeric work takes it under one
+    lock (symxent.precision.workdps), so a 30-digit value worked out while other
+    threads run at 10 digits is still right to 30 digits."""
+    from symxent.precision import workdps
+    stop = threading.Event()
+
+    def low_precision():
+        while not stop.is_set():
+            with workdps(10):
+                mpmath.quad(mpmath.exp, [0, 1])
+
+    others = [threading.Thread(target=low_precision, daemon=True) for _ in range(2)]
+    for t in others:
+        t.start()
+    try:
+        for _ in range(50):
+            with workdps(30):
+                v = mpmath.quad(lambda x: mpmath.exp(-x * x), [-mpmath.inf, mpmath.inf])
+                assert abs(v - mpmath.sqrt(mpmath.pi)) < mpmath.mpf(10) ** -28
+    finally:
+        stop.set()
+        for t in others:
+            t.join(5)

@@ -212,3 +212,24 @@ def test_derive_refuses_a_boundary_parameter():
     with pytest.raises(ParameterError, match="boundary"):
         derive(Entropy(Geometric("G", 1)))
     assert entropy(Geometric("G", 1)) == 0
+
+
+def test_multivariate_derivations_are_true_and_checked():
+    """issue 12 item 2: the first line of a MultivariateNormal or Dirichlet
+    derivation was the log-ratio as a function of x1, x2 (not its expectation), a
+    false line that failed its check.  It is now the expectation, written as an
+    integral (standardised coordinates for the normal, Beta marginals for the
+    Dirichlet), and every step is checked."""
+    import sympy as sp
+    from sympy.stats import Dirichlet, MultivariateNormal
+    from symxent import Entropy, KLDivergence, derive
+    m1, m2 = sp.symbols("m1 m2", real=True)
+    s, r, a, b = sp.symbols("s r a b", positive=True)
+    P = MultivariateNormal("P", [m1, 0], [[1, r / 2], [r / 2, s]])
+    Q = MultivariateNormal("Q", [0, m2], [[2, 0], [0, 1]])
+    for quantity in (KLDivergence(P, Q), Entropy(Dirichlet("D", [a, b, 2]))):
+        d = derive(quantity, timeout=120)
+        first = d.steps[0].expr
+        assert first.has(sp.Integral), first
+        assert not any(str(v).startswith("x") for v in first.free_symbols), first
+        assert d.report.ok, d.report

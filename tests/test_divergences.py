@@ -15,6 +15,7 @@ a -> 1 limits), Renyi entropies, the other measures, printing, caching and bad i
 import os
 import random
 import sys
+import zlib
 import warnings
 
 import mpmath
@@ -160,7 +161,7 @@ def test_renyi_reference(name):
     got = renyi_divergence(Pv, Qv, a)
     value, cond = _branch(got)
     assert _same(value, ref, (Pv, Qv), ref_cond), f"{name}: {value} != {ref}"
-    rng = random.Random(hash(name) % 1000)
+    rng = random.Random(zlib.crc32(name.encode()))  # hash() of a str differs per process
     for i in range(1):
         pt = sample_point([Pv, Qv], rng)
         for al in (Rational(rng.randint(5, 95), 100), Rational(rng.randint(105, 300), 100)):
@@ -173,7 +174,7 @@ def test_renyi_reference(name):
                 continue
             assert _agree(_num(value, full), num, err), (name, full, _num(value, full), num)
         edge = _edge_alpha(cond, pt)
-        if edge is not None:   # just inside the edge, and beyond it
+        if edge is not None and not (edge - 1).is_zero:   # just inside the edge, and beyond it
             inside = 1 + (edge - 1) * Rational(97, 100)
             full = {**pt, a: sp.nsimplify(sp.Float(inside, 12))}
             assert _truth(ref_cond, full)
@@ -395,10 +396,14 @@ def test_doit_base_and_cache():
     obj = RenyiDivergence(Xe, Ye, 2, base=2)
     v = obj.doit()
     assert _same(_finite_part(v) * log(2), _finite_part(renyi_divergence(Xe, Ye, 2)), (Xe, Ye))
-    from symxent.divergences import _closed_form
-    hits = _closed_form.cache_info().hits
-    renyi_divergence(Xe, Ye, 2, base=2)
-    assert _closed_form.cache_info().hits > hits
+    import symxent.divergences as dv
+    real, calls = dv._value, []
+    dv._value = lambda *args: calls.append(args) or real(*args)
+    try:
+        renyi_divergence(Xe, Ye, 2, base=2)   # cached: the engine is not asked again
+    finally:
+        dv._value = real
+    assert calls == []
 
 
 def test_no_closed_form_is_unevaluated_within_budget():

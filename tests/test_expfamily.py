@@ -2,8 +2,7 @@
 import sympy as sp
 from sympy.stats import Gamma, Poisson
 
-from symxent import kl_divergence
-from symxent.engine.expfamily import bregman_kl, detect
+from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm
 from symxent.laws.support import describe, support_bounds
 
@@ -30,17 +29,6 @@ def test_poisson_mean_statistic():
     lam = sp.Symbol("lamda", positive=True)
     d, ef = _family(Poisson("P", lam))
     assert sp.simplify(ef.mean_statistics()[d.var] - lam) == 0
-
-
-def test_bregman_kl_agrees_with_the_engine():
-    P, Q = Gamma("P", k1, t1), Gamma("Q", k2, t2)
-    dp, fp = _family(P)
-    dq, fq = _family(Q)
-    fq = type(fq)(fp.variables, fq.theta, tuple(t.subs(dq.var, dp.var) for t in fq.T),
-                  fq.eta, fq.A, fq.log_h.subs(dq.var, dp.var))
-    b = bregman_kl(fp, fq)
-    pt = {k1: sp.Rational(7, 3), k2: sp.Rational(1, 2), t1: sp.Rational(3, 2), t2: 5}
-    assert abs(sp.N((b - kl_divergence(P, Q)).subs(pt), 40)) < 1e-35
 
 
 def test_a_parameter_inside_a_statistic_is_not_free():

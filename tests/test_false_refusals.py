@@ -124,3 +124,21 @@ def test_coin_outcome_labels_are_not_parameters():
     assert simplify(entropy(Coin("C")) - log(2)) == 0
     ref = third * log(third / Rational(1, 2)) + (1 - third) * log((1 - third) / Rational(1, 2))
     assert simplify(kl_divergence(Coin("C", third), Coin("D")) - ref) == 0
+
+
+def test_uniform_sum_density_is_read_as_its_polynomial_pieces():
+    """UniformSum's density is a Sum up to floor(x): it is read as the Piecewise of
+    its polynomial pieces.  n = 2 is the triangular law on [0, 2], whose entropy is
+    1/2 + log((b - a)/2) = 1/2 (e.g. Lazo & Rathie 1978, triangular row); checked
+    also against mpmath quadrature of the definition at 30 digits."""
+    import mpmath
+    from sympy import S, simplify
+    from sympy.stats import UniformSum
+    from symxent import entropy
+    assert entropy(UniformSum("U", 1)) == 0
+    e = entropy(UniformSum("U", 2))
+    assert simplify(e - S.Half) == 0
+    with mpmath.workdps(30):
+        tri = lambda x: x if x < 1 else 2 - x  # noqa: E731
+        ref = -mpmath.quad(lambda x: tri(x) * mpmath.log(tri(x)), [0, 1, 2])
+        assert abs(mpmath.mpf(e) - ref) < mpmath.mpf(10) ** -28

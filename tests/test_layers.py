@@ -13,13 +13,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "symxent"
 
 # subpackage -> the symxent subpackages/modules it may import
 ALLOWED = {
-    "laws": {"errors", "budget"},
-    "engine": {"errors", "budget", "laws"},
-    "numeric": {"errors", "budget", "laws"},
-    "measures": {"errors", "budget", "laws", "engine", "numeric"},
-    "derivation": {"errors", "budget", "laws", "engine", "numeric", "measures"},
-    "testing": {"errors", "budget", "laws", "engine", "numeric", "measures", "derivation"},
-    "plot": {"errors", "budget", "laws", "numeric", "measures"},
+    "laws": {"errors", "budget", "precision"},
+    "engine": {"errors", "budget", "precision", "laws"},
+    "numeric": {"errors", "budget", "precision", "laws"},
+    "measures": {"errors", "budget", "precision", "laws", "engine", "numeric"},
+    "derivation": {"errors", "budget", "precision", "laws", "engine", "numeric", "measures"},
+    "testing": {"errors", "budget", "precision", "laws", "engine", "numeric", "measures", "derivation"},
+    "plot": {"errors", "budget", "precision", "laws", "numeric", "measures"},
 }
 
 

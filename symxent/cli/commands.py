@@ -36,6 +36,7 @@ from symxent.engine.core import NoClosedForm
 from symxent.errors import ParseError, SymxentError
 from symxent.measures import (CrossEntropy, Entropy, KLDivergence, cross_entropy, entropy,
                               kl_divergence)
+from symxent.precision import workdps
 
 __all__ = ["main", "build_parser"]
 
@@ -406,7 +407,7 @@ def cmd_check(args):
         if subs:
             lines.append("at:        " + ", ".join(f"{k} = {v}" for k, v in sorted(
                 subs.items(), key=lambda kv: kv[0].name)))
-        with mpmath.workdps(dps + 10):
+        with workdps(dps + 10):
             exact = _to_mpf(closed.subs(subs), dps + 10)
             value = mpmath.mpf(numeric.value) if not isinstance(numeric.value, mpmath.mpc) \
                 else numeric.value

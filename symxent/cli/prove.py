@@ -23,6 +23,10 @@ __all__ = ["cmd_prove", "MARKER"]
 MARKER = "# symxent: theorem"
 _MARKER_LINES = 5  # the marker must be among the first lines of the script
 _PROJECT_DIR = Path(__file__).resolve().parent.parent.parent / "derivations"
+# an installed package carries the same scripts as symxent._theorems (pyproject.toml)
+_INSTALLED_DIR = Path(__file__).resolve().parent.parent / "_theorems"
+if not _PROJECT_DIR.is_dir() and _INSTALLED_DIR.is_dir():
+    _PROJECT_DIR = _INSTALLED_DIR
 
 
 def _derivations_dir(option):

@@ -45,6 +45,7 @@ from symxent.errors import ParameterError, SymxentError, strict_sympify
 from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
                                         expectations_as_integrals)
 from symxent.numeric.mpcompile import NumericError
+from symxent.precision import workdps
 
 _BOUND_TYPES = (sp.Integral, sp.Sum)
 _GUARD = 6           # extra working digits of the numeric checks beyond the requested ones
@@ -585,7 +586,7 @@ class _Checker:
                 if verdict.status == MISMATCH:
                     where = {str(s): v for s, v in self.points[pi].items()}
                     model = f" under model {mi + 1}" if len(self.models) > 1 else ""
-                    with mpmath.workdps(self.wdps):
+                    with workdps(self.wdps):
                         return "failed", (f"at {where}{model}: previous = {mpmath.nstr(a, 15)}, "
                                           f"new = {mpmath.nstr(b, 15)}, difference "
                                           f"{mpmath.nstr(b - a, 5)}")

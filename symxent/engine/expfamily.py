@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["ExpFamily", "detect", "bregman_kl"]
+__all__ = ["ExpFamily", "detect"]
 
 
 @dataclass(frozen=True)
@@ -92,16 +92,3 @@ def detect(log_terms, variables, params, fixed=()):
     if sp.cancel(J.det()) == 0:
         return None
     return ExpFamily(variables, theta, tuple(T), tuple(eta), -pure, base)
-
-
-def bregman_kl(p: ExpFamily, q: ExpFamily):
-    """KL between two members of one family: the Bregman divergence of ``A``.
-
-    ``p`` and ``q`` must share statistics and base measure; returns ``None``
-    otherwise.
-    """
-    if p.T != q.T or sp.simplify(p.log_h - q.log_h) != 0:
-        return None
-    mean = p.mean_statistics()
-    return q.A - p.A - sum((mean[T] * (eq - ep) for T, ep, eq in zip(p.T, p.eta, q.eta)),
-                           sp.S.Zero)

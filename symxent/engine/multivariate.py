@@ -103,12 +103,21 @@ def _mvn_explicit(kind, mp, Sp, mq, Sq, tr):
         return sp.Rational(k, 2) * sp.log(2 * sp.pi) + sp.log(cov.det()) / 2 + quad / 2
 
     if tr.on:
-        from sympy.stats import Expectation
+        # the definition: the expectation under P, written as the integral of the
+        # density of P over R^k (a true line, checked like any other step)
         g = {"entropy": neg_log(mp, Sp), "cross_entropy": neg_log(mq, Sq)}
         g["kl"] = g["cross_entropy"] - g["entropy"]
-        tr.step(Expectation(g[kind], evaluate=False),
-                "definition, with log N(x; mu, Sigma) = -k/2 log(2 pi) - 1/2 log det Sigma"
-                " - 1/2 (x-mu)^T Sigma^-1 (x-mu)")
+        # x = mu_P + L z with Sigma_P = L L^T turns the density of P into the standard
+        # normal one, so the integral separates coordinate by coordinate (and the
+        # numeric check can evaluate it by Fubini)
+        z = sp.Matrix(sp.symbols(f"z1:{k + 1}", real=True))
+        L = Sp.cholesky(hermitian=False)
+        gz = sp.expand(g[kind].xreplace(dict(zip(x, mp + L * z))))
+        phi = sp.exp(-sum(zi**2 for zi in z) / 2) / (2 * sp.pi) ** sp.Rational(k, 2)
+        tr.step(sp.Integral(phi * gz, *[(zi, -sp.oo, sp.oo) for zi in z]),
+                "definition: the expectation under P, with log N(x; mu, Sigma) = "
+                "-k/2 log(2 pi) - 1/2 log det Sigma - 1/2 (x-mu)^T Sigma^-1 (x-mu), "
+                "written in z where x = mu_P + L z, Sigma_P = L L^T")
     h = {}
     for name, (mean, cov) in {"p": (mp, Sp), "q": (mq, Sq)}.items():
         if kind == "entropy" and name == "q":
@@ -307,7 +316,16 @@ def dirichlet(kind, dp, dq, tr):
     lp = log_density(a)
     lq = log_density(b) if kind != "entropy" else lp
     g = {"entropy": -lp, "cross_entropy": -lq, "kl": lp - lq}[kind]
-    tr.step(g.xreplace(back), "definition: expectation of the log-density terms")
+    if tr.on:
+        # the definition as a true line: E_P of the log-density terms, each E[log x_i]
+        # an integral over the marginal of x_i, Beta(a_i, a_0 - a_i)
+        a0, t_ = sp.Add(*a), sp.Dummy("t", positive=True)
+        marg = {sp.log(xi): sp.Integral(
+            sp.log(t_) * t_**(ai - 1) * (1 - t_)**(a0 - ai - 1) / sp.beta(ai, a0 - ai),
+            (t_, 0, 1)) for xi, ai in zip(xs, a)}
+        tr.step(g.xreplace(marg).xreplace(back),
+                "definition: expectation of the log-density terms; the marginals of "
+                "Dirichlet(a) are Beta(a_i, a_0 - a_i)")
     theta = [t for t in dict.fromkeys(a)]
     means = _separable_means(lp, xs, theta)
     if means is None:

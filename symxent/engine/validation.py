@@ -26,6 +26,7 @@ from symxent.laws.domain import sample_point
 from symxent.errors import NegativeDensityError, NotNormalizedError
 from symxent.laws.support import linear_roots, support_bounds
 from sympy.core.relational import Relational
+from symxent.precision import workdps
 
 __all__ = ["check_density"]
 
@@ -103,7 +104,7 @@ def _check_sign(d, pdf, lo, hi, point, rng):
         xs = [start + i for i in range(30) if not hi.is_finite or start + i <= hi]
     else:
         xs = _grid(lo, hi, rng)
-    with mpmath.workdps(20):
+    with workdps(20):
         f = sp.lambdify(x, pdf, "mpmath")
         for v in xs:
             try:
@@ -162,9 +163,9 @@ def _total(d, pdf, lo, hi):
     x = d.var
     exact = _exact_total(d, pdf, lo, hi)
     if exact is not None:
-        with mpmath.workdps(20):
+        with workdps(20):
             return mpmath.mpf(sp.N(exact, 25))
-    with mpmath.workdps(20):
+    with workdps(20):
         f = sp.lambdify(x, pdf, "mpmath")
         try:
             if d.kind == "discrete":

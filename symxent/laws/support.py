@@ -82,6 +82,25 @@ def _params(dist) -> tuple:
     return tuple(sorted(syms, key=str))
 
 
+MAX_UNIFORM_SUM = 12
+
+
+def _irwin_hall_pieces(n, x, pdf):
+    """SymPy's UniformSum density ``sum_{k <= floor(x)} (-1)^k C(n, k) (x - k)^(n-1)
+    / (n-1)!`` as the Piecewise of its polynomial pieces on [j, j + 1) (a sum up to
+    ``floor(x)`` is a piecewise polynomial; the engine splits at the breaks).  Only
+    for a numeric n (at most MAX_UNIFORM_SUM pieces); otherwise unchanged."""
+    if not (getattr(n, "is_Integer", False) and 1 <= n <= MAX_UNIFORM_SUM):
+        return pdf
+    n = int(n)
+    pieces, acc = [], sp.S.Zero
+    for j in range(n):
+        acc += (-1) ** j * sp.binomial(n, j) * (x - j) ** (n - 1) / sp.factorial(n - 1)
+        pieces.append((sp.expand(acc), x < j + 1))
+    pieces[-1] = (pieces[-1][0], True)
+    return sp.Piecewise(*pieces)
+
+
 @lru_cache(maxsize=512)
 def describe(rv) -> Dist:
     """Describe a ``sympy.stats`` random symbol as a :class:`Dist`."""
@@ -97,6 +116,8 @@ def describe(rv) -> Dist:
         support = _SUPPORT_FIXES.get(family, dist.set)
         handmade = family == "ContinuousDistributionHandmade"
         pdf = _strip_support_guard(dist.pdf(x), x, support)
+        if family == "UniformSum":
+            pdf = _irwin_hall_pieces(dist.args[0], x, pdf)
         return Dist("continuous", "Custom" if handmade else family, rv, x, pdf, support,
                     _params(dist), handmade=handmade)
     if pstype == "SingleDiscretePSpace":

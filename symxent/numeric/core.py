@@ -9,7 +9,7 @@ Thomas, *Elements of Information Theory*, 2nd ed., Sections 2.1, 2.3, 8.1, 8.5):
 
 using only the densities and supports that :func:`symxent.laws.support.describe`
 reads from ``sympy.stats``; no closed form of the engine is ever used.  All
-arithmetic runs inside ``mpmath.workdps(...)``.
+arithmetic runs inside ``workdps(...)``.
 
 Continuous case (:mod:`symxent.numeric.quadrature`):
 
@@ -75,6 +75,7 @@ from symxent.numeric.mpcompile import (CANNOT_EVALUATE, NumericError, _const,  #
                                        _expand_log, compile_mp, deep_cancellation, exact,
                                        log_form, real_part)
 from symxent.numeric.quadrature import continuous, dirichlet, mvnormal
+from symxent.precision import workdps
 
 __all__ = ["NumericValue", "NumericError", "evaluate", "evaluate_expression",
            "entropy_value", "cross_entropy_value", "kl_value", "KINDS", "MAX_DPS"]
@@ -234,7 +235,7 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     dps = _check_dps(dps)
     from symxent.numeric.divergence import DIV_KINDS, measure_value
     if getattr(type(quantity), "kind", None) in DIV_KINDS:  # the divergence family
-        with budget(timeout), mpmath.workdps(dps + _GUARD):
+        with budget(timeout), workdps(dps + _GUARD):
             val, err = measure_value(quantity, subs, dps)
             return NumericValue(+val, +err, dps)
     kind, P, Q, base = _unpack(quantity)
@@ -246,7 +247,9 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     kinds = {dp.kind} | ({dq.kind} if dq else set())
     if not (kinds <= {"continuous"} or kinds <= {"discrete", "finite"}
             or kinds in ({"mvnormal"}, {"dirichlet"})):
-        raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} distribution")
+        raise UnsupportedError(
+            f"no numeric definition for a {dp.kind} distribution" if dq is None else
+            f"cannot compare a {dp.kind} with a {dq.kind} distribution")
     try:
         return _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout)
     except BudgetExceeded:
@@ -258,7 +261,7 @@ def _evaluate(kind, dp, dq, point, fuzzy, base, base_rel, dps, timeout):
     with budget(timeout):
         val, err = _nats(kind, dp, dq, point, dps)
         mag = _scale(dp, dq, point)
-        with mpmath.workdps(dps + _GUARD + mag):
+        with workdps(dps + _GUARD + mag):
             if fuzzy and mpmath.isfinite(val):
                 err += _float_error(kind, dp, dq, point, fuzzy, val)
             if base is not None:
@@ -276,7 +279,7 @@ def _nats(kind, dp, dq, point, dps):
     mag = _scale(dp, dq, point)
     wdps = dps + _GUARD + mag
     prec = (wdps, dps + 4, dps + 4 + mag)
-    with mpmath.workdps(wdps):
+    with workdps(wdps):
         if kinds <= {"continuous"}:
             val, err = continuous(kind, dp, dq, point, *prec)
         elif kinds <= {"discrete", "finite"}:
@@ -367,7 +370,7 @@ def evaluate_expression(expr, subs=None, dps=30, timeout=None) -> NumericValue:
         stand = [sp.Dummy(f"m{i}") for i in range(len(measures))]
         e = expr.xreplace(dict(zip(measures, stand)))
         wdps = dps + _GUARD
-        with mpmath.workdps(wdps):
+        with workdps(wdps):
             known = {s: (v.value, v.error) for s, v in zip(stand, vals)}
             # a float parameter used outside the measures: its own rounding
             fuzzy = {s: (_const(point[s]), rel) for s, rel in rels.items() if e.has(s)}

@@ -9,7 +9,14 @@ Bhattacharyya 1943; Pearson chi^2; Cichocki & Amari 2010):
 * ``renyi``  ``log M_a / (a - 1)``; ``renyi_entropy`` ``log M_a(P, P-weightless) / (1 - a)``
   with ``M = int p**a``; ``tsallis`` ``(1 - int p**q)/(q - 1)``;
 * ``bc`` ``M_{1/2}``, ``bd`` ``-log M_{1/2}``, ``hellinger`` ``sqrt(1 - M_{1/2})``;
-* ``chi2`` ``M_2 - 1``, ``amari`` ``(M_a - 1)/(a (a - 1))``.
+* ``chi2`` ``M_2 - 1``, ``amari`` ``(M_a - 1)/(a (a - 1))``;
+* ``f`` ``D_f(P||Q) = int q f(p/q)`` (Csiszar 1967) for a ``Lambda`` ``f``, on laws
+  with equal supports, as ``int q g(p/q)`` with ``g(t) = f(t) - f'(1)(t - 1) >= 0``
+  (the same integral, since ``int p = int q = 1``; ``g`` is non-negative for a convex
+  ``f``, so the log-domain quadrature below applies).
+
+The multivariate normal and other multivariate laws have no numeric value here:
+:class:`UnsupportedError` says so (no value is ever guessed).
 
 All arithmetic runs inside ``mpmath.workdps``.  The integrand is
 ``exp(a log p + (1-a) log q)`` (no underflow of the factors); the support
@@ -25,10 +32,12 @@ import sympy as sp
 
 from symxent.errors import UnsupportedError
 from symxent.laws.support import describe, support_bounds
+from symxent.precision import workdps
 
-__all__ = ["mellin_value", "divergence_value", "measure_value", "DIV_KINDS"]
+__all__ = ["mellin_value", "divergence_value", "f_divergence_value", "measure_value",
+           "DIV_KINDS"]
 
-DIV_KINDS = ("renyi", "renyi_entropy", "tsallis", "bc", "bd", "hellinger", "chi2", "amari")
+DIV_KINDS = ("renyi", "renyi_entropy", "tsallis", "bc", "bd", "hellinger", "chi2", "amari", "f")
 
 
 def _subs(e, subs):
@@ -79,7 +88,7 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
                 (_bounds(dp, subs)[1] <= qhi) == sp.true
             if not pin and a > 1:
                 return mpmath.inf, mpmath.mpf(0)
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         fp = sp.lambdify(x, p, "mpmath")
         fq = sp.lambdify(x, q, "mpmath")
         am, wm = mpmath.mpf(sp.N(a, dps + 10)), mpmath.mpf(sp.N(wq, dps + 10))
@@ -135,7 +144,9 @@ def _fast_log(p, q, x, a, wq, lo, hi, slow):
         return None
     e = sp.expand(a * sp.expand_log(sp.log(p), force=True)
                   + wq * sp.expand_log(sp.log(q), force=True))
-    f = sp.lambdify(x, e, "mpmath")
+    # constants (log(sqrt(2 pi) sigma), ...) evaluated once, not at every call; the
+    # comparison below still guards the compiled expression
+    f = sp.lambdify(x, sp.N(e, mpmath.mp.dps + 5), "mpmath")
     for t in (sp.Rational(1, 3), sp.Rational(7, 5), sp.Rational(-5, 2), sp.Rational(29, 7)):
         if (lo < t) != sp.true or (t < hi) != sp.true:
             continue
@@ -237,7 +248,7 @@ def _finite(dp, dq, a, wq, subs, dps):
         return {k: _subs(d.pdf.subs(d.var, k), subs) for k in range(int(lo), int(hi) + 1)}
     ap = atoms(dp)
     aq = atoms(dq) if dq is not None else {}
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         total = mpmath.mpf(0)
         for k, pv in ap.items():
             if pv == 0:
@@ -262,7 +273,7 @@ def divergence_value(kind, P, Q=None, order=None, subs=None, dps=30):
     a = {"bc": sp.S.Half, "bd": sp.S.Half, "hellinger": sp.S.Half, "chi2": sp.S(2)}.get(kind, order)
     a = _subs(a, subs)
     M, err = mellin_value(P, None if kind in ("renyi_entropy", "tsallis") else Q, a, subs, dps)
-    with mpmath.workdps(dps + 15):
+    with workdps(dps + 15):
         am = mpmath.mpf(sp.N(a, dps + 15))
         if kind == "renyi":
             return (mpmath.log(M) / (am - 1), err / M / abs(am - 1)) if M > 0 else (mpmath.inf, 0)
@@ -283,19 +294,100 @@ def divergence_value(kind, P, Q=None, order=None, subs=None, dps=30):
     raise UnsupportedError(f"unknown measure {kind}")
 
 
+def _equal_supports(dp, dq, subs):
+    if {dp.kind, dq.kind} <= {"finite"}:
+        return True
+    if dp.kind != dq.kind or dp.kind not in ("continuous", "discrete"):
+        return False
+    return all(u == v if (u.is_infinite or v.is_infinite) else sp.simplify(u - v) == 0
+               for u, v in zip(_bounds(dp, subs), _bounds(dq, subs)))
+
+
+def f_divergence_value(P, Q, f, subs=None, dps=30):
+    """``(value, error)`` of ``D_f(P||Q) = int q f(p/q)`` (a sum for discrete laws) at the
+    parameter values ``subs``, for a one-variable ``Lambda`` ``f``, by mpmath at ``dps``
+    digits.  Laws with equal supports only (else :class:`UnsupportedError`)."""
+    if not isinstance(f, sp.Lambda) or len(f.variables) != 1:
+        raise UnsupportedError(f"f must be a SymPy Lambda of one variable, got {f!r}")
+    dp, dq = describe(P), describe(Q)
+    if not _equal_supports(dp, dq, subs):
+        raise UnsupportedError("numeric f-divergence: univariate laws with equal supports only")
+    t = sp.Dummy("t", positive=True)
+    ft = _subs(f(t), subs)
+    if ft.free_symbols - {t}:
+        raise UnsupportedError(f"no value given for {sorted(map(str, ft.free_symbols - {t}))}")
+    slope = sp.diff(ft, t).subs(t, 1)
+    with mpmath.workdps(dps + 10):
+        gf = sp.lambdify(t, ft, "mpmath")
+        c = mpmath.mpf(sp.N(slope, dps + 10))
+
+        def g(r):  # f(r) - f'(1)(r - 1) >= 0 for a convex f
+            return max(gf(r) - c * (r - 1), 0)
+
+        if dp.kind == "finite" or dq.kind == "finite":
+            vals = lambda d: {k: _subs(v, subs) for k, v in d.values.items()}  # noqa: E731
+            ap, aq = vals(dp), vals(dq)
+            if {k for k, v in ap.items() if v != 0} - {k for k, v in aq.items() if v != 0}:
+                raise UnsupportedError("numeric f-divergence: P has mass where Q has none")
+            total = mpmath.fsum(mpmath.mpf(sp.N(qv, dps + 10)) *
+                                g(mpmath.mpf(sp.N(ap.get(k, 0), dps + 10)) /
+                                  mpmath.mpf(sp.N(qv, dps + 10)))
+                                for k, qv in aq.items() if qv != 0)
+            return +total, mpmath.mpf(0)
+        x = dp.var
+        fp = sp.lambdify(x, _subs(dp.pdf, subs), "mpmath")
+        fq = sp.lambdify(x, _subs(dq.pdf.subs(dq.var, x), subs), "mpmath")
+
+        def term(v):
+            qv = fq(v)
+            return qv * g(fp(v) / qv) if qv != 0 else mpmath.mpf(0)
+        lo, hi = _bounds(dp, subs)
+        if dp.kind == "discrete":
+            if hi.is_finite:
+                return +mpmath.fsum(term(k) for k in range(int(lo), int(hi) + 1)), mpmath.mpf(0)
+            return +mpmath.nsum(term, [int(lo), mpmath.inf]), mpmath.mpf(10) ** (-dps)
+
+        p, q = _subs(dp.pdf, subs), _subs(dq.pdf.subs(dq.var, x), subs)
+
+        def slow_lr(v):
+            pv, qv = fp(v), fq(v)
+            return mpmath.log(pv) - mpmath.log(qv) if pv > 0 and qv > 0 else mpmath.nan
+
+        def slow_lq(v):
+            qv = fq(v)
+            return mpmath.log(qv) if qv > 0 else -mpmath.inf
+        # log(p/q) and log q compiled with the logarithms expanded (checked against the
+        # direct evaluation at test points by _fast_log; else the direct evaluation)
+        lr = (_fast_log(p, q, x, 1, -1, lo, hi, slow_lr) or (slow_lr,))[0]
+        lq = (_fast_log(q, sp.S.One, x, 1, 0, lo, hi, slow_lq) or (slow_lq,))[0]
+
+        def logg(v):
+            w, r = lq(v), lr(v)
+            if not (mpmath.isfinite(w) and mpmath.isfinite(r)):
+                tv = term(v)
+                return mpmath.log(tv) if tv > 0 else -mpmath.inf
+            gv = g(mpmath.exp(r))
+            return w + mpmath.log(gv) if gv > 0 else -mpmath.inf
+        kinks = [k for k in _kinks(dp.pdf.subs(subs) + dq.pdf.subs(dq.var, x).subs(subs), x)
+                 if (lo < k) == sp.true and (k < hi) == sp.true]
+        return _integrate(logg, lo, hi, kinks, dps)
+
+
 def measure_value(m, subs=None, dps=30):
     """``(value, error)`` of a measure object of :mod:`symxent.divergences` (duck-typed:
     ``kind``, ``p``, ``q``, ``order``, ``base``) at the parameter values ``subs``."""
     if m.kind not in DIV_KINDS:
         raise UnsupportedError(f"no numeric reference for {m}")
     subs = {(sp.Symbol(k) if isinstance(k, str) else k): v for k, v in (subs or {}).items()}
+    if m.kind == "f":
+        return f_divergence_value(m.p, m.q, m.f, subs, dps)
     order = _subs(m.order, subs) if m.order is not None else None
     if order is not None and order.free_symbols:
         raise UnsupportedError(f"no value given for {sorted(map(str, order.free_symbols))}")
     val, err = divergence_value(m.kind, m.p, m.q, order, subs, dps)
     base = getattr(m, "base", sp.E)
     if base != sp.E and mpmath.isfinite(val):
-        with mpmath.workdps(dps + 10):
+        with workdps(dps + 10):
             lb = mpmath.log(mpmath.mpf(sp.N(_subs(base, subs), dps + 10)))
             val, err = val / lb, err / abs(lb)
     return val, err

@@ -42,6 +42,7 @@ from symxent.numeric.discrete import MAX_TERMS, series
 from symxent.numeric.mpcompile import (CANNOT_EVALUATE, NumericError, compile_mp,
                                        deep_cancellation, log_form)
 from symxent.numeric.quadrature import _resolve, _test_points, integrate, kinks
+from symxent.precision import workdps
 
 __all__ = ["closed_value", "compare", "Comparison", "expectations_as_integrals",
            "AGREE", "MISMATCH", "INCONCLUSIVE"]
@@ -85,7 +86,7 @@ def compare(value, reference, error=0, dps=30, tol=None, relation="="):
     """
     if relation not in ("=", "<=", ">="):
         raise ValueError(f"relation must be '=', '<=' or '>=', got {relation!r}")
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         a, b = mpmath.mpmathify(value), mpmath.mpmathify(reference)
         err = abs(mpmath.mpmathify(error or 0))
         if mpmath.isnan(a) or mpmath.isnan(b) or mpmath.isnan(err):
@@ -322,7 +323,7 @@ def closed_value(e, known=None, wdps=38):
     if undef:
         raise NumericError(f"unknown function {sorted(map(str, undef))[0]} has no model")
     prec = (wdps, wdps - 4, wdps - 4)
-    with mpmath.workdps(wdps), deep_cancellation():
+    with workdps(wdps), deep_cancellation():
         for _ in range(50):
             inner = [a for a in e.atoms(*_BOUND) if not a.function.has(*_BOUND)
                      and not a.free_symbols - set(known)]

@@ -22,6 +22,7 @@ from symxent.numeric.dequad import de_quad
 from symxent.numeric.exact1d import beta_integrals, gaussian_integrals
 from symxent.numeric.mpcompile import (NumericError, compile_mp, deep_cancellation,
                                        exact, log_form, real_part)
+from symxent.precision import workdps
 
 __all__ = ["continuous", "mvnormal", "dirichlet", "integrate", "integral", "separable", "kinks"]
 
@@ -353,7 +354,7 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
     def f(t):
         if edps == qdps:
             return f0(t)
-        with mpmath.workdps(edps):
+        with workdps(edps):
             r = f0(t)
         return [+y for y in r]
 
@@ -372,7 +373,7 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
             return [y * w for y in f(vv)]
         return g
 
-    with mpmath.workdps(qdps):
+    with workdps(qdps):
         v0 = min(vstar, flen)
         g = logvar(v0, -1, min(rates[0], 1))
         parts = [de_quad(g, len(live)), [(0, abs(y)) for y in g(T)]]

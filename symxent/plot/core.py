@@ -17,6 +17,7 @@ import sympy as sp
 
 from symxent.errors import ParameterError, SymxentError, UnsupportedError
 from symxent.laws.support import describe, support_bounds
+from symxent.precision import workdps
 
 __all__ = ["plot_divergence", "plot_measure"]
 
@@ -37,11 +38,11 @@ def _libs():
 def _point(subs, rvs):
     """``{symbol: exact number}`` for every parameter of ``rvs`` (names allowed)."""
     from symxent.numeric.core import _point as point
-    return point(subs, rvs)
+    return point(subs, rvs)[0]  # (point, relative uncertainty of float values)
 
 
 def _number(v):
-    with mpmath.workdps(20):
+    with workdps(20):
         return float(sp.N(v, 17))
 
 
@@ -59,7 +60,7 @@ def _vectorized(expr, x):
         pass
 
     def slow(a):  # functions NumPy lacks (polygamma, ...): mpmath, point by point
-        with mpmath.workdps(20):
+        with workdps(20):
             g = sp.lambdify(x, expr, "mpmath")
             return np.array([float(mpmath.re(g(mpmath.mpf(float(t))))) for t in np.ravel(a)])
     return slow
@@ -78,7 +79,7 @@ def _range(d, point, tail):
     hi = math.inf if hi == sp.oo else _number(hi)
     if math.isfinite(lo) and math.isfinite(hi):
         return lo, hi
-    with mpmath.workdps(20):
+    with workdps(20):
         f = sp.lambdify(d.var, d.pdf.xreplace(point).evalf(20), "mpmath")
 
         def mass(a, b):
@@ -128,7 +129,7 @@ def _closed_value(kind, P, Q, point):
             return (math.inf if v == sp.oo else -math.inf), "closed form"
         return _number(v), "closed form"
     quantity = (kind, P) if Q is None else (kind, P, Q)
-    with mpmath.workdps(20):
+    with workdps(20):
         return float(evaluate(quantity, point, dps=15).value), "numeric"
 
 
@@ -256,7 +257,7 @@ def plot_measure(quantity, over, subs=None, *, points=200, check=3, figsize=(6.4
     fixed = {s: v for s, v in _point({**rest, **{sym: (float(lo) + float(hi)) / 2}},
                                      rvs).items() if s != sym}
     curve = closed.xreplace(fixed)
-    with mpmath.workdps(20):
+    with workdps(20):
         f = sp.lambdify(sym, curve, "mpmath")
         ys = np.array([float(mpmath.re(f(mpmath.mpf(float(t))))) for t in xs])
     if ax is None:
@@ -268,7 +269,7 @@ def plot_measure(quantity, over, subs=None, *, points=200, check=3, figsize=(6.4
     checked = []
     for t in np.linspace(float(lo), float(hi), check + 2)[1:-1] if check else []:
         at = {**fixed, sym: sp.Rational(repr(float(t)))}
-        with mpmath.workdps(20):
+        with workdps(20):
             num = float(evaluate(quantity, at, dps=15).value)
             exact = float(mpmath.re(f(mpmath.mpf(float(t)))))
         if not math.isclose(num, exact, rel_tol=1e-8, abs_tol=1e-10):

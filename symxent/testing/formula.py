@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
+from symxent.precision import workdps
 
 __all__ = ["assert_formula", "check_formula", "FormulaReport", "PointCheck"]
 
@@ -172,39 +173,53 @@ def _formula_value(formula, point, dps):
     re, im = v.as_real_imag()
     if not re.is_Number or not im.is_Number or im != 0 and abs(im) > abs(re) * 10 ** (-dps):
         return None
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         return mpmath.mpf(sp.Float(re, dps + 10)._mpf_)
 
 
 def _compare(fv, ref, dps):
-    """Status at one point (mpf values; ref = NumericValue)."""
-    value, err = ref.value, ref.error
+    """Status at one point (mpf values; ref = NumericValue), by the numeric layer's
+    one comparison rule (:func:`symxent.numeric.compare`)."""
+    from symxent.numeric import compare
     if fv is None:
         return MISMATCH, "the formula is not a real number here"
-    if mpmath.isinf(value) or mpmath.isinf(fv):
-        return (AGREE, "") if fv == value else (MISMATCH, "")
-    with mpmath.workdps(dps + 10):
-        scale = max(1, abs(value))
-        tol = mpmath.mpf(10) ** (-dps + 5) * scale
-        diff = abs(fv - value)
-        if diff > tol + 10 * err:
-            return MISMATCH, ""
-        if 10 * err > tol:
-            return INCONCLUSIVE, "the numeric reference is not accurate enough at this dps"
-        return AGREE, ""
+    c = compare(fv, ref.value, ref.error, dps=dps)
+    if c.status == "inconclusive":
+        return INCONCLUSIVE, "the numeric reference is not accurate enough at this dps"
+    return (AGREE, "") if c.status == "agree" else (MISMATCH, "")
 
 
 def _default_seed(formula, quantity):
     return zlib.crc32(f"{formula}|{quantity}".encode())
 
 
+FORMULA_TIMEOUT = 120.0  # seconds for a whole check: many evaluations, not one
+
+
 def check_formula(formula, quantity, *, dps=30, points=20, seed=None,
-                  symbolic_timeout=10) -> FormulaReport:
+                  symbolic_timeout=10, timeout=FORMULA_TIMEOUT) -> FormulaReport:
     """Compare ``formula`` with ``quantity``; returns a :class:`FormulaReport`.
 
     ``seed`` fixes the random parameter points (default: derived from the text
-    of the formula and the quantity, so reruns see the same points).
+    of the formula and the quantity, so reruns see the same points).  The whole
+    check runs under one budget of ``timeout`` seconds (default 120: it makes many
+    numeric evaluations); points the budget leaves no time for are inconclusive,
+    so the check does not pass.
     """
+    from symxent import budget
+    timeout = budget.validate_timeout(timeout)
+    with budget.budget(timeout):
+        try:
+            return _check_formula(formula, quantity, dps, points, seed, symbolic_timeout)
+        except budget.BudgetExceeded:
+            pass
+    return FormulaReport(False, f"the time budget of {timeout:g} s ran out",
+                         [PointCheck({}, None, None, None, INCONCLUSIVE,
+                                     f"the time budget of {timeout:g} s ran out")],
+                         formula, quantity, dps, None, [])
+
+
+def _check_formula(formula, quantity, dps, points, seed, symbolic_timeout):
     from symxent.laws.domain import sample_point
     from symxent.errors import ParameterError, SymxentError
     from symxent.numeric.core import evaluate
@@ -268,14 +283,14 @@ def _point_check(formula, quantity, point, dps, evaluate, failures):
 
 
 def assert_formula(formula, quantity, *, dps=30, points=20, seed=None,
-                   symbolic_timeout=10) -> FormulaReport:
+                   symbolic_timeout=10, timeout=FORMULA_TIMEOUT) -> FormulaReport:
     """Assert that ``formula`` equals ``quantity`` (see the module docstring).
 
     Raises :class:`AssertionError` on a mismatch or an inconclusive point;
     returns the :class:`FormulaReport` when every point agrees.
     """
     report = check_formula(formula, quantity, dps=dps, points=points, seed=seed,
-                           symbolic_timeout=symbolic_timeout)
+                           symbolic_timeout=symbolic_timeout, timeout=timeout)
     if not report.passed:
         raise AssertionError(report.message())
     return report

@@ -36,6 +36,7 @@ from sympy.core.relational import Relational
 
 from symxent.budget import BudgetExceeded
 from symxent.errors import SymxentError, UnsupportedError
+from symxent.precision import workdps
 
 __all__ = ["refute", "Witness", "admissible"]
 
@@ -66,7 +67,7 @@ def _measures(expr):
 
 def _violation(rel, l, r, el, er, dps):
     """How clearly ``rel(l, r)`` fails (> 0), from values with error estimates."""
-    with mpmath.workdps(dps + 10):
+    with workdps(dps + 10):
         if mpmath.isinf(l) or mpmath.isinf(r):
             if mpmath.isinf(l) and mpmath.isinf(r) and (l > 0) == (r > 0):
                 return mpmath.mpf(0) if rel is sp.Eq else None   # oo vs oo: cannot order
@@ -144,13 +145,33 @@ def _closed_forms(measures, timeout):
     return out
 
 
-def refute(claim, *, points=200, seed=0, dps=30, timeout=10, confirm=8):
+def refute(claim, *, points=200, seed=0, dps=30, timeout=60, confirm=8):
     """A :class:`Witness` where ``claim`` fails, or ``None`` if none was found.
 
     ``points`` candidate points are screened (see the module docstring); at most
     ``confirm`` of them (plus three random ones) are checked with the numeric
-    reference when closed forms are available, otherwise all of them are.
+    reference when closed forms are available, otherwise all of them are.  The
+    whole search runs under one budget of ``timeout`` seconds; when it runs out
+    :class:`~symxent.budget.BudgetExceeded` is raised (a search cut short is not
+    "no counterexample").
     """
+    from symxent import budget
+    timeout = budget.validate_timeout(timeout)
+    try:
+        with budget.budget(timeout):
+            return _refute(claim, points, seed, dps, timeout, confirm)
+    except budget.BudgetExceeded:
+        raise budget.BudgetExceeded(
+            f"refute: the time budget of {timeout:g} s ran out before the search ended "
+            f"(no counterexample found so far; this is not a proof)") from None
+
+
+def budget_share(timeout):
+    """Seconds for the closed forms: a third of the search's budget."""
+    return max(timeout / 3, 0.1)
+
+
+def _refute(claim, points, seed, dps, timeout, confirm):
     from symxent.numeric.core import NumericError, evaluate_expression
     from symxent.laws.support import describe
 
@@ -190,14 +211,14 @@ def refute(claim, *, points=200, seed=0, dps=30, timeout=10, confirm=8):
             return Witness(pt, a.value, b.value, a.error, b.error, claim)
         return None
 
-    closed = _closed_forms(measures, timeout)
+    closed = _closed_forms(measures, budget_share(timeout))
     if closed is None:
         to_check = cands
     else:
         from symxent.numeric.mpcompile import CANNOT_EVALUATE, compile_mp, exact
         syms = sorted(params | set(extra), key=str)
         scored = []
-        with mpmath.workdps(dps + 10):
+        with workdps(dps + 10):
             try:
                 sides = [compile_mp(s.xreplace(closed), syms) for s in (lhs, rhs)]
             except CANNOT_EVALUATE:
