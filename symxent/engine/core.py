@@ -35,8 +35,8 @@ from sympy.core.relational import Relational
 from symxent import budget
 from symxent.engine.canonical import canonical
 from symxent.laws.domain import facts as domain_facts, validate
-from symxent.engine.expectation import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,
-                                        admissible, integral, split_cases, unexpected)
+from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.rulebase import attempt
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
 from symxent.engine.multivariate import dirichlet, dispatch, mvnormal
@@ -297,16 +297,10 @@ def _summation(s, k, lo, f, facts):
         # first: SymPy sums Gamma ratios much faster than Beta functions
         tries.insert(0, sp.Sum(s.function.rewrite(sp.gamma), *s.limits))
     for t in tries:
-        try:
-            with budget.budget(budget.share(0.2, 3) if len(tries) > 1 else 2):
-                v = t.doit()
-        except budget.BudgetExceeded:
-            budget.check()
-            continue
-        except DOES_NOT_APPLY:
-            continue
-        except SYMPY_BUGS as err:
-            unexpected(err)
+        v = None
+        with attempt(budget.share(0.2, 3) if len(tries) > 1 else 2):
+            v = t.doit()
+        if v is None:
             continue
         v = _resolve_by_facts(sp.piecewise_fold(v), facts)
         if isinstance(v, sp.Piecewise) and len(v.args) == 2 and v.args[1][1] is sp.true \

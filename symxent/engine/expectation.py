@@ -18,8 +18,8 @@ from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
 from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,  # noqa: F401
-                                     Rule, _cond_value, _guard, _Z, admissible, real_logs,
-                                     unexpected)
+                                     Rule, _cond_value, _guard, _Z, admissible, attempt,
+                                     real_logs, unexpected)
 from symxent.engine.sympy_rules import Elementary, Integrate
 from symxent.laws.support import known_le, known_positive, linear_roots, pieces
 
@@ -503,13 +503,9 @@ def _mass(region):
 def _feature(region, f, depth):
     for rule in RULES:
         budget.check()
-        try:
+        v = None
+        with attempt():
             v = rule.apply(region, f)
-        except DOES_NOT_APPLY:
-            continue
-        except SYMPY_BUGS as err:
-            unexpected(err)
-            continue
         if v is not None and admissible(v, region):
             region.notes.append(rule.name)
             return v

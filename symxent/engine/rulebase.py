@@ -6,22 +6,25 @@
   known to be non-positive leaves a rule; :func:`real_logs` rewrites SymPy's
   real-valued spellings with logs of negative numbers first;
 * which exceptions mean "this rule does not apply" (:data:`DOES_NOT_APPLY`) and
-  which are SymPy bugs (:data:`SYMPY_BUGS`, re-raised when ``SYMXENT_STRICT=1``).
+  which are SymPy bugs (:data:`SYMPY_BUGS`, re-raised when ``SYMXENT_STRICT=1``), and
+  :func:`attempt`, the one place that catches them.
 """
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sympy as sp
 from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
+from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm
 from symxent.laws.support import known_le
 
 __all__ = ["NoClosedForm", "Region", "Rule", "admissible", "real_logs", "DOES_NOT_APPLY",
-           "SYMPY_BUGS", "unexpected"]
+           "SYMPY_BUGS", "unexpected", "attempt", "strict"]
 
 
 class NoClosedForm(Exception):
@@ -29,7 +32,12 @@ class NoClosedForm(Exception):
 
 
 #: SymPy's ways of saying "I cannot do this integral/sum/limit": for a rule, the
-#: rule does not apply.
+#: rule does not apply.  ``NotImplementedError`` (``integrate``, ``limit``, ``solve``
+#: and the summation code say they have no method), ``PolynomialError`` and
+#: ``CoercionFailed`` (an expression is not a polynomial over the domain a rule
+#: needs), ``ValueError`` (``as_poly``/``degree`` of a non-polynomial, a Piecewise
+#: condition SymPy cannot order) and ``ZeroDivisionError`` (a coefficient that
+#: vanishes at the point a rule evaluates).
 DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueError,
                   ZeroDivisionError)
 #: Failures inside SymPy that are bugs rather than answers.  Outside strict mode a
@@ -38,10 +46,43 @@ DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueErr
 SYMPY_BUGS = (TypeError, AttributeError, IndexError, KeyError, RecursionError)
 
 
+def strict():
+    """Is ``SYMXENT_STRICT`` set (to anything but ``0``)?  Then SymPy bugs propagate."""
+    return os.environ.get("SYMXENT_STRICT", "") not in ("", "0")
+
+
 def unexpected(err):
     """Re-raise ``err`` in strict mode; otherwise the rule simply does not apply."""
-    if os.environ.get("SYMXENT_STRICT", "") not in ("", "0"):
+    if strict():
         raise err
+
+
+@contextmanager
+def attempt(seconds=None):
+    """Run SymPy where its failure means "this rule does not apply".
+
+    ``with attempt(): v = sympy_call()`` leaves the body at the first
+    :data:`DOES_NOT_APPLY` exception, swallowing it, and likewise a
+    :data:`SYMPY_BUGS` one unless in strict mode (:func:`unexpected`); the caller
+    sees that its result was never assigned.  With ``seconds`` the body runs under
+    that budget (:func:`symxent.budget.budget`): when that share runs out the
+    attempt has failed, but when the call's own budget is out
+    :class:`~symxent.budget.BudgetExceeded` propagates.  Anything else propagates.
+    """
+    try:
+        if seconds is None:
+            yield
+        else:
+            with budget.budget(seconds):
+                yield
+    except budget.BudgetExceeded:
+        if seconds is None:
+            raise
+        budget.check()  # the call's own budget is out: stop; else only the share ran out
+    except DOES_NOT_APPLY:
+        pass
+    except SYMPY_BUGS as err:
+        unexpected(err)
 
 
 def real_logs(value, region):
