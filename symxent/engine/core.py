@@ -35,7 +35,7 @@ from sympy.core.relational import Relational
 from symxent import budget
 from symxent.engine.canonical import canonical
 from symxent.laws.domain import facts as domain_facts, validate
-from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
 from symxent.engine.rulebase import attempt
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
@@ -225,19 +225,22 @@ def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):
     if tr.on:
         tr.step(_linear_display(g, dp.rv, x, normalized, a, b, Lp),
                 "log-density expanded into features; linearity of expectation")
-    region = Region(Lp, a, b, facts, normalized)
-    value = integral(region, g)
+    value, step = integral_steps(Region(Lp, a, b, facts, normalized), g)
     if not tr.on:
         return value
-    if normalized and region.found:
-        why = Why("; ".join(
-            f"E[{sp.sstr(f.subs(x, dp.rv))}] = {sp.sstr(v)} ({', '.join(r)})"
-            for f, v, r in region.found), [(f.subs(x, dp.rv), v, tuple(r))
-                                           for f, v, r in region.found])
-    else:
-        why = "; ".join(dict.fromkeys(region.notes)) or "integration"
-    tr.step(value, why)
+    tr.step(value, _justification(step, dp.rv, x, normalized))
     return value
+
+
+def _justification(step, rv, x, normalized):
+    """The reasons of an expectation's step tree: on a normalised region each
+    feature's expectation with the rules that gave it (a :class:`Why` quoting them),
+    else the rules used."""
+    if normalized and step.children:  # no mass step: the features' steps
+        found = [(c.target.subs(x, rv), c.value, tuple(c.reasons())) for c in step.children]
+        return Why("; ".join(f"E[{sp.sstr(f)}] = {sp.sstr(v)} ({', '.join(r)})"
+                             for f, v, r in found), found)
+    return "; ".join(step.reasons()) or "integration"
 
 
 def _linear_display(g, rv, x, normalized, a, b, Lp):

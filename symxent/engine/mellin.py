@@ -41,9 +41,10 @@ import sympy as sp
 
 from symxent import budget
 from symxent.engine.core import NO_TRACE
-from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
 from symxent.engine.kernels import _exp
 from symxent.engine.logform import LogForm, log_terms
+from symxent.engine.steps import RuleStep
 from symxent.engine.validation import check_density
 from symxent.errors import UnsupportedError
 from symxent.laws.domain import facts as domain_facts, validate
@@ -141,7 +142,7 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     if tr.on:
         tr.step(sp.Integral(sp.exp(combined), (x, lo, hi)),
                 "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
-    notes = []
+    steps = []
 
     def on_pieces(pcs, fs):
         total = sp.S.Zero
@@ -154,33 +155,40 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
                     sp.degree(f, x) >= 2 for f in L.coeff):
                 # a Gaussian on a bounded interval: the difference of two tails (erf)
                 try:
-                    total += _tails(L, a, b, fs, notes)
-                    continue
+                    v, step = _tails(L, a, b, fs)
                 except NoClosedForm:
                     pass
-            total += integral(region, sp.S.One)
-            notes.extend(region.notes)
+                else:
+                    total += v
+                    steps.append(step)
+                    continue
+            v, step = integral_steps(region, sp.S.One)
+            total += v
+            steps.append(step)
         return total
 
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
-    tr.step(value, "; ".join(dict.fromkeys(notes)) or "kernel integral")
+    reasons = dict.fromkeys(r for step in steps for r in step.reasons())
+    tr.step(value, "; ".join(reasons) or "kernel integral")
     return value
 
 
-def _tails(L, a, b, facts, notes):
-    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left)."""
+def _tails(L, a, b, facts):
+    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left);
+    the value and its step."""
     for lo_end, hi_end in (((a, sp.oo), (b, sp.oo)), ((-sp.oo, b), (-sp.oo, a))):
         try:
             parts = []
             for lo, hi in (lo_end, hi_end):
                 L2 = LogForm.from_terms([L.expr()], L.x, lo, hi, facts)
-                parts.append(integral(Region(L2, lo, hi, facts, False), sp.S.One))
+                parts.append(integral_steps(Region(L2, lo, hi, facts, False), sp.S.One))
         except NoClosedForm:
             continue
-        if any(p.has(sp.Piecewise, sp.oo) for p in parts):
+        if any(p.has(sp.Piecewise, sp.oo) for p, _ in parts):
             continue  # a tail diverges (or may): the difference says nothing
-        notes.append("difference of two convergent tail integrals")
-        return parts[0] - parts[1]
+        value = parts[0][0] - parts[1][0]
+        return value, RuleStep("difference of two convergent tail integrals", sp.S.One, value,
+                               (parts[0][1], parts[1][1]))
     raise NoClosedForm("no rule for a bounded interval")
 
 
