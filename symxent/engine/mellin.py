@@ -97,10 +97,9 @@ def _lt1(alpha):
 def _continuous(dp, dq, alpha, wq, facts, tr):
     x = dp.var
     q_pdf = dq.pdf.subs(dq.var, x)
-    if tr.on:
-        lo, hi = support_bounds(dp.support)
-        tr.step(sp.Integral(dp.pdf ** alpha * q_pdf ** (1 - alpha), (x, lo, hi)),
-                "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
+    tr.step(lambda: sp.Integral(dp.pdf ** alpha * q_pdf ** (1 - alpha),
+                                (x, *support_bounds(dp.support))),
+            "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
     inside = support_contains(dp.support, dq.support, facts) if dq is not dp else sp.true
     if inside is sp.true:
         return _on_support(dp, q_pdf, dp.support, alpha, wq, facts, tr)
@@ -139,9 +138,8 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     lp = sp.Add(*log_terms(dp.pdf, x, lo, hi, facts))
     lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pdf, x, lo, hi, facts))
     combined = sp.expand(alpha * lp + wq * lq)
-    if tr.on:
-        tr.step(sp.Integral(sp.exp(combined), (x, lo, hi)),
-                "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
+    tr.step(lambda: sp.Integral(sp.exp(combined), (x, lo, hi)),
+            "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
     steps = []
 
     def on_pieces(pcs, fs):
@@ -168,8 +166,8 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
         return total
 
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
-    reasons = dict.fromkeys(r for step in steps for r in step.reasons())
-    tr.step(value, "; ".join(reasons) or "kernel integral")
+    tr.step(value, lambda: "; ".join(dict.fromkeys(r for step in steps for r in step.reasons()))
+            or "kernel integral")
     return value
 
 
@@ -236,9 +234,8 @@ def _discrete(dp, dq, alpha, wq, facts, tr):
     lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pmf, k, lo, hi, facts))
     L = LogForm.from_terms([sp.expand(alpha * lp + wq * lq)], k)
     term, reps = _as_powers(L, k)
-    if tr.on:
-        tr.step(sp.Sum(term.xreplace(reps), (k, lo, hi)),
-                "definition; p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
+    tr.step(lambda: sp.Sum(term.xreplace(reps), (k, lo, hi)),
+            "definition; p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
     s = sp.Sum(term, (k, lo, hi))
     try:
         with budget.budget(budget.share(0.25, 5)):
