@@ -48,3 +48,10 @@ def test_attempt_with_a_share_stops_only_the_share():
                 while True:
                     time.sleep(0.01)
                     budget.check()
+
+
+def test_the_readme_extension_example_is_the_tested_file():
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parent.parent
+    example = (root / "tests" / "test_readme_extending.py").read_text()
+    assert "```python\n" + example + "```" in (root / "README.md").read_text()
