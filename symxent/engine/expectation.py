@@ -300,8 +300,8 @@ class Split(Rule):
         x = region.x
         if not any(a.has(x) for e in (f, region.L.expr()) for a in e.atoms(sp.Abs, sp.Piecewise)):
             return None
-        value, pieces = _split(region, f, 0)
-        return self.answer(f, value, *pieces)
+        value, parts = _split(region, f, 0)
+        return self.answer(f, value, *parts)
 
 
 def split_cases(expr, x, lo, hi, facts, on_pieces, depth=0):
