@@ -32,7 +32,8 @@ import sympy as sp
 
 from symxent.errors import UnsupportedError
 from symxent.laws.support import describe, support_bounds
-from symxent.numeric.mpcompile import CANNOT_EVALUATE, compile_mp
+from symxent.numeric.mpcompile import CANNOT_EVALUATE, compile_mp, log_form
+from symxent.numeric.quadrature import _test_points
 from symxent.precision import workdps
 
 __all__ = ["mellin_value", "divergence_value", "f_divergence_value", "measure_value",
@@ -44,6 +45,17 @@ DIV_KINDS = ("renyi", "renyi_entropy", "tsallis", "bc", "bd", "hellinger", "chi2
 def _subs(e, subs):
     return sp.sympify(e).xreplace({k: sp.nsimplify(v) if isinstance(v, float) else sp.sympify(v)
                                    for k, v in (subs or {}).items()})
+
+
+def _magnitude(subs):
+    """Decimal digits spanned by the parameter values: terms like ``(x - mu)**2/sigma**2``
+    expanded in a log-density cancel about twice that many digits."""
+    mag = 0
+    for v in (subs or {}).values():
+        v = sp.sympify(v)
+        if v.is_number and v.is_real and v != 0:
+            mag = max(mag, abs(int(mpmath.floor(mpmath.log10(abs(mpmath.mpf(sp.N(v, 15))))))))
+    return mag
 
 
 def _bounds(d, subs):
@@ -89,7 +101,7 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
                 (_bounds(dp, subs)[1] <= qhi) == sp.true
             if not pin and a > 1:
                 return mpmath.inf, mpmath.mpf(0)
-    with workdps(dps + 10):
+    with workdps(dps + 10 + 2 * _magnitude(subs)):
         fp = compile_mp(p, (x,))
         fq = compile_mp(q, (x,))
         am, wm = mpmath.mpf(sp.N(a, dps + 10)), mpmath.mpf(sp.N(wq, dps + 10))
@@ -100,7 +112,8 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
                 return -mpmath.inf
             return am * mpmath.log(pv) + wm * mpmath.log(fq(t))
 
-        fast = _fast_log(p, q, x, a, wq, lo, hi, slow)
+        pts = [lo + j for j in (0, 1, 3)] if dp.kind == "discrete" else _test_points(lo, hi)
+        fast = _fast_log(p, q, x, a, wq, lo, hi, slow, pts)
         logg = fast[0] if fast else slow
 
         if dp.kind == "discrete":
@@ -138,13 +151,16 @@ def _halves(e, x, lo, hi, dps):
 
 
 
-def _fast_log(p, q, x, a, wq, lo, hi, slow):
-    """``a log p + wq log q`` as one compiled expression (logs expanded symbolically),
+def _fast_log(p, q, x, a, wq, lo, hi, slow, pts):
+    """``a log p + wq log q`` as one compiled expression (each logarithm opened up by
+    :func:`~symxent.numeric.mpcompile.log_form`, itself checked against the density),
     used only if it matches the direct evaluation at test points; else None."""
     if p.has(sp.Abs, sp.Piecewise) or q.has(sp.Abs, sp.Piecewise):
         return None
-    e = sp.expand(a * sp.expand_log(sp.log(p), force=True)
-                  + wq * sp.expand_log(sp.log(q), force=True))
+    try:
+        e = a * log_form(p, x, pts) + (wq * log_form(q, x, pts) if wq != 0 else 0)
+    except CANNOT_EVALUATE:
+        return None
     # constants (log(sqrt(2 pi) sigma), ...) evaluated once, not at every call; the
     # comparison below still guards the compiled expression
     f = compile_mp(e, (x,))
@@ -411,8 +427,9 @@ def f_divergence_value(P, Q, f, subs=None, dps=30):
             return mpmath.log(qv) if qv > 0 else -mpmath.inf
         # log(p/q) and log q compiled with the logarithms expanded (checked against the
         # direct evaluation at test points by _fast_log; else the direct evaluation)
-        lr = (_fast_log(p, q, x, 1, -1, lo, hi, slow_lr) or (slow_lr,))[0]
-        lq = (_fast_log(q, sp.S.One, x, 1, 0, lo, hi, slow_lq) or (slow_lq,))[0]
+        pts = _test_points(lo, hi)
+        lr = (_fast_log(p, q, x, 1, -1, lo, hi, slow_lr, pts) or (slow_lr,))[0]
+        lq = (_fast_log(q, sp.S.One, x, 1, 0, lo, hi, slow_lq, pts) or (slow_lq,))[0]
 
         def logg(v):
             w, r = lq(v), lr(v)
