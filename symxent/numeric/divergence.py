@@ -213,6 +213,9 @@ def _integrate(logg, lo, hi, kinks, dps):
     return _integrate_h(h, None, kinks_u, dps)
 
 
+_WALK = 2 ** 10   # u = 1000 in the charts is x ~ e**1000: no sampled law has mass there
+
+
 def _integrate_h(h, umax, kinks_u, dps):
     """``int exp(h(u)) du`` on ``(-oo, umax)`` (``umax`` None: the real line).
 
@@ -236,7 +239,7 @@ def _integrate_h(h, umax, kinks_u, dps):
         if umax is not None and u > umax:
             return -mpmath.inf
         v = h(u)
-        return v if mpmath.isfinite(v) or v == -mpmath.inf else -mpmath.inf
+        return -mpmath.inf if mpmath.isnan(v) else v
     vals = [hv(u) for u in grid]
     i = max(range(len(grid)), key=lambda j: vals[j])
     if vals[i] == -mpmath.inf:
@@ -271,7 +274,7 @@ def _integrate_h(h, umax, kinks_u, dps):
         if umax is not None and sgn == 1:
             floor = min(floor, umax)
         step, end = d, None
-        while step < 2 ** 17:
+        while step <= _WALK:
             u = u0 + sgn * step
             if umax is not None and sgn == 1 and u >= umax:
                 end = umax
@@ -280,7 +283,7 @@ def _integrate_h(h, umax, kinks_u, dps):
                 end = u
                 break
             step *= 2
-        if end is None and hv(u0 + sgn * 2 ** 17) > top - 5:
+        if end is None and hv(u0 + sgn * _WALK) > top - 5:
             # the integrand does not decay at this end (in the mapped variable, where
             # a convergent integrand must): the integral diverges
             return mpmath.inf, mpmath.mpf(0)
