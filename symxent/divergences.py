@@ -28,13 +28,11 @@ same in one call.  Values are cached, run under the time budget
 (:mod:`symxent.budget`, ``timeout=``), and when no closed form is found the
 unevaluated object comes back with a :class:`NoClosedFormWarning`.
 
-No closed form leaves unchecked: as in :mod:`symxent.measures` (same machinery,
-same switch :func:`~symxent.measures.set_verify`, ``verify=`` per call), it is
-compared with the definition evaluated by :mod:`symxent.numeric` at a random
-admissible point (the laws' parameters by ``sample_point``; a symbolic order drawn
-among 1/4, 1/2, 2/3, 3/2, 2, 3, negated for a real Amari order, excluded values
-redrawn).  Disagreement: the unevaluated object with a :class:`VerificationWarning`;
-undecided: the closed form with an :class:`UnverifiedWarning`.
+No closed form leaves unchecked: the plumbing (cache, budget, the numeric check
+against the definition evaluated by :mod:`symxent.numeric`, the warnings) is
+:mod:`symxent.measures`' own (:func:`~symxent.measures._derive_checked`); a symbolic
+order is drawn among 1/4, 1/2, 2/3, 3/2, 2, 3 (negated for a real Amari order,
+excluded values redrawn).  The values from ``M`` are :mod:`symxent.engine.fdivergence`'s.
 """
 from __future__ import annotations
 
@@ -77,6 +75,8 @@ def _param(value, name, excluded=(1,), positive=True):
         raise MissingAssumptionError(
             f"cannot decide {name} = {a} > 0; declare it positive, e.g. "
             f"Symbol({str(a)!r}, positive=True)")
+    elif a.is_real is not True:
+        raise MissingAssumptionError(f"declare {a} real")
     for e in excluded:
         if a == e:
             raise ParameterError(_EXCLUDED.get((name, e), f"{name} = {e} is not allowed"))
@@ -214,21 +214,17 @@ class _Divergence(sp.Expr):
         if value is None:
             raise NoClosedForm(f"no closed form for {self}")
         steps = [(rel, self._of_M(e) if e is not sp.oo else e, why) for rel, e, why in tr]
-        if self.has_base and self.base != sp.E and value not in (sp.oo, -sp.oo):
-            value = sp.piecewise_fold(value / sp.log(self.base))
-        steps.append(("=", value, "the measure as a function of M; +oo where M diverges; "
+        steps.append(("=", _in_base(self, value), "the measure as a function of M; +oo where M diverges; "
                                   "logarithms of positive factors split; canonical form"))
         return steps
 
     # ---- printing: standard notation
     def _sub_text(self, printer):
-        parts = []
-        if self.order is not None:
-            parts.append(printer._print(self.order))
-        if self.has_base and self.base != sp.E:
-            parts.append(f"base {printer._print(self.base)}")
+        based = self.has_base and self.base != sp.E
+        parts = ([printer._print(self.order)] if self.order is not None else []) + (
+            [f"base {printer._print(self.base)}"] if based else [])
         return "_" + ",".join(parts) if self.order is not None else (
-            f"_{printer._print(self.base)}" if self.has_base and self.base != sp.E else "")
+            f"_{printer._print(self.base)}" if based else "")
 
     def _sympystr(self, printer):
         inner = self.sep.join(printer._print(a) for a in self.rvs)
@@ -321,12 +317,7 @@ class AlphaDivergence(_Divergence):
     def _params(cls, *rest):
         if len(rest) != 1:
             raise UnsupportedError("AlphaDivergence needs its order alpha")
-        a = _param(rest[0], "alpha (Amari)", (0, 1), positive=False)
-        if a.is_number and not a.is_real:
-            raise ParameterError("alpha must be real")
-        if not a.is_number and a.is_real is not True:
-            raise MissingAssumptionError(f"declare {a} real")
-        return (a,)
+        return (_param(rest[0], "alpha (Amari)", (0, 1), positive=False),)
 
     def _latex(self, printer):
         inner = self.latex_sep.join(printer._print(a) for a in self.rvs)
@@ -407,13 +398,15 @@ def _closed_form(m, timeout, verify):
                                      check)
 
 
+def _in_base(m, value):
+    if m.has_base and m.base != sp.E and value not in (sp.oo, -sp.oo):
+        return sp.piecewise_fold(value / sp.log(m.base))
+    return value
+
+
 def _evaluate(m, timeout=None, verify=None):
     value = _measures._answer(m, timeout, verify, _closed_form)
-    if value is None:
-        return m
-    if m.has_base and m.base != sp.E and value not in (sp.oo, -sp.oo):
-        value = sp.piecewise_fold(value / sp.log(m.base))
-    return value
+    return m if value is None else _in_base(m, value)
 
 
 def renyi_divergence(P, Q, alpha, base=None, *, timeout=None, verify=None):

@@ -85,8 +85,15 @@ def mellin_value(P, Q, alpha, subs=None, dps=30):
     wq = 0 if Q is None else 1 - a
     if dp.kind == "finite" or (dq is not None and dq.kind == "finite"):
         return _finite(dp, dq, a, wq, subs, dps)
+    kinds = {dp.kind} | ({dq.kind} if dq is not None else set())
+    if kinds & {"mvnormal", "dirichlet"}:
+        if len(kinds) > 1:
+            raise UnsupportedError(f"cannot compare a {dp.kind} with a {dq.kind} law")
+        with workdps(dps + 10):
+            return (_mvnormal if dp.kind == "mvnormal" else _dirichlet)(dp, dq, a, wq, subs)
     if dp.kind not in ("continuous", "discrete"):
-        raise UnsupportedError("numeric values of the divergence family: univariate laws only")
+        raise UnsupportedError("numeric values of the divergence family: univariate, "
+                               "multivariate normal and Dirichlet laws only")
     x = dp.var
     p = _subs(dp.pdf, subs)
     q = _subs(dq.pdf.subs(dq.var, x), subs) if dq is not None else sp.S.One
@@ -310,6 +317,78 @@ def _integrate_h(h, umax, kinks_u, dps):
         err = max(err, abs(val) * mpmath.mpf(10) ** (-dps - 3))
     # beyond the cut points the integrand is below 10**-(dps+20) of its peak
     return +val, err
+
+
+def _mvnormal(dp, dq, a, wq, subs):
+    """``int p**a q**wq`` over R^n for multivariate normals, by Fubini: the exponent
+    ``a log p + wq log q`` is a quadratic polynomial in x (the normal density
+    ``(2 pi)**(-n/2) det(S)**(-1/2) exp(-(x - m)^T S^-1 (x - m)/2)``, Cover & Thomas,
+    *Elements of Information Theory*, 2nd ed., Sec. 8.4), and the coordinates are
+    integrated out one at a time with the one-variable Gaussian integral
+    ``int exp(c2 z**2 + c1 z + c0) dz = sqrt(pi/(-c2)) exp(c0 - c1**2/(4 c2))`` for
+    ``c2 < 0`` (Abramowitz & Stegun 7.4.2), in exact arithmetic at the point; with
+    ``c2 >= 0`` the positive integrand does not decay in that coordinate, whatever
+    the others are: ``+oo``.  (The engine instead uses the determinant and adjugate
+    of the combined precision matrix.)"""
+    laws = [dp] + ([dq] if dq is not None else [])
+    n = dp.mean.shape[0]
+    if any(d.mean.shape[0] != n for d in laws):
+        raise UnsupportedError("multivariate normals of different dimensions")
+    xs = sp.symbols(f"x0:{n}", real=True, cls=sp.Dummy)
+    X = sp.Matrix(xs)
+    quad, logc = sp.S.Zero, sp.S.Zero
+    for d, w in zip(laws, (a, wq)):
+        m, S = _subs(d.mean, subs), _subs(d.cov, subs)
+        if S.free_symbols or m.free_symbols:
+            raise UnsupportedError(f"no value given for {sorted(map(str, S.free_symbols))}")
+        if not (S.is_symmetric() and all(S[:i, :i].det() > 0 for i in range(1, n + 1))):
+            raise UnsupportedError(f"{d.rv}: the covariance {S} is not positive definite here")
+        r = X - m
+        quad += -w * (r.T * S.inv() * r)[0, 0] / 2
+        logc += w * (-sp.Rational(n, 2) * sp.log(2 * sp.pi) - sp.log(S.det()) / 2)
+    quad = sp.Poly(sp.expand(quad), *xs)
+    for z in reversed(xs):
+        p = sp.Poly(quad.as_expr(), z)
+        c2 = p.coeff_monomial(z ** 2)
+        c1, c0 = p.coeff_monomial(z), p.coeff_monomial(1)
+        if (c2 < 0) is not sp.true:
+            return mpmath.inf, mpmath.mpf(0)
+        logc += sp.log(sp.pi / (-c2)) / 2
+        quad = sp.Poly(sp.expand(c0 - c1 ** 2 / (4 * c2)), *xs)
+    val = mpmath.exp(compile_mp(logc + quad.as_expr(), ())())
+    return +val, abs(val) * mpmath.mpf(10) ** (-mpmath.mp.dps + 5)
+
+
+def _dirichlet(dp, dq, a, wq, subs):
+    """``int p**a q**wq`` over the simplex for Dirichlet laws, in stick-breaking
+    coordinates ``x_i = u_i prod_(j<i) (1 - u_j)``, ``x_K = prod_(j<K) (1 - u_j)``, where
+    the density ``Gamma(sum a) / prod Gamma(a_i) prod x_i**(a_i - 1)`` (Kotz, Balakrishnan
+    & Johnson, *Continuous Multivariate Distributions* 1, 2nd ed., eq. 49.1) times the
+    Jacobian ``prod_j (1 - u_j)**(K - 2 - j)`` is a product of one-variable factors
+    ``u_j**c_j (1 - u_j)**d_j``: the integral is a product of Euler Beta integrals
+    ``int_0^1 u**c (1 - u)**d du = B(c + 1, d + 1)`` (DLMF 5.12.1), ``+oo`` unless
+    ``c, d > -1``.  (The engine instead uses the K-variate Dirichlet integral.)"""
+    laws = [dp] + ([dq] if dq is not None else [])
+    K = len(dp.alpha)
+    if any(len(d.alpha) != K for d in laws):
+        raise UnsupportedError("Dirichlet laws with different numbers of components")
+    e = [sp.S.Zero] * K            # exponent of x_i in the integrand
+    logc = sp.S.Zero
+    for d, w in zip(laws, (a, wq)):
+        al = [_subs(v, subs) for v in d.alpha]
+        if any(v.free_symbols or not v.is_positive for v in al):
+            raise UnsupportedError(f"{d.rv}: no admissible parameter values {al}")
+        logc += w * (sp.loggamma(sp.Add(*al)) - sp.Add(*[sp.loggamma(v) for v in al]))
+        e = [ei + w * (v - 1) for ei, v in zip(e, al)]
+    total = compile_mp(logc, ())()
+    for j in range(K - 1):
+        c = e[j]
+        dj = sp.Add(*e[j + 1:]) + (K - 2 - j)
+        if not (c > -1 and dj > -1):
+            return mpmath.inf, mpmath.mpf(0)
+        total += mpmath.log(mpmath.beta(compile_mp(c + 1, ())(), compile_mp(dj + 1, ())()))
+    val = mpmath.exp(total)
+    return +val, abs(val) * mpmath.mpf(10) ** (-mpmath.mp.dps + 5)
 
 
 def _finite(dp, dq, a, wq, subs, dps):
