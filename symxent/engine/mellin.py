@@ -148,6 +148,7 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
         for piece, a, b in pcs:
             budget.check()
             L = LogForm.from_terms([piece], x, a, b, fs)
+            _refuse_two_quadratics(L, x)
             region = Region(L, a, b, fs, False)
             bounded = a.is_finite and b.is_finite
             if bounded and L.coeff and all(f.is_polynomial(x) for f in L.coeff) and any(
@@ -165,6 +166,24 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
     tr.step(value, "; ".join(dict.fromkeys(notes)) or "kernel integral")
     return value
+
+
+def _refuse_two_quadratics(L, x):
+    """No kernel integrates a product of powers of two *different* quadratics in x,
+    ``((x - l1)**2 + s1**2)**(-a) ((x - l2)**2 + s2**2)**(a - 1)`` (two Cauchy or
+    Student-t laws): that integral is a Legendre function of the first kind of the
+    chi^2-like invariant (Verdu, "The Cauchy distribution in information theory",
+    Entropy 2023; Nielsen & Okamura, "On f-divergences between Cauchy
+    distributions", 2023), and SymPy's ``integrate`` does not find it either with symbolic
+    parameters or order (it spent its whole share, 5 s, on each attempt).  Say so at
+    once; with numbers only and an integer order (a rational integrand) SymPy is tried."""
+    quads = [f for f in L.coeff if isinstance(f, sp.log) and f.args[0].is_polynomial(x)
+             and sp.degree(f.args[0], x) == 2]
+    if len(quads) >= 2 and (L.expr().free_symbols - {x} or
+                            not all(L.coeff[f].is_integer for f in quads)):
+        raise NoClosedForm("no kernel for a product of powers of two different quadratics "
+                           "(Cauchy or Student-t laws with different parameters: a Legendre "
+                           "function)")
 
 
 def _tails(L, a, b, facts, notes):
