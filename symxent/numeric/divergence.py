@@ -306,15 +306,19 @@ def _integrate_h(h, umax, kinks_u, dps):
 
     def g(u):
         with workdps(wdps):
-            y = mpmath.exp(hv(u))
+            y = mpmath.exp(hv(u) - top)
         return +y
     # the nodes and sums at dps + 5 digits (what the result needs), the integrand at
-    # the working precision (its logarithm may cancel large terms)
+    # the working precision (its logarithm may cancel large terms), scaled to 1 at the
+    # top (mpmath's error estimate is unreliable for integrands of size 1e-20)
     with workdps(dps + 5):
         val, err = mpmath.quad(g, [+p for p in pts], error=True, maxdegree=10)
         # mpmath's estimate (the last two levels' difference) can be optimistic:
         # never below the rounding of the sum at this precision
         err = max(err, abs(val) * mpmath.mpf(10) ** (-dps - 3))
+    with workdps(wdps):
+        scale = mpmath.exp(top)
+        val, err = val * scale, err * scale
     # beyond the cut points the integrand is below 10**-(dps+20) of its peak
     return +val, err
 
