@@ -111,10 +111,14 @@ def _continuous(dp, dq, alpha, wq, facts, tr):
         if big is sp.true:
             tr.step(sp.oo, "p > 0 where q = 0 and alpha > 1")
             return sp.oo
-        if back is not sp.true or big is not sp.false:
+        if back is not sp.true:
             raise NoClosedForm("the supports overlap partly")
-        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
-        return v
+        if big is sp.false:
+            return _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
+        # a symbolic order: +oo for alpha > 1, the integral over the support of Q
+        # (inside that of P) for alpha < 1
+        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts + (sp.Lt(alpha, 1),), tr)
+        return sp.Piecewise((sp.oo, big), (v, True))
     # containment depends on the parameters
     v1 = _on_support(dp, q_pdf, dp.support, alpha, wq, facts + _relations(inside), tr)
     if big is sp.true:
