@@ -145,3 +145,45 @@ def test_cauchy_numbers_and_integer_order_are_still_tried():
     assert not any("Legendre" in str(x.message) for x in w)
     if not isinstance(v, divergences._Divergence):   # SymPy may run out of its share
         assert sp.simplify(v - sp.log(sp.Rational(3, 2))) == 0
+
+
+# ------------------------------------------------------------ numeric orders: limits, bounds
+def test_hellinger_and_numeric_order_between_laplace_laws():
+    # int sqrt(p q) for Laplace(m1, b1), Laplace(m2, b2) has a kernel term
+    # (e^(c u) - e^(c l))/c with c = 1/(2 b2) - 1/(2 b1): removable at b1 = b2.  With a
+    # symbolic order the limit was taken in alpha; with a number (1/2, 1/100) the call
+    # was refused.  The limit is now taken in a parameter.
+    from sympy.stats import Laplace
+    b1, b2 = sp.symbols("b1 b2", positive=True)
+    P, Q = Laplace("X", 0, b1), Laplace("Y", 0, b2)
+    v, w = _call(symxent.hellinger_distance, P, Q)
+    assert not isinstance(v, divergences._Divergence) and not w, [str(x.message) for x in w]
+    for pt in ({b1: 2, b2: sp.Rational(1, 3)}, {b1: sp.Rational(7, 10), b2: sp.Rational(7, 10)},
+               {b1: 100, b2: sp.Rational(1, 100)}):
+        M = _M(P.subs({}), Q, sp.S.Half, -sp.oo, sp.oo, pt, breaks=[0])
+        with mpmath.workdps(30):
+            assert _close(v.subs(pt), mpmath.sqrt(1 - M)), pt
+    v, w = _call(symxent.renyi_divergence, P, Q, sp.Rational(1, 100))
+    assert not isinstance(v, divergences._Divergence) and not w, [str(x.message) for x in w]
+    pt = {b1: 3, b2: sp.Rational(1, 2)}
+    ref = _renyi(_M(P, Q, sp.Rational(1, 100), -sp.oo, sp.oo, pt, breaks=[0]), sp.Rational(1, 100))
+    assert _close(v.subs(pt), ref)
+
+
+def test_bhattacharyya_between_geometric_laws():
+    # BC = sum sqrt(p1 p2) sqrt((1-p1)(1-p2))**(k-1) <= 1: the power series' +oo branch
+    # (a convergence condition the engine could not prove) made d_H = sqrt(1 - oo) nan,
+    # and the call was refused; BC <= 1 by Cauchy-Schwarz, so that branch never holds.
+    from sympy.stats import Geometric
+    p1, p2 = sp.symbols("p1 p2", positive=True)
+    P, Q = Geometric("X", p1), Geometric("Y", p2)
+    for fn in (symxent.hellinger_distance, symxent.bhattacharyya_distance):
+        v, w = _call(fn, P, Q)
+        assert not isinstance(v, divergences._Divergence) and not w, [str(x.message) for x in w]
+        for pt in ({p1: sp.Rational(1, 3), p2: sp.Rational(9, 10)}, {p1: sp.Rational(1, 1000), p2: 1}):
+            with mpmath.workdps(30):
+                a1, a2 = (mpmath.mpf(sp.Rational(pt[s_]).p) / sp.Rational(pt[s_]).q for s_ in (p1, p2))
+                bc = mpmath.nsum(lambda k: mpmath.sqrt(a1 * (1 - a1) ** (k - 1) * a2 * (1 - a2) ** (k - 1)),
+                                 [1, mpmath.inf])
+                ref = mpmath.sqrt(1 - bc) if fn is symxent.hellinger_distance else -mpmath.log(bc)
+                assert _close(v.subs(pt), ref, 12), (fn, pt)

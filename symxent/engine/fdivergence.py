@@ -180,7 +180,7 @@ def value(kind, rvs, order):
                     lambda c: sp.Piecewise((-sp.oo, order > 1), (sp.oo, True))
                     if not order.is_number else (-sp.oo if order > 1 else sp.oo))
     if kind in ("bc", "bd", "hellinger"):
-        M = _tidy(mellin(P, Q, sp.S.Half))
+        M = _finite_bc(_tidy(mellin(P, Q, sp.S.Half)))
         if kind == "bc":
             return M
         if kind == "bd":
@@ -196,6 +196,18 @@ def value(kind, rvs, order):
     if kind == "f":
         return f_value(P, Q, order, facts)
     raise UnsupportedError(f"unknown measure {kind}")
+
+
+def _finite_bc(M):
+    """``M_1/2 = int sqrt(p q) <= 1`` (Cauchy-Schwarz): a ``+oo`` branch of it (a power
+    series' convergence condition the engine could not prove, e.g. ``|sqrt((1 - p1)(1 - p2))|
+    < 1`` for two Geometric laws) never holds on the domain, so it is dropped."""
+    if not isinstance(M, sp.Piecewise):
+        return M
+    kept = [(v, c) for v, c in M.args if v is not sp.oo]
+    if not kept:
+        raise NoClosedForm("the Bhattacharyya coefficient's series was not summed")
+    return kept[0][0] if len(kept) == 1 else sp.Piecewise(*kept[:-1], (kept[-1][0], True))
 
 
 def _tidy(M):

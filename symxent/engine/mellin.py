@@ -214,9 +214,19 @@ def _removable(value, alpha):
         if len(pw.args) == 2 and isinstance(pw.args[0][1], sp.Ne) and pw.args[1][0] is sp.oo:
             v, c = pw.args[0]
             e = c.lhs - c.rhs
-            if alpha.free_symbols and sp.degree(e, alpha) == 1:
-                root = sp.solve(e, alpha)[0]
-                return sp.Piecewise((v, c), (sp.limit(v, alpha, root), True))
+            # the limit in the order, else in a parameter (Hellinger between Laplace laws:
+            # b = 1/(2 b2) - 1/(2 b1) = 0 is b2 = b1)
+            cands = ([alpha] if alpha.free_symbols and e.is_polynomial(alpha) and
+                     sp.degree(e, alpha) == 1 else []) + sorted(e.free_symbols - {alpha}, key=str)
+            for s in cands:
+                budget.check()
+                roots = sp.solve(e, s)
+                if len(roots) != 1 or roots[0].has(sp.I):
+                    continue
+                lim = sp.limit(v, s, roots[0])
+                if lim.has(sp.Limit, sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds):
+                    continue
+                return sp.Piecewise((v, c), (lim, True))
             raise NoClosedForm(f"an integral with a removable singularity at {c}")
         return pw
     return value.replace(lambda a: isinstance(a, sp.Piecewise), fix)
