@@ -187,3 +187,43 @@ def test_bhattacharyya_between_geometric_laws():
                                  [1, mpmath.inf])
                 ref = mpmath.sqrt(1 - bc) if fn is symxent.hellinger_distance else -mpmath.log(bc)
                 assert _close(v.subs(pt), ref, 12), (fn, pt)
+
+
+# ------------------------------------------------------------ negative orders (wrong results)
+def test_negative_amari_order_with_q_outside_p_is_infinite():
+    # D_A^(r)(P||Q) = (int p**r q**(1-r) - 1)/(r (r - 1)); for r < 0, p**r = +oo where
+    # p = 0 < q: Uniform(0, 1) || Uniform(0, 2) is +oo.  The engine and the numeric
+    # reference both integrated over the common support only (p**r read as 0 where p = 0,
+    # true for r > 0 alone) and agreed on the finite -4/3 + sqrt(2)/3: a wrong answer.
+    P, Q = Uniform("X", 0, 1), Uniform("Y", 0, 2)
+    v, w = _call(symxent.alpha_divergence, P, Q, -sp.Rational(1, 2))
+    assert v is sp.oo, v
+    assert divergence_value("amari", P, Q, -sp.Rational(1, 2), {}, 30)[0] == mpmath.inf
+    r = sp.Symbol("r", real=True)
+    v, w = _call(symxent.alpha_divergence, P, Q, r)
+    assert v.subs(r, -sp.Rational(1, 2)) is sp.oo and v.subs(r, -3) is sp.oo
+    # r in (0, 1): the integral over (0, 1) of 1 * (1/2)**(1-r) = 2**(r-1) (direct)
+    for rv in (sp.Rational(1, 3), sp.Rational(3, 4)):
+        ref = (2 ** (rv - 1) - 1) / (rv * (rv - 1))
+        assert sp.simplify(v.subs(r, rv) - ref) == 0
+    # f(t) = 1/t - 1 (convex, f(1) = 0): D_f = int q**2/p - 1 = chi^2(Q||P) = +oo here
+    u = sp.Symbol("u", positive=True)
+    v, w = _call(symxent.f_divergence, P, Q, sp.Lambda(u, 1 / u - 1))
+    assert v is sp.oo or isinstance(v, divergences._Divergence), v
+
+
+def test_negative_amari_order_between_exponentials_against_quadrature():
+    l1, l2 = sp.symbols("l1 l2", positive=True)
+    P, Q = Exponential("X", l1), Exponential("Y", l2)
+    r = sp.Symbol("r", real=True)
+    v, w = _call(symxent.alpha_divergence, P, Q, r)
+    assert not isinstance(v, divergences._Divergence) and not w, [str(x.message) for x in w]
+    # r l1 + (1 - r) l2 <= 0: the integrand exp(-(r l1 + (1 - r) l2) x) does not decay
+    assert v.subs({l1: 2, l2: sp.Rational(1, 3), r: -sp.Rational(1, 2)}) is sp.oo
+    for pt, rv in (({l1: 2, l2: 3}, -sp.Rational(1, 2)),
+                   ({l1: sp.Rational(1, 5), l2: 3}, -2)):
+        M = _M(P, Q, rv, 0, sp.oo, pt, breaks=[1])
+        with mpmath.workdps(30):
+            R = mpmath.mpf(sp.Rational(rv).p) / sp.Rational(rv).q
+            ref = (M - 1) / (R * (R - 1))
+        assert _close(v.subs({**pt, r: rv}), ref), (pt, rv)

@@ -440,7 +440,7 @@ def integral(region, g, depth=0):
     G = LogForm.from_terms([g], x, region.lo, region.hi, region.facts)
     total = sp.S.Zero
     if G.const != 0:
-        total += G.const * (sp.S.One if region.normalized else _mass(region, depth))
+        total += G.const * (sp.S.One if region.normalized else _mass(region))
     poly = {f: c for f, c in G.coeff.items() if f.is_polynomial(x) and f.as_poly(x).is_monomial}
     positive_end = region.hi is sp.oo and known_le(0, region.lo, region.facts) is sp.true
     even_top = poly and region.hi is sp.oo and region.lo is sp.S.NegativeInfinity and \
@@ -493,10 +493,10 @@ def _polynomial(region, poly, depth):
     return sp.Piecewise((sp.Add(*values), sp.And(*conds)), (sign * sp.oo, True))
 
 
-def _mass(region, depth=0):
+def _mass(region):
     r = _Z(region.L, region)
-    if r is None:  # the depth carries on: substitutions must not restart inside it
-        return _feature(region, sp.S.One, depth)
+    if r is None:
+        return _feature(region, sp.S.One, 0)
     return _guard(r.Z, r.cond, 1)
 
 

@@ -28,7 +28,7 @@ from symxent.errors import ParameterError, UnsupportedError
 from symxent.laws.domain import facts as domain_facts
 from symxent.laws.support import describe, known_positive, support_contains
 
-__all__ = ["check_f", "f_value", "value", "canonical_branches", "safe_log"]
+__all__ = ["check_f", "f_value", "value", "canonical_branches", "safe_log", "mellin_real"]
 
 
 def _supports_equal(P, Q, facts):
@@ -77,7 +77,7 @@ def f_value(P, Q, f, facts):
         elif g == sp.log(t):
             v = -compute("kl", Q, P)
         elif g.is_Pow and g.base == t and not g.exp.has(t):
-            v = mellin(P, Q, g.exp)
+            v = mellin_real(P, Q, g.exp)
         else:
             raise NoClosedForm(f"no rule for the term {term} of f")
         total += c * v
@@ -191,11 +191,26 @@ def value(kind, rvs, order):
         M = _tidy(mellin(P, Q, sp.S(2)))
         return _map(M, lambda m, fs: m - 1, lambda c: sp.oo)
     if kind == "amari":
-        M = _tidy(mellin(P, Q, order))
+        M = _tidy(mellin_real(P, Q, order))
         return _map(M, lambda m, fs: (m - 1) / (order * (order - 1)), lambda c: sp.oo)
     if kind == "f":
         return f_value(P, Q, order, facts)
     raise UnsupportedError(f"unknown measure {kind}")
+
+
+def mellin_real(P, Q, a):
+    """``M_a(P, Q) = int p**a q**(1-a)`` for any real ``a`` (Amari orders, ``t**s`` terms
+    of f).  :func:`mellin` assumes ``a > 0`` (where p = 0, ``p**a = 0``); for ``a <= 0``
+    the definition is the same integral with the roles exchanged,
+    ``M_a(P, Q) = M_(1-a)(Q, P)`` with ``1 - a >= 1`` -- ``+oo`` where Q has mass and P
+    none.  A symbolic order of unknown sign gives both cases."""
+    a = sp.sympify(a)
+    if a.is_positive:
+        return mellin(P, Q, a)
+    if a.is_nonpositive:
+        return mellin(Q, P, 1 - a)
+    return sp.piecewise_fold(sp.Piecewise((mellin(P, Q, a), a > 0),
+                                          (mellin(Q, P, 1 - a), True)))
 
 
 def _finite_bc(M):

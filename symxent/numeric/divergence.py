@@ -79,9 +79,13 @@ def _kinks(e, x):
 def mellin_value(P, Q, alpha, subs=None, dps=30):
     """``(value, error)`` of ``int p**alpha q**(1-alpha)`` (``Q = None``: ``int p**alpha``)
     at the parameter values ``subs``, by mpmath at ``dps`` digits."""
+    a = _subs(alpha, subs)
+    if Q is not None and a.is_number and a <= 0:
+        # int p**a q**(1-a) with a <= 0 is infinite where q > 0 = p: the same integral
+        # read with the roles exchanged, at 1 - a >= 1 (Amari orders, f = t**s, s < 0)
+        return mellin_value(Q, P, 1 - a, subs, dps)
     dp = describe(P)
     dq = describe(Q) if Q is not None else None
-    a = _subs(alpha, subs)
     wq = 0 if Q is None else 1 - a
     if dp.kind == "finite" or (dq is not None and dq.kind == "finite"):
         return _finite(dp, dq, a, wq, subs, dps)
