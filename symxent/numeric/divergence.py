@@ -15,15 +15,24 @@ Bhattacharyya 1943; Pearson chi^2; Cichocki & Amari 2010):
   (the same integral, since ``int p = int q = 1``; ``g`` is non-negative for a convex
   ``f``, so the log-domain quadrature below applies).
 
-The multivariate normal and other multivariate laws have no numeric value here:
-:class:`UnsupportedError` says so (no value is ever guessed).
+Multivariate normals and Dirichlet laws: :func:`_mvnormal` (exact Fubini, one
+Gaussian integral per coordinate) and :func:`_dirichlet` (stick-breaking
+coordinates, a product of Euler Beta integrals).  Other multivariate laws have
+no numeric value here: :class:`UnsupportedError` says so (no value is ever
+guessed).  An order ``a <= 0`` is the same integral with the roles exchanged,
+``M_(1-a)(Q, P)``.
 
-All arithmetic runs inside ``mpmath.workdps``.  The integrand is
-``exp(a log p + (1-a) log q)`` (no underflow of the factors); the support
-is cut at the kinks of the densities (``Abs``/``Piecewise``) and at the
-parameters' values, and each piece is integrated by tanh-sinh quadrature;
-the returned error is mpmath's estimate.  Continuous univariate and
-discrete/finite laws only.
+All arithmetic runs inside ``mpmath.workdps`` (dps + 10 digits, more for
+parameters of large or small magnitude).  The integrand is
+``exp(a log p + (1-a) log q)`` with the logarithms opened by
+:func:`~symxent.numeric.mpcompile.log_form` (no underflow of the factors) and
+compiled by :func:`~symxent.numeric.mpcompile.compile_mp`; the real line or the
+support is mapped onto a chart (``x = lo + e**u`` and ``x = hi - e**u`` on
+halves, ``sinh``), the top found on a grid and refined (golden section), the
+integral cut where it is ``(dps + 20) log 10`` below the top and split at the
+top and the kinks (:func:`_integrate_h`); each piece by tanh-sinh quadrature at
+dps + 5 digits, scaled to 1 at the top; the error is mpmath's estimate, never
+below the rounding at that precision.
 """
 from __future__ import annotations
 
