@@ -154,19 +154,21 @@ def test_hellinger_and_numeric_order_between_laplace_laws():
     # symbolic order the limit was taken in alpha; with a number (1/2, 1/100) the call
     # was refused.  The limit is now taken in a parameter.
     from sympy.stats import Laplace
+    m1 = sp.Symbol("m1", real=True)
     b1, b2 = sp.symbols("b1 b2", positive=True)
-    P, Q = Laplace("X", 0, b1), Laplace("Y", 0, b2)
+    P, Q = Laplace("X", m1, b1), Laplace("Y", 0, b2)
     v, w = _call(symxent.hellinger_distance, P, Q)
     assert not isinstance(v, divergences._Divergence) and not w, [str(x.message) for x in w]
-    for pt in ({b1: 2, b2: sp.Rational(1, 3)}, {b1: sp.Rational(7, 10), b2: sp.Rational(7, 10)},
-               {b1: 100, b2: sp.Rational(1, 100)}):
-        M = _M(P.subs({}), Q, sp.S.Half, -sp.oo, sp.oo, pt, breaks=[0])
+    for pt in ({m1: 1, b1: 2, b2: sp.Rational(1, 3)}, {m1: -sp.Rational(3, 2), b1: sp.Rational(7, 10),
+                                                      b2: sp.Rational(7, 10)},
+               {m1: sp.Rational(1, 10), b1: 100, b2: sp.Rational(1, 100)}):
+        M = _M(P, Q, sp.S.Half, -sp.oo, sp.oo, pt, breaks=sorted([0, pt[m1]]))
         with mpmath.workdps(30):
             assert _close(v.subs(pt), mpmath.sqrt(1 - M)), pt
     v, w = _call(symxent.renyi_divergence, P, Q, sp.Rational(1, 100))
     assert not isinstance(v, divergences._Divergence) and not w, [str(x.message) for x in w]
-    pt = {b1: 3, b2: sp.Rational(1, 2)}
-    ref = _renyi(_M(P, Q, sp.Rational(1, 100), -sp.oo, sp.oo, pt, breaks=[0]), sp.Rational(1, 100))
+    pt = {m1: 2, b1: 3, b2: sp.Rational(1, 2)}
+    ref = _renyi(_M(P, Q, sp.Rational(1, 100), -sp.oo, sp.oo, pt, breaks=[0, 2]), sp.Rational(1, 100))
     assert _close(v.subs(pt), ref)
 
 
