@@ -208,8 +208,12 @@ class _Divergence(sp.Expr):
         if self.kind == "f":
             raise UnsupportedError("no step-by-step derivation for f-divergences yet")
         tr = Trace()
+        a = self._order_value()
+        if not a.is_positive:   # M_a(P, Q) = M_(1-a)(Q, P): the steps would not show p**a
+            raise UnsupportedError("no step-by-step derivation for an order that may be <= 0 "
+                                   "yet (declare it positive, or use alpha_divergence)")
         with budget.budget():
-            mellin(self.p, self.q, self._order_value(), tr)
+            mellin(self.p, self.q, a, tr)
             value = _closed_form(self, None, get_verify())[0]
         if value is None:
             raise NoClosedForm(f"no closed form for {self}")
