@@ -17,7 +17,10 @@ import mpmath
 import pytest
 import sympy
 
+from symxent.cli import check as cli_check
 from symxent.cli import commands as cli
+from symxent.cli import common as cli_common
+from symxent.cli import derive as cli_derive
 
 ROOT = Path(__file__).resolve().parent.parent
 PWNED = "/tmp/symxent_pwned"
@@ -265,24 +268,24 @@ def test_prove_empty_dir(tmp_path):
 def test_compare_agree_disagree_infinite_inconclusive():
     with mpmath.workdps(60):
         one = mpmath.mpf(1)
-        assert cli._compare(one, one + mpmath.mpf(10) ** -40, mpmath.mpf(0), 50)[0]
-        ok, msg, _ = cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50)
+        assert cli_check._compare(one, one + mpmath.mpf(10) ** -40, mpmath.mpf(0), 50)[0]
+        ok, msg, _ = cli_check._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50)
         assert not ok and "DISAGREE" in msg
-        assert cli._compare(mpmath.inf, mpmath.inf, mpmath.mpf(0), 50)[0]
-        assert not cli._compare(mpmath.inf, one, mpmath.mpf(0), 50)[0]
-        ok, msg, _ = cli._compare(one, one, mpmath.mpf(10) ** -5, 50)
+        assert cli_check._compare(mpmath.inf, mpmath.inf, mpmath.mpf(0), 50)[0]
+        assert not cli_check._compare(mpmath.inf, one, mpmath.mpf(0), 50)[0]
+        ok, msg, _ = cli_check._compare(one, one, mpmath.mpf(10) ** -5, 50)
         assert not ok and "INCONCLUSIVE" in msg
         # an explicit tolerance is honoured
         tol = sympy.Rational(1, 10**8)
-        assert cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, tol)[0]
-        assert not cli._compare(one, one + mpmath.mpf(10) ** -7, mpmath.mpf(0), 50, tol)[0]
+        assert cli_check._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, tol)[0]
+        assert not cli_check._compare(one, one + mpmath.mpf(10) ** -7, mpmath.mpf(0), 50, tol)[0]
 
 
 def test_check_fails_on_a_wrong_closed_form(monkeypatch, capsys):
     """The real numeric side against a closed form made wrong on purpose."""
-    right = cli._FUNCTIONS["entropy"]
+    right = cli_common._FUNCTIONS["entropy"]
     wrong = {"delta": sympy.Integer(0)}
-    monkeypatch.setitem(cli._FUNCTIONS, "entropy",
+    monkeypatch.setitem(cli_common._FUNCTIONS, "entropy",
                         lambda *rvs, base=None: right(*rvs, base=base) + wrong["delta"])
     assert cli.main(["check", "entropy", "Normal(0, 2)", "--dps", "30"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "agree"
@@ -294,7 +297,7 @@ def test_check_fails_on_a_wrong_closed_form(monkeypatch, capsys):
 
 def _with_wrong_last_step(monkeypatch):
     """derive() as the engine gives it, plus a last step that is off by 10**-6."""
-    real = cli.derive
+    real = cli_derive.derive
 
     def derive(quantity, check=True):
         d = real(quantity, check=False)
@@ -302,7 +305,7 @@ def _with_wrong_last_step(monkeypatch):
         if check:
             d.check()
         return d
-    monkeypatch.setattr(cli, "derive", derive)
+    monkeypatch.setattr(cli_derive, "derive", derive)
 
 
 @pytest.mark.timeout(120)
@@ -333,7 +336,7 @@ def test_symxent_error_is_one_line_and_an_input_error(monkeypatch, capsys):
 
     def boom(*args, **kwargs):
         raise UnsupportedError("mismatched pair\nsecond line")
-    monkeypatch.setitem(cli._FUNCTIONS, "kl", boom)
+    monkeypatch.setitem(cli_common._FUNCTIONS, "kl", boom)
     assert cli.main(["check", "kl", "Normal(0, 1)", "Normal(1, 1)"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "symxent: error: UnsupportedError: mismatched pair"
@@ -342,7 +345,7 @@ def test_symxent_error_is_one_line_and_an_input_error(monkeypatch, capsys):
 def test_internal_error_is_exit_3_in_one_line(monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise OverflowError("int too large to convert to float")
-    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    monkeypatch.setitem(cli_common._FUNCTIONS, "entropy", boom)
     assert cli.main(["check", "entropy", "Normal(0, 1)"]) == 3
     err = capsys.readouterr().err.strip()
     assert err.startswith("symxent: internal error: OverflowError") and "\n" not in err
@@ -451,7 +454,7 @@ def test_no_closed_form_is_a_normal_outcome_exit_4():
 
 def test_check_without_closed_form_exits_4(monkeypatch, capsys):
     # the engine's own answer for this pair (no closed form), without its 2 s search
-    monkeypatch.setitem(cli._FUNCTIONS, "kl", lambda p, q, base=None: cli._quantity("kl", (p, q),
+    monkeypatch.setitem(cli_common._FUNCTIONS, "kl", lambda p, q, base=None: cli_common._quantity("kl", (p, q),
                                                                                      base))
     proc = inproc(capsys, "check", "kl", "Normal(0, 1)", "Cauchy(0, 1)")
     assert proc.returncode == 4 and "nothing to check" in proc.stderr
@@ -461,10 +464,10 @@ def test_check_without_closed_form_exits_4(monkeypatch, capsys):
 def test_unevaluated_rendering_in_every_format():
     from symxent.cli.parsing import parse_pair
     rvs = parse_pair("Normal(0, 1)", "Cauchy(0, 1)")
-    q = cli._quantity("kl", rvs, None)
-    latex = cli._render_unevaluated(q, rvs, "latex", "no rule")
+    q = cli_common._quantity("kl", rvs, None)
+    latex = cli_derive._render_unevaluated(q, rvs, "latex", "no rule")
     assert latex.splitlines()[-1] == sympy.latex(q) and "% note: no closed form" in latex
-    md = cli._render_unevaluated(q, rvs, "markdown", "no rule")
+    md = cli_derive._render_unevaluated(q, rvs, "markdown", "no rule")
     assert f"$$\n{sympy.latex(q)}\n$$" in md and "_Note: no closed form" in md
 
 
@@ -494,7 +497,7 @@ def test_bad_timeout_exit_2(value, capsys):
 def test_isolated_command_reports_exit_codes_and_tracebacks(monkeypatch, capfd):
     def boom(*args, **kwargs):
         raise OverflowError("int too large to convert to float")
-    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    monkeypatch.setitem(cli_common._FUNCTIONS, "entropy", boom)
     assert cli.main(["check", "entropy", "Normal(0, 1)"], isolate=True) == 3
     assert "internal error: OverflowError" in capfd.readouterr().err
     assert cli.main(["--traceback", "check", "entropy", "Normal(0, 1)"], isolate=True) == 3

@@ -34,7 +34,8 @@ def add_parser(sub):
         derive.add_argument("--standalone", action="store_true",
                             help="with --format latex: a whole compilable LaTeX document")
         derive.set_defaults(func=_standalone(derive.get_default("func")))
-    from symxent.cli.commands import _families_epilog, _kind
+    from symxent.cli.commands import _families_epilog
+    from symxent.cli.common import _kind
     p = sub.add_parser("plot", help="draw the divergence's integrand or a measure curve",
                        epilog=_families_epilog(),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,7 +55,7 @@ def add_parser(sub):
 
 
 def cmd_plot(args):
-    from symxent.cli.commands import (_assignments, _parameters, _parse_rvs, _quantity)
+    from symxent.cli.common import _assignments, _parameters, _parse_rvs, _quantity
     from symxent.cli.parsing import parse_number
     out = pathlib.Path(args.output)
     fmt = _FORMATS.get(out.suffix.lower())
