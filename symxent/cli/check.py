@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy
 
-from symxent.cli.common import (_ARITY, _assignments, _closed_form, _is_unevaluated,
+from symxent.cli.common import (_ARITY, _assignments, _closed_form, _given_note, _is_unevaluated,
                                 _parameters, _parse_base, _parse_rvs, _quantity, _rv_text)
 from symxent.cli.errors import CheckFailed, NoClosedFormFound, UsageError, bounded
 from symxent.cli.errors import one_line as _one_line
@@ -68,9 +68,10 @@ def cmd_check(args):
         raise UsageError("--dps must be between 5 and 2000")
     tol = _parse_tol(args.tol)
     with bounded(args.timeout):
-        rvs = _parse_rvs(kind, args.distributions)
+        eliminated = {}
+        rvs = _parse_rvs(kind, args.distributions, eliminated)
         base = _parse_base(args.base)
-        subs = _assignments(args.at or [], _parameters(rvs))
+        subs = _assignments(args.at or [], _parameters(rvs), eliminated)
         _check_domains(rvs, subs)
         quantity = _quantity(kind, rvs, base)
         closed = _closed_form(kind, rvs, base)
@@ -81,6 +82,8 @@ def cmd_check(args):
         dps = args.dps
         numeric = evaluate(quantity, subs=subs, dps=dps)
         lines = [_rv_text(rv) for rv in rvs]
+        if eliminated:
+            lines.append(_given_note(eliminated, "text"))
         if subs:
             lines.append("at:        " + ", ".join(f"{k} = {v}" for k, v in sorted(
                 subs.items(), key=lambda kv: kv[0].name)))
@@ -101,27 +104,39 @@ def cmd_check(args):
 
 
 def _compare(exact, value, err, dps, tol=None):
-    """(ok, verdict, detail) comparing closed-form and numeric values at working
-    precision; ``tol`` is a positive SymPy number (from ``--tol``) or None."""
+    """(ok, verdict, detail) comparing the closed form's value ``exact`` with the
+    numeric one ``value`` (error bound ``err``), by the numeric layer's one
+    comparison, :func:`symxent.numeric.expressions.compare`.
+
+    ``tol`` is the absolute tolerance of ``--tol`` (a positive SymPy number), or
+    None: then the values must agree to half of the ``dps`` digits, relative to
+    ``max(1, |exact|, |value|)``.  Either way the error bound must be ten times
+    smaller than the tolerance, or the comparison is inconclusive."""
     import mpmath
 
-    if isinstance(value, mpmath.mpc):
+    from symxent.numeric.expressions import AGREE, MISMATCH, compare
+
+    if isinstance(value, mpmath.mpc) and value.imag:
         return False, "DISAGREE: the numeric value is complex", ""
-    if mpmath.isinf(exact) or mpmath.isinf(value):
-        if exact == value:
-            return True, "agree (both infinite)", "difference:  0 (both infinite)"
-        return False, "DISAGREE: one value is infinite, the other is not", ""
-    if mpmath.isnan(exact) or mpmath.isnan(value):
-        return False, "DISAGREE: a value is not a number", ""
-    diff = abs(exact - value)
-    scale = max(mpmath.mpf(1), abs(value))
-    floor = mpmath.mpf(10) ** (-(dps // 2)) * scale
-    limit = mpmath.mpf(tol.evalf(mpmath.mp.dps)._mpf_) if tol is not None \
-        else max(floor, 10 * err)
-    detail = f"difference:  {mpmath.nstr(diff, 5)}  (tolerance {mpmath.nstr(limit, 3)})"
-    if diff > limit:
-        return False, f"DISAGREE: the values differ by {mpmath.nstr(diff, 5)}", detail
-    if tol is None and 10 * err > mpmath.mpf(10) ** (-(dps // 4)) * scale:
-        return False, ("INCONCLUSIVE: the numeric error estimate is too large "
-                       "to confirm the closed form"), detail
-    return True, "agree", detail
+    with workdps(dps + 10):
+        if tol is None:
+            rel = mpmath.mpf(10) ** (-(dps // 2))
+        else:  # compare() scales a relative tolerance by max(1, |exact|, |value|)
+            scale = max(mpmath.mpf(1), abs(mpmath.mpmathify(exact)), abs(mpmath.mpmathify(value)))
+            rel = mpmath.mpf(tol.evalf(dps + 10)._mpf_) / scale
+        result = compare(exact, value, err, dps=dps, tol=rel)
+        detail = ("difference:  0 (both infinite)" if result.difference is None and result
+                  else "" if result.difference is None
+                  else f"difference:  {mpmath.nstr(result.difference, 5)}  "
+                       f"(tolerance {mpmath.nstr(result.tolerance, 3)})")
+        if result.status == AGREE:
+            return True, "agree (both infinite)" if result.difference is None else "agree", detail
+        if result.status == MISMATCH:
+            if result.difference is None:
+                return False, "DISAGREE: one value is infinite, the other is not", detail
+            return False, f"DISAGREE: the values differ by {mpmath.nstr(result.difference, 5)}", \
+                detail
+        why = result.note or "the numeric error estimate is too large to confirm the closed form"
+        if why.startswith("the error bound"):
+            why = "the numeric error estimate is too large to confirm the closed form"
+        return False, f"INCONCLUSIVE: {why}", detail

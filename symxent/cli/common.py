@@ -57,14 +57,32 @@ def _timeout_arg(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _parse_rvs(kind, texts):
+def _parse_rvs(kind, texts, eliminated=None):
+    """The random variables of the distribution texts; ``eliminated`` (a dict)
+    receives the probabilities written as 1 minus the others
+    (:func:`symxent.cli.parsing.parse_distribution`)."""
     need = _ARITY[kind]
     if len(texts) != need:
         label = kind.replace("_", "-")
         raise UsageError(f"{label} needs {need} distribution{'s' if need > 1 else ''}, got {len(texts)}")
     if need == 1:
-        return (parse_distribution(texts[0], name="X"),)
-    return parse_pair(texts[0], texts[1], names=("P", "Q"))
+        return (parse_distribution(texts[0], name="X", eliminated=eliminated),)
+    return parse_pair(texts[0], texts[1], names=("P", "Q"), eliminated=eliminated)
+
+
+def _given_note(eliminated, fmt):
+    """The precondition a Categorical's elimination stands for, in ``fmt``
+    (``""`` when nothing was eliminated): ``p3 = 1 - p1 - p2``."""
+    if not eliminated:
+        return ""
+    why = "the probabilities of a Categorical sum to 1"
+    if fmt == "text":
+        return "where " + ", ".join(f"{k} = {v}" for k, v in eliminated.items()) + f" ({why})"
+    pieces = ", ".join(f"${sympy.latex(sympy.Symbol(k))} = {sympy.latex(v)}$"
+                       for k, v in eliminated.items())
+    if fmt == "latex":
+        return rf"\noindent where {pieces} ({why})."
+    return f"_where {pieces} ({why})._"
 
 
 def _parse_base(text):
@@ -129,13 +147,16 @@ def _parameters(rvs):
     return {s.name: s for s in params}
 
 
-def _assignments(pairs, params):
+def _assignments(pairs, params, eliminated=None):
     subs = {}
     for item in pairs:
         name, sep, value_text = item.partition("=")
         name = name.strip()
         if not sep or not name:
             raise UsageError(f"--at expects NAME=VALUE, got {item!r}")
+        if eliminated and name in eliminated:
+            raise UsageError(f"--at {name}: {name} = {eliminated[name]} (the probabilities of a "
+                             "Categorical sum to 1); give values for the others")
         if name not in params:
             known = ", ".join(sorted(params)) or "none"
             raise UsageError(f"--at {name}: no such parameter (parameters: {known})")

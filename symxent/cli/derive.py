@@ -6,7 +6,7 @@ from __future__ import annotations
 import sympy
 
 from symxent import budget
-from symxent.cli.common import (_ARITY, _latex_escape, _md_escape, _parse_base, _parse_rvs,
+from symxent.cli.common import (_ARITY, _given_note, _latex_escape, _md_escape, _parse_base, _parse_rvs,
                                 _quantity, _rv_latex, _rv_text)
 from symxent.cli.errors import CheckFailed, NoClosedFormFound, bounded, one_line as _one_line
 from symxent.cli.prove import _render_any
@@ -22,7 +22,8 @@ def cmd_derive(args):
         if kind not in _ARITY:  # the divergence family (symxent.cli.divergence_cli)
             from symxent.cli.divergence_cli import cmd_derive as derive_divergence
             return derive_divergence(args, _parse_base(args.base), _render_any)
-        rvs = _parse_rvs(kind, args.distributions)
+        eliminated = {}
+        rvs = _parse_rvs(kind, args.distributions, eliminated)
         base = _parse_base(args.base)
         quantity = _quantity(kind, rvs, base)
         try:
@@ -37,6 +38,8 @@ def cmd_derive(args):
         problems = _not_verified(derivation) if derivation is not None else None
         if problems:
             text = _mark_not_verified(text, problems, args.format)
+        if eliminated:  # the precondition the chain holds under, in the output itself
+            text = f"{text}\n{_given_note(eliminated, args.format)}"
     print(text)
     if derivation is None:
         raise NoClosedFormFound(f"no closed form found for {quantity} ({reason})")

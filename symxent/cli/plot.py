@@ -67,7 +67,8 @@ def cmd_plot(args):
     except ImportError as exc:
         raise UsageError(str(exc)) from None
     kind = args.quantity
-    rvs = _parse_rvs(kind, args.distributions)
+    eliminated = {}
+    rvs = _parse_rvs(kind, args.distributions, eliminated)
     params = _parameters(rvs)
     if args.over:
         name, lo, hi = args.over
@@ -78,13 +79,13 @@ def cmd_plot(args):
         if not lo < hi:
             raise UsageError("--over NAME LO HI needs LO < HI")
         others = {k: v for k, v in params.items() if k != name}
-        subs = _assignments(args.at or [], others)
+        subs = _assignments(args.at or [], others, eliminated)
         fig = plot_measure(_quantity(kind, rvs, None), over=(params[name], lo, hi), subs=subs)
     else:
         if kind != "kl":
             raise UsageError("without --over, plot draws the KL integrand: use kl, "
                              "or --over NAME LO HI for a curve")
-        subs = _assignments(args.at or [], params)
+        subs = _assignments(args.at or [], params, eliminated)
         fig = plot_divergence(rvs[0], rvs[1], subs)
     fig.savefig(out, format=fmt, dpi=args.dpi)
     print(f"wrote {out}")
