@@ -443,6 +443,121 @@ def test_engine_prove_real_derivations():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+# ---------------------------------------------------------------- variadic families (issue 12)
+# in-process (cli.main with argv): no fork, no start-up cost
+def _last_closed_form(out):
+    """The right-hand side of the last ``= ...    [reason]`` line of a text derivation."""
+    line = [ln for ln in out.splitlines() if ln.lstrip().startswith("= ")][-1]
+    return line.lstrip()[2:].split("    [")[0]
+
+
+def _cat_point(names, rng):
+    """Probabilities with a positive remainder: each in (0, 1/len) so the sum stays < 1."""
+    return {n: sympy.Rational(rng.randint(1, 999), 1000 * (len(names) + 1)) for n in names}
+
+
+@pytest.mark.timeout(120)
+def test_engine_derive_entropy_of_categorical_with_symbolic_probabilities(capsys):
+    import random
+    proc = inproc(capsys, "derive", "entropy", "Categorical(p1, p2, p3)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1].startswith("where p3 = ")   # the precondition, stated
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    p1, p2 = sympy.symbols("p1 p2", positive=True)
+    closed = closed.subs({sympy.Symbol("p1"): p1, sympy.Symbol("p2"): p2})
+    # Cover & Thomas, Elements of Information Theory, 2nd ed., eq. 2.1: S = -sum p log p
+    p3 = 1 - p1 - p2
+    reference = -(p1 * sympy.log(p1) + p2 * sympy.log(p2) + p3 * sympy.log(p3))
+    assert sympy.simplify(closed - reference) == 0
+    rng = random.Random(12)
+    for _ in range(3):
+        at = _cat_point(["p1", "p2"], rng)
+        at = {p1: at["p1"], p2: at["p2"]}
+        with mpmath.workdps(40):
+            ps = [mpmath.mpf(v.p) / v.q for v in (at[p1], at[p2], 1 - at[p1] - at[p2])]
+            ref = -mpmath.fsum(p * mpmath.log(p) for p in ps)
+            assert abs(mpmath.mpf(sympy.N(closed.subs(at), 40)) - ref) < mpmath.mpf(10) ** -35
+
+
+@pytest.mark.timeout(120)
+def test_engine_derive_kl_of_categoricals_with_symbolic_probabilities(capsys):
+    import random
+    proc = inproc(capsys, "derive", "kl", "Categorical(p1, p2, p3)", "Categorical(q1, q2, q3)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    last = proc.stdout.splitlines()[-1]
+    assert "p3 = " in last and "q3 = " in last and "sum to 1" in last
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    rng = random.Random(13)
+    for _ in range(3):
+        at = {**_cat_point(["p1", "p2"], rng), **_cat_point(["q1", "q2"], rng)}
+        # Cover & Thomas, eq. 2.26: D(p || q) = sum p log(p / q), at 40 digits
+        with mpmath.workdps(40):
+            mp = {k: mpmath.mpf(v.p) / v.q for k, v in at.items()}
+            ps = [mp["p1"], mp["p2"], 1 - mp["p1"] - mp["p2"]]
+            qs = [mp["q1"], mp["q2"], 1 - mp["q1"] - mp["q2"]]
+            ref = mpmath.fsum(p * mpmath.log(p / q) for p, q in zip(ps, qs))
+            value = sympy.N(closed.subs({sympy.Symbol(k): v for k, v in at.items()}), 40)
+            assert abs(mpmath.mpf(value) - ref) < mpmath.mpf(10) ** -35
+
+
+@pytest.mark.timeout(120)
+def test_engine_derive_entropy_of_numeric_categorical(capsys):
+    proc = inproc(capsys, "derive", "entropy", "Categorical(1/2, 1/3, 1/6)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    R = sympy.Rational   # Cover & Thomas, eq. 2.1
+    reference = -sum(p * sympy.log(p) for p in (R(1, 2), R(1, 3), R(1, 6)))
+    assert sympy.simplify(closed - reference) == 0
+    assert "where" not in proc.stdout                     # nothing eliminated
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("argv, fragment", [
+    (["derive", "entropy", "Categorical(1/2, 1/3, 1/4)"], "must sum to 1; they sum to 13/12"),
+    (["derive", "kl", "Categorical(p, p)", "Categorical(1/2, 1/2)"], "1 minus the others"),
+    (["check", "entropy", "Categorical(p1, p2, p3)", "--at", "p3=1/2"], "give values for the others"),
+    (["derive", "entropy", "Normla(0, 1)"], "did you mean Normal?"),
+    (["derive", "entropy", "Die(n)"], "number of sides"),
+])
+def test_variadic_input_errors_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
+
+
+@pytest.mark.timeout(120)
+def test_engine_check_categorical_with_at_values(capsys):
+    proc = inproc(capsys, "check", "kl", "Categorical(p1, p2, p3)", "Categorical(1/3, 1/3, 1/3)",
+                  "--at", "p1=1/2", "--at", "p2=1/4")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == "agree"
+    assert any(ln.startswith("where p3 = ") for ln in proc.stdout.splitlines())
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("argv", [
+    ["derive", "entropy", "Dirichlet(1, 2, 3)"],
+    ["derive", "entropy", "Die(6)"],
+    ["derive", "entropy", "DiscreteUniform(1, 2, 5)"],
+])
+def test_engine_derive_list_parameter_families(argv, capsys):
+    proc = inproc(capsys, *argv)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.timeout(60)
+def test_engine_derive_kl_numeric_mvn_matches_the_textbook_formula(capsys):
+    proc = inproc(capsys, "derive", "kl", "MultivariateNormal([0, 0], [[2, 1], [1, 2]])",
+                  "MultivariateNormal([1, 0], [[1, 0], [0, 1]])")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    # D_KL(N0 || N1) = (tr(S1^-1 S0) + (m1 - m0)^T S1^-1 (m1 - m0) - k + log(det S1 / det S0)) / 2
+    # (Duchi, "Derivations for Linear Algebra and Optimization", KL of Gaussians)
+    S0, S1 = sympy.Matrix([[2, 1], [1, 2]]), sympy.eye(2)
+    d = sympy.Matrix([1, 0])
+    reference = ((S1.inv() * S0).trace() + (d.T * S1.inv() * d)[0] - 2
+                 + sympy.log(S1.det() / S0.det())) / 2
+    assert sympy.simplify(closed - reference) == 0
+
+
 # ---------------------------------------------------------------- exit codes (issue 9, item 9)
 @pytest.mark.timeout(120)
 def test_no_closed_form_is_a_normal_outcome_exit_4():
