@@ -562,7 +562,8 @@ class _Checker:
                       lambda a: a.doit(deep=False))  # written out; integrals stay numeric
         vals = self.indexed[pi]
         for a in sorted(e.atoms(sp.Indexed), key=str):
-            if a not in vals and not a.free_symbols - {a.base.label} - set(a.indices):
+            # (an Indexed object is one of its own free symbols)
+            if a not in vals and not a.free_symbols - {a, a.base.label} - set(a.indices):
                 vals[a] = self._draw(a, self.d.ranges.get(a.base))
         e = e.xreplace(vals)
         left = e.free_symbols - set(known)
