@@ -152,6 +152,20 @@ def test_variadic_and_misspelt_refused_with_clear_message(text, fragment):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.timeout(10)
+def test_categorical_sum_check_never_expands_a_huge_power():
+    # expand((a + b + c + d)**64) has 47905 terms and takes minutes: the check
+    # bounds the expansion first and refuses (or eliminates) instead
+    with pytest.raises(ParseError, match="sum to 1"):
+        parse_distribution("Categorical((a + b + c + d)**64, 1/2)")
+    found = {}
+    parse_distribution("Categorical((a + b + c + d)**64/(a + b)**64, 1/2, p)", eliminated=found)
+    assert set(found) == {"p"}
+    found = {}   # small products are still expanded: identically 1, nothing eliminated
+    parse_distribution("Categorical(p*(1 - q), p*q, 1 - p)", eliminated=found)
+    assert found == {}
+
+
 def test_pair_refuses_a_categorical_that_cannot_sum_to_1():
     with pytest.raises(ParseError, match="sum to 1"):
         parse_pair("Categorical(1/2, 1/2)", "Categorical(1/3, 1/3)")

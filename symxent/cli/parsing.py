@@ -502,8 +502,39 @@ def _ir_names(ir):
     return set()  # "num", "const"
 
 
+MAX_EXPANDED_TERMS = 2000  # terms an expansion in the parser may produce
+
+
+def _terms_bound(e):
+    """An upper bound on the number of terms of ``expand(e)``, computed without
+    expanding (``(a + b + c + d)**64`` would have 47905 and take minutes)."""
+    from math import comb
+    if isinstance(e, sympy.Add):
+        return sum(_terms_bound(a) for a in e.args)
+    if isinstance(e, sympy.Mul):
+        out = 1
+        for a in e.args:
+            out *= _terms_bound(a)
+        return out
+    if isinstance(e, sympy.Pow) and isinstance(e.base, (sympy.Add, sympy.Mul)):
+        k = abs(e.exp) if e.exp.is_Integer else 1
+        return comb(_terms_bound(e.base) + int(k) - 1, int(k))
+    return 1
+
+
+def _expand_bounded(e):
+    """``expand(e)``, or None when it could have more than MAX_EXPANDED_TERMS terms."""
+    if _terms_bound(e) > MAX_EXPANDED_TERMS:
+        return None
+    return sympy.expand(e)
+
+
 def _sums_to_one(total):
-    diff = sympy.expand(total - 1)
+    """Whether the probabilities' sum ``total`` is 1 identically.  False when that
+    cannot be decided cheaply (then the last one is eliminated, or the input refused)."""
+    diff = _expand_bounded(total - 1)
+    if diff is None:
+        return False
     if diff == 0:
         return True
     if diff.is_number:
@@ -575,8 +606,8 @@ def _construct(family, args, name, symbols, text):
             builder.fail("mean vector and covariance matrix have different sizes")
         for i in range(sigma.shape[0]):
             for j in range(i):
-                diff = sympy.expand(sigma[i, j] - sigma[j, i])
-                if diff.is_zero is not True and sympy.simplify(diff) != 0:
+                diff = _expand_bounded(sigma[i, j] - sigma[j, i])
+                if diff is None or diff.is_zero is not True and sympy.simplify(diff) != 0:
                     builder.fail("the covariance matrix must be symmetric")
     try:
         rv = family.constructor(name, *values)
