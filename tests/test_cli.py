@@ -524,6 +524,14 @@ def test_variadic_input_errors_exit_2(argv, fragment, capsys):
 
 
 @pytest.mark.timeout(120)
+def test_engine_divergence_family_states_the_elimination_too(capsys):
+    proc = inproc(capsys, "derive", "renyi", "Categorical(p1, p2, p3)",
+                  "Categorical(1/3, 1/3, 1/3)", "--alpha", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1].startswith("where p3 = ")
+
+
+@pytest.mark.timeout(120)
 def test_engine_check_categorical_with_at_values(capsys):
     proc = inproc(capsys, "check", "kl", "Categorical(p1, p2, p3)", "Categorical(1/3, 1/3, 1/3)",
                   "--at", "p1=1/2", "--at", "p2=1/4")
