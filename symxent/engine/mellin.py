@@ -41,9 +41,10 @@ import sympy as sp
 
 from symxent import budget
 from symxent.engine.core import NO_TRACE
-from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
 from symxent.engine.kernels import _exp
 from symxent.engine.logform import LogForm, log_terms
+from symxent.engine.steps import RuleStep
 from symxent.engine.validation import check_density
 from symxent.errors import UnsupportedError
 from symxent.laws.domain import facts as domain_facts, validate
@@ -96,10 +97,9 @@ def _lt1(alpha):
 def _continuous(dp, dq, alpha, wq, facts, tr):
     x = dp.var
     q_pdf = dq.pdf.subs(dq.var, x)
-    if tr.on:
-        lo, hi = support_bounds(dp.support)
-        tr.step(sp.Integral(dp.pdf ** alpha * q_pdf ** (1 - alpha), (x, lo, hi)),
-                "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
+    tr.step(lambda: sp.Integral(dp.pdf ** alpha * q_pdf ** (1 - alpha),
+                                (x, *support_bounds(dp.support))),
+            "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
     inside = support_contains(dp.support, dq.support, facts) if dq is not dp else sp.true
     if inside is sp.true:
         return _on_support(dp, q_pdf, dp.support, alpha, wq, facts, tr)
@@ -142,10 +142,9 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     lp = sp.Add(*log_terms(dp.pdf, x, lo, hi, facts))
     lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pdf, x, lo, hi, facts))
     combined = sp.expand(alpha * lp + wq * lq)
-    if tr.on:
-        tr.step(sp.Integral(sp.exp(combined), (x, lo, hi)),
-                "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
-    notes = []
+    tr.step(lambda: sp.Integral(sp.exp(combined), (x, lo, hi)),
+            "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
+    steps = []
 
     def on_pieces(pcs, fs):
         total = sp.S.Zero
@@ -159,16 +158,21 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
                     sp.degree(f, x) >= 2 for f in L.coeff):
                 # a Gaussian on a bounded interval: the difference of two tails (erf)
                 try:
-                    total += _tails(L, a, b, fs, notes)
-                    continue
+                    v, step = _tails(L, a, b, fs)
                 except NoClosedForm:
                     pass
-            total += integral(region, sp.S.One)
-            notes.extend(region.notes)
+                else:
+                    total += v
+                    steps.append(step)
+                    continue
+            v, step = integral_steps(region, sp.S.One)
+            total += v
+            steps.append(step)
         return total
 
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
-    tr.step(value, "; ".join(dict.fromkeys(notes)) or "kernel integral")
+    tr.step(value, lambda: "; ".join(dict.fromkeys(r for step in steps for r in step.reasons()))
+            or "kernel integral")
     return value
 
 
@@ -190,20 +194,22 @@ def _refuse_two_quadratics(L, x):
                            "function)")
 
 
-def _tails(L, a, b, facts, notes):
-    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left)."""
+def _tails(L, a, b, facts):
+    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left);
+    the value and its step."""
     for lo_end, hi_end in (((a, sp.oo), (b, sp.oo)), ((-sp.oo, b), (-sp.oo, a))):
         try:
             parts = []
             for lo, hi in (lo_end, hi_end):
                 L2 = LogForm.from_terms([L.expr()], L.x, lo, hi, facts)
-                parts.append(integral(Region(L2, lo, hi, facts, False), sp.S.One))
+                parts.append(integral_steps(Region(L2, lo, hi, facts, False), sp.S.One))
         except NoClosedForm:
             continue
-        if any(p.has(sp.Piecewise, sp.oo) for p in parts):
+        if any(p.has(sp.Piecewise, sp.oo) for p, _ in parts):
             continue  # a tail diverges (or may): the difference says nothing
-        notes.append("difference of two convergent tail integrals")
-        return parts[0] - parts[1]
+        value = parts[0][0] - parts[1][0]
+        return value, RuleStep("difference of two convergent tail integrals", sp.S.One, value,
+                               (parts[0][1], parts[1][1]))
     raise NoClosedForm("no rule for a bounded interval")
 
 
@@ -261,9 +267,8 @@ def _discrete(dp, dq, alpha, wq, facts, tr):
     lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pmf, k, lo, hi, facts))
     L = LogForm.from_terms([sp.expand(alpha * lp + wq * lq)], k)
     term, reps = _as_powers(L, k)
-    if tr.on:
-        tr.step(sp.Sum(term.xreplace(reps), (k, lo, hi)),
-                "definition; p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
+    tr.step(lambda: sp.Sum(term.xreplace(reps), (k, lo, hi)),
+            "definition; p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
     s = sp.Sum(term, (k, lo, hi))
     try:
         with budget.budget(budget.share(0.25, 5)):
