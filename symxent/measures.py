@@ -486,6 +486,8 @@ def _closed_form(kind, p, q, timeout, verify):
                     out = (value, UnverifiedWarning,
                            f"the closed form could not be checked numerically: {msg}; it is "
                            f"returned unverified")
+            if out[0] is not None:
+                out = (_state_boundaries(kind, p, q, out[0], timeout, verify),) + out[1:]
     except NoClosedForm as e:
         out = (None, NoClosedFormWarning, f"no closed form found ({e}); returning it unevaluated")
         key = key + (total,)
@@ -496,6 +498,29 @@ def _closed_form(kind, p, q, timeout, verify):
     if cacheable:
         _cache_put(key, out)
     return out
+
+
+def _state_boundaries(kind, p, q, value, timeout, verify):
+    """``value`` (derived for interior parameters) with each closed boundary of a
+    symbolic parameter where it is undefined (``0 log 0``, ``log 0``) stated as a
+    ``Piecewise`` branch: the quantity of the boundary law itself, derived and
+    checked like any other (``D_KL(Bernoulli(p1) || Binomial(4, p2))`` is ``+oo`` at
+    ``p2 = 1``; ``S(Bernoulli(p))`` is 0 at ``p = 1``)."""
+    from symxent.laws.boundary import (boundary_points, on_boundary, undefined_at,
+                                       with_boundary)
+    if not isinstance(value, sp.Expr) or value.is_number:
+        return value
+    for subs, interior in boundary_points((p, q)):
+        budget.check()
+        if not undefined_at(value, subs, (p, q)):
+            continue
+        pb, qb = on_boundary(p, subs), on_boundary(q, subs)
+        edge = _closed_form(kind, pb, qb, timeout, verify)[0]
+        if edge is None:  # no closed form there: the quantity itself, unevaluated
+            edge = {"entropy": Entropy, "cross_entropy": CrossEntropy,
+                    "kl": KLDivergence}[kind](*([pb] if qb is None else [pb, qb]))
+        value = with_boundary(value, interior, edge)
+    return value
 
 
 def _residual(value, rvs):

@@ -133,12 +133,16 @@ def _expectation(expr, rv, x):
 def _finite(kind, dp, dq, facts, tr):
     total = sp.S.Zero
     terms = []
+    outside = []  # symbolic masses of P where Q has none: +oo unless they vanish
     for v, pv in dp.values.items():
         pv = sp.sympify(pv)
         if pv == 0:
             continue  # 0 * log 0 = 0
         qv = _mass_at(dq, v) if kind != "entropy" else pv
         if qv == 0:
+            if pv.is_zero is None:  # e.g. 1 - p, which is 0 at p = 1
+                outside.append(sp.Gt(pv, 0))
+                continue
             tr.step(sp.oo, f"P({v}) > 0 where Q({v}) = 0")
             return sp.oo
         lp = sp.Add(*log_terms(pv, sp.Dummy(), -sp.oo, sp.oo, facts))
@@ -146,6 +150,9 @@ def _finite(kind, dp, dq, facts, tr):
         terms.append(pv * _integrand(kind, lp, lq))
     total = sp.Add(*terms)
     tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)")
+    if outside:
+        total = sp.Piecewise((sp.oo, sp.Or(*outside)), (total, True))
+        tr.step(total, "+oo where P puts mass on an atom that Q does not have")
     return total
 
 

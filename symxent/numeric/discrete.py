@@ -53,6 +53,8 @@ def _pmf_log(atoms):
             table[k] = mpmath.log(pv) if pv > 0 else -_INF
         return lambda k: table.get(k, -_INF)
     pmf, var, sup = atoms
+    if any(var in lim.free_symbols for s in pmf.atoms(sp.Sum) for lim in s.limits[0][1:]):
+        return _pmf_log_termwise(pmf, var, sup)
     lo = int_bounds(sup)[0]
     first = sp.Integer(lo if lo is not None else 0)
     f = compile_mp(log_form(pmf, var, [first, first + 1, first + 3]), (var,))
@@ -62,6 +64,21 @@ def _pmf_log(atoms):
             return -_INF
         r = real_part(f(mpmath.mpf(int(k))), "log-probability")
         return r
+    return lp
+
+
+def _pmf_log_termwise(pmf, var, sup):
+    """log-probability of a pmf holding a finite inner sum whose range depends on k
+    (Hermite: a sum over j up to floor(k/2)).  Compiled with k as a variable, the
+    range would be taken of an mpf; instead each k is substituted exactly, so the
+    inner sum has integer limits, and then evaluated."""
+    def lp(k):
+        if not _in_support(k, sup):
+            return -_INF
+        v = real_part(compile_mp(pmf.xreplace({var: sp.Integer(k)}), ())(), "probability")
+        if v < 0:
+            raise ParameterError(f"negative probability {v} at {var} = {k}")
+        return mpmath.log(v) if v > 0 else -_INF
     return lp
 
 

@@ -1,0 +1,139 @@
+"""Boundary points of symbolic parameter domains.
+
+A closed form is derived for parameters in the interior of their domain.  A
+symbolic parameter may still be allowed, by its assumptions and its law's
+domain, to sit on a closed boundary: ``Bernoulli(p)`` with ``p`` positive
+allows ``p = 1`` (``p <= 1``), a categorical ``[p, q, 1 - p - q]`` allows
+``p + q = 1``, a ``nonnegative`` symbol allows 0.  There a closed form such as
+``-p log p - (1 - p) log(1 - p)`` evaluates to ``nan`` (``0 * log 0``) or ``zoo``
+(``log 0``), while the quantity is the value for the boundary law (``0`` here;
+``+oo`` for ``D_KL(Bernoulli(p1) || Binomial(4, p2))`` at ``p2 = 1``, whose
+support shrinks to ``{4}``).
+
+:func:`boundary_points` lists, for random variables, the substitutions that
+put a symbolic parameter on a closed boundary, with the strict condition that
+describes the interior (``p < 1``); :func:`on_boundary` rebuilds a random
+variable with a substitution.  The measures use them to state the boundary
+explicitly (a ``Piecewise``) wherever the interior closed form is undefined
+there, with the boundary value computed for the boundary law itself.
+"""
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from symxent.laws.domain import domain_conditions, sample_point
+from symxent.laws.support import describe
+
+__all__ = ["boundary_points", "on_boundary", "undefined_at", "with_boundary"]
+
+
+def _closed_parts(rv):
+    for cond, _ in domain_conditions(rv):
+        for c in (cond.args if isinstance(cond, sp.And) else (cond,)):
+            if isinstance(c, (sp.Le, sp.Ge)) and c.free_symbols:
+                yield c
+
+
+def _strict(c):
+    return sp.Lt(c.lhs, c.rhs) if isinstance(c, sp.Le) else sp.Gt(c.lhs, c.rhs)
+
+
+def _allowed(s, v):
+    """Can ``s`` take the value ``v`` under its own assumptions (not decided: yes)?"""
+    if not v.is_number:
+        return True
+    checks = [("positive", v.is_positive), ("nonnegative", v.is_nonnegative),
+              ("negative", v.is_negative), ("nonpositive", v.is_nonpositive),
+              ("integer", v.is_integer), ("nonzero", v.is_nonzero)]
+    return all(ok is not False for name, ok in checks if getattr(s, f"is_{name}"))
+
+
+def boundary_points(rvs) -> list:
+    """``[(subs, interior)]``: ``subs`` ({symbol: value}) puts one symbolic parameter
+    on a closed boundary of its domain that its assumptions allow; ``interior`` is
+    the strict condition of the interior on that side (``p < 1``, ``p > 0``,
+    ``p + q < 1``)."""
+    rvs = [rv for rv in rvs if rv is not None]
+    conds = [(rv, c) for rv in rvs for c in _closed_parts(rv)]
+    params = sorted({s for rv in rvs for s in describe(rv).params}, key=str)
+    out, seen = [], set()
+    for s in params:  # a symbol that may be 0 by its assumptions: s >= 0 is closed
+        if s.is_nonnegative and not s.is_positive and not s.is_integer:
+            conds.append((None, sp.Ge(s, 0, evaluate=False)))
+    for _, c in conds:
+        e = sp.expand(c.lhs - c.rhs)
+        for s in sorted(e.free_symbols, key=str, reverse=True):
+            if s not in params:
+                continue
+            a = sp.diff(e, s)
+            if a == 0 or a.free_symbols or sp.diff(e, s, 2) != 0:
+                continue  # not linear in s with a numeric slope
+            v = sp.expand(s - e / a)
+            if v.has(s) or not _allowed(s, v) or (s, v) in seen:
+                continue
+            if any(c2.xreplace({s: v}) is sp.false for _, c2 in conds):
+                continue
+            seen.add((s, v))
+            out.append(({s: v}, _strict(c)))
+            break
+    return out
+
+
+def on_boundary(rv, subs):
+    """``rv`` with its parameters substituted (same name, same kind of law)."""
+    return None if rv is None else rv.xreplace(subs)
+
+
+def undefined_at(value, subs, rvs=()) -> bool:
+    """Does the closed form become undefined (nan, zoo, not real) at ``subs``?
+
+    Tested symbolically and at a random admissible point of the other parameters
+    (``0 * log(zoo*(1 - p2))`` stays unevaluated with ``p2`` symbolic and is nan at
+    any number)."""
+    from symxent.errors import ParameterError
+    try:
+        v = value.xreplace(subs)
+        if _bad(v):
+            return True
+        rvs = [on_boundary(rv, subs) for rv in rvs if rv is not None]
+        if rvs and v.free_symbols:
+            point = sample_point(rvs, random.Random(0))
+            # both orders: 0 * log(.../(1 - p1)) is 0 if p1 = 1 comes first, nan after
+            first = value.xreplace(point).xreplace(subs).xreplace(point)
+            return _bad(v.xreplace(point)) or _bad(first)
+    except ParameterError:
+        return False
+    except (TypeError, ValueError, ArithmeticError, ZeroDivisionError):
+        return True
+    return False
+
+
+def _bad(v):
+    if v.has(sp.nan, sp.zoo):
+        return True
+    return bool(v.is_number and v.is_real is False and v.is_infinite is not True)
+
+
+def _branches(e, cond):
+    """Flattened ``(expr, condition)`` pairs of ``e`` under ``cond``."""
+    if isinstance(e, sp.Piecewise):
+        out = []
+        for ei, ci in e.args:
+            out += _branches(ei, sp.And(cond, ci))
+        return out
+    if cond is not sp.true and e.has(sp.sign, sp.Abs):
+        try:  # oo*sign(1 - p1) under p1 < 1 is oo
+            e = sp.refine(e, cond)
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            pass
+    return [(e, cond)]
+
+
+def with_boundary(value, interior, edge):
+    """``Piecewise((value, interior), (edge, True))`` with nested Piecewise
+    flattened (conditions conjoined, in order) and branch values refined under
+    their conditions."""
+    pairs = _branches(value, interior) + _branches(edge, sp.true)
+    return sp.Piecewise(*pairs)
