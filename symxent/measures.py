@@ -515,10 +515,13 @@ def _state_boundaries(kind, p, q, value, timeout, verify):
         if not undefined_at(value, subs, (p, q)):
             continue
         pb, qb = on_boundary(p, subs), on_boundary(q, subs)
-        edge = _closed_form(kind, pb, qb, timeout, verify)[0]
-        if edge is None:  # no closed form there: the quantity itself, unevaluated
-            edge = {"entropy": Entropy, "cross_entropy": CrossEntropy,
-                    "kl": KLDivergence}[kind](*([pb] if qb is None else [pb, qb]))
+        try:
+            edge = _closed_form(kind, pb, qb, timeout, verify)[0]
+        except SymxentError:
+            edge = None
+        if edge is None:  # no closed form there: the value holds in the interior only
+            value = sp.Piecewise((value, interior))
+            continue
         value = with_boundary(value, interior, edge)
     return value
 

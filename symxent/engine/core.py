@@ -43,6 +43,7 @@ from symxent.engine.multivariate import dirichlet, dispatch, mvnormal
 from symxent.laws.support import describe, support_bounds, support_contains, known_le
 from symxent.errors import UnsupportedError
 from symxent.engine.validation import check_density
+from symxent.laws.boundary import atom_sum
 
 __all__ = ["compute", "trace", "NoClosedForm"]
 
@@ -131,28 +132,17 @@ def _expectation(expr, rv, x):
 # ------------------------------------------------------------ finite
 
 def _finite(kind, dp, dq, facts, tr):
-    total = sp.S.Zero
-    terms = []
-    outside = []  # symbolic masses of P where Q has none: +oo unless they vanish
-    for v, pv in dp.values.items():
-        pv = sp.sympify(pv)
-        if pv == 0:
-            continue  # 0 * log 0 = 0
-        qv = _mass_at(dq, v) if kind != "entropy" else pv
-        if qv == 0:
-            if pv.is_zero is None:  # e.g. 1 - p, which is 0 at p = 1
-                outside.append(sp.Gt(pv, 0))
-                continue
-            tr.step(sp.oo, f"P({v}) > 0 where Q({v}) = 0")
-            return sp.oo
+    """Sum over the atoms (:func:`symxent.laws.boundary.atom_sum`: right where a
+    symbolic mass vanishes, 0 log 0 = 0, and +oo where P(x) > 0 = Q(x))."""
+    def term(pv, qv):
         lp = sp.Add(*log_terms(pv, sp.Dummy(), -sp.oo, sp.oo, facts))
         lq = sp.Add(*log_terms(qv, sp.Dummy(), -sp.oo, sp.oo, facts))
-        terms.append(pv * _integrand(kind, lp, lq))
-    total = sp.Add(*terms)
-    tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)")
-    if outside:
-        total = sp.Piecewise((sp.oo, sp.Or(*outside)), (total, True))
-        tr.step(total, "+oo where P puts mass on an atom that Q does not have")
+        return pv * _integrand(kind, lp, lq)
+    atoms = [(v, pv, _mass_at(dq, v) if kind != "entropy" else pv)
+             for v, pv in dp.values.items() if sp.sympify(pv) != 0]
+    total = atom_sum(kind, atoms, term)
+    tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)" if total != sp.oo
+            else "P puts mass where Q has none")
     return total
 
 

@@ -26,7 +26,8 @@ import sympy as sp
 from symxent.laws.domain import domain_conditions, sample_point
 from symxent.laws.support import describe
 
-__all__ = ["boundary_points", "on_boundary", "undefined_at", "with_boundary"]
+__all__ = ["boundary_points", "on_boundary", "undefined_at", "with_boundary", "positive_where",
+           "atom_sum"]
 
 
 def _closed_parts(rv):
@@ -137,3 +138,62 @@ def with_boundary(value, interior, edge):
     their conditions."""
     pairs = _branches(value, interior) + _branches(edge, sp.true)
     return sp.Piecewise(*pairs)
+
+
+def positive_where(m):
+    """The condition under which a probability ``m`` (>= 0) is positive: ``true`` when
+    it is known positive, else one condition per factor that may vanish
+    (``1 - p > 0`` written ``p < 1``)."""
+    m = sp.sympify(m)
+    if m.is_positive:
+        return sp.true
+    conds = []
+    for f in sp.Mul.make_args(sp.factor_terms(m)):
+        if f.is_Pow and f.exp.is_positive:
+            f = f.base
+        if f.is_positive:
+            continue
+        e = sp.expand(f)
+        syms = e.free_symbols
+        if len(syms) == 1:
+            (x,) = syms
+            a = sp.diff(e, x)
+            if a.is_number and a != 0 and sp.diff(a, x) == 0:
+                c = -e.subs(x, 0) / a
+                conds.append(sp.Gt(x, c) if a > 0 else sp.Lt(x, c))
+                continue
+        conds.append(sp.Gt(f, 0))
+    return sp.And(*conds)
+
+
+def atom_sum(kind, atoms, term):
+    """``sum_x term(p(x), q(x))`` over the atoms ``[(x, p(x), q(x))]`` of a finite law,
+    right on the whole closed parameter domain ([CT] Cover & Thomas eq. 2.1, 2.26):
+    an atom whose symbolic mass may vanish (``1 - p`` with ``p <= 1``) contributes 0
+    where it does (``0 log 0 = 0``) and ``+oo`` where Q's mass vanishes and P's does
+    not.  Returns ``oo`` when some atom of P certainly has no mass under Q."""
+    plain, guarded = [], {}
+    for _, pv, qv in atoms:
+        pv = sp.sympify(pv)
+        if pv == 0:
+            continue
+        gp = positive_where(pv)
+        if qv == 0:
+            if gp is sp.true:
+                return sp.oo
+            guarded.setdefault((gp, sp.false), []).append(sp.S.Zero)
+            continue
+        gq = positive_where(qv) if kind != "entropy" else sp.true
+        t = term(pv, sp.sympify(qv))
+        if gp is sp.true and gq is sp.true:
+            plain.append(t)
+        else:
+            guarded.setdefault((gp, gq), []).append(t)
+    total = sp.Add(*plain)
+    for (gp, gq), ts in guarded.items():
+        total += sp.Piecewise((sp.Add(*ts), sp.And(gp, gq)), (sp.oo, gp), (0, True))
+    if 0 < len(guarded) <= 2:
+        total = sp.piecewise_fold(total)
+        # a branch "finite + oo" (the other atoms are finite under its condition) is oo
+        total = total.replace(lambda e: e.is_Add and sp.oo in e.args, lambda e: sp.oo)
+    return total
