@@ -210,3 +210,29 @@ def test_coin_atoms_are_not_parameters():
     assert sp.simplify(v - (R(1, 3) * sp.log(R(2, 3)) + R(2, 3) * sp.log(R(4, 3)))) == 0
     assert _quiet(kl_divergence, Coin("C", R(1, 3)), Die("D", 6)) == sp.oo
     assert _quiet(cross_entropy, Coin("C", p1), Coin("D", p1)) is not None
+
+
+# ------------------------------------------------------------------ Multinomial with an empty category
+def test_multinomial_with_a_category_of_probability_zero():
+    """The engine left eta_3 (the natural parameter of the empty category) in
+    E[x_j] = n p_j / sum_i exp(eta_i); only the check caught it (VerificationWarning).
+    Reference: the definition summed over the compositions of n = 3 ([CT] 2.26)."""
+    from itertools import product
+
+    from sympy.stats.joint_rv_types import Multinomial
+    pp, qq = [R(1, 3), R(2, 3), 0], [R(1, 4), R(1, 4), R(1, 2)]
+    P, Q = Multinomial("M", 3, pp), Multinomial("N", 3, qq)
+
+    def mass(ps, x):
+        m = mpmath.factorial(sum(x))
+        for pi, xi in zip(ps, x):
+            m *= _mp(pi)**xi / mpmath.factorial(xi)
+        return m
+    with mpmath.workdps(DPS):
+        comps = [x for x in product(range(4), repeat=3) if sum(x) == 3]
+        pm = {x: mass(pp, x) for x in comps}
+        qm = {x: mass(qq, x) for x in comps}
+        for fn, want in [(kl_divergence, _def_kl(pm, qm)), (entropy, _def_entropy(pm)),
+                         (cross_entropy, _def_kl(pm, qm) + _def_entropy(pm))]:
+            v = _quiet(fn, P, Q) if fn is not entropy else _quiet(fn, P)
+            assert _close(_value(v, {}), want), (fn.__name__, v)
