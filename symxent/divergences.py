@@ -567,6 +567,12 @@ def _closed_form(m, timeout, verify):
                     out = (value, UnverifiedWarning,
                            f"the closed form could not be checked numerically: {msg}; it is "
                            f"returned unverified")
+        if out[0] is not None and m.kind != "f":  # boundary parameters (p = 1): stated
+            def edge_of(subs):
+                mb = type(m)(*[rv.xreplace(subs) for rv in m.rvs],
+                             *((m.order,) if m.param_name is not None else ()))
+                return _closed_form(mb, timeout, verify)[0]
+            out = (_measures.state_boundaries(out[0], m.rvs, edge_of),) + out[1:]
     except NoClosedForm as e:
         out = (None, NoClosedFormWarning, f"no closed form found ({e})")
         key = key + (total,)

@@ -505,18 +505,26 @@ def _state_boundaries(kind, p, q, value, timeout, verify):
     symbolic parameter where it is undefined (``0 log 0``, ``log 0``) stated as a
     ``Piecewise`` branch: the quantity of the boundary law itself, derived and
     checked like any other (``D_KL(Bernoulli(p1) || Binomial(4, p2))`` is ``+oo`` at
-    ``p2 = 1``; ``S(Bernoulli(p))`` is 0 at ``p = 1``)."""
-    from symxent.laws.boundary import (boundary_points, on_boundary, undefined_at,
-                                       with_boundary)
+    ``p2 = 1``; ``S(Geometric(p))`` is 0 at ``p = 1``)."""
+    def edge_of(subs):
+        pb = p.xreplace(subs)
+        qb = q.xreplace(subs) if q is not None else None
+        return _closed_form(kind, pb, qb, timeout, verify)[0]
+    return state_boundaries(value, (p, q), edge_of)
+
+
+def state_boundaries(value, rvs, edge_of):
+    """See :func:`_state_boundaries`; ``edge_of(subs)`` is the closed form with the
+    parameters substituted (None when there is none)."""
+    from symxent.laws.boundary import boundary_points, undefined_at, with_boundary
     if not isinstance(value, sp.Expr) or value.is_number:
         return value
-    for subs, interior in boundary_points((p, q)):
+    for subs, interior in boundary_points(rvs):
         budget.check()
-        if not undefined_at(value, subs, (p, q)):
+        if not undefined_at(value, subs, rvs):
             continue
-        pb, qb = on_boundary(p, subs), on_boundary(q, subs)
         try:
-            edge = _closed_form(kind, pb, qb, timeout, verify)[0]
+            edge = edge_of(subs)
         except SymxentError:
             edge = None
         if edge is None:  # no closed form for the boundary law: left as it was (a known gap)

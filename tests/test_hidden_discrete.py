@@ -25,7 +25,7 @@ import mpmath
 import pytest
 import sympy as sp
 from sympy import Rational as R
-from sympy.stats import Bernoulli, Binomial, Coin, Die, FiniteRV, Geometric, Hermite
+from sympy.stats import Bernoulli, Binomial, Coin, Die, FiniteRV, Geometric, Hermite, Poisson
 
 from symxent import Categorical, cross_entropy, entropy, kl_divergence
 
@@ -236,3 +236,60 @@ def test_multinomial_with_a_category_of_probability_zero():
                          (cross_entropy, _def_kl(pm, qm) + _def_entropy(pm))]:
             v = _quiet(fn, P, Q) if fn is not entropy else _quiet(fn, P)
             assert _close(_value(v, {}), want), (fn.__name__, v)
+
+
+# ------------------------------------------------------------------ the divergence family
+def _def_renyi(pm, qm, a):
+    """D_a = log(sum p^a q^(1-a)) / (a - 1) (Renyi 1961; van Erven & Harremoes 2014, eq. 1)."""
+    s = mpmath.fsum(v**a * qm.get(k, 0)**(1 - a) for k, v in pm.items() if v > 0 and qm.get(k, 0) > 0)
+    if a > 1 and any(v > 0 and qm.get(k, 0) == 0 for k, v in pm.items()):
+        return mpmath.inf
+    return mpmath.inf if s == 0 else mpmath.log(s) / (a - 1)
+
+
+def test_divergences_state_the_boundary():
+    """chi2 and Renyi of Bernoulli || Binomial(4, p2) were zoo at p2 = 1 (+oo there)."""
+    from symxent import chi2_divergence, renyi_divergence
+    a = sp.Symbol("alpha", positive=True)
+    P, Q = Bernoulli("B", p1), Binomial("D", 4, p2)
+    chi2 = _quiet(chi2_divergence, P, Q)
+    ren = _quiet(renyi_divergence, P, Q, a)
+    with mpmath.workdps(DPS):
+        for x, y in [(R(1, 3), 1), (R(1, 3), R(1, 5)), (1, R(1, 5)), (R(1, 10**6), R(2, 3))]:
+            pm, qm = _bern(_mp(x)), _binom(4, _mp(y))
+            # Pearson chi2 = sum p^2/q - 1, +oo where p > 0 = q
+            want = mpmath.inf if _def_kl(pm, qm) == mpmath.inf else \
+                mpmath.fsum(v**2 / qm[k] for k, v in pm.items() if v > 0) - 1
+            assert _close(_value(chi2, {p1: x, p2: y}), want), (x, y)
+            for al in (R(1, 3), R(3)):
+                assert _close(_value(ren, {p1: x, p2: y, a: al}), _def_renyi(pm, qm, _mp(al))), \
+                    (x, y, al)
+
+
+def test_binomial_symbolic_n_at_the_boundary():
+    """KL(Binomial(n, p1) || Binomial(n, p2)) = n KL(Bernoulli) ([CT] 2.26 and additivity),
+    +oo at p2 = 1 > p1, -n log p2 at p1 = 1, 0 at p1 = p2 = 1."""
+    n = sp.Symbol("n", positive=True, integer=True)
+    v = _quiet(kl_divergence, Binomial("X", n, p1), Binomial("Y", n, p2))
+    with mpmath.workdps(DPS):
+        for x, y, m in [(R(1, 3), 1, 5), (1, R(1, 5), 3), (1, 1, 4), (R(1, 3), R(1, 5), 7),
+                        (1 - R(1, 10**6), R(1, 10**6), 2)]:
+            assert _close(_value(v, {p1: x, p2: y, n: m}),
+                          _def_kl(_binom(m, _mp(x)), _binom(m, _mp(y)))), (x, y, m)
+
+
+def test_numeric_renyi_finite_against_infinitely_many_atoms():
+    """symxent.numeric could not check D_1/2(Binomial(4, p) || Poisson(l)): it listed
+    all of Poisson's atoms (int(oo)).  Reference: the definition over k = 0..4."""
+    from symxent.divergences import RenyiDivergence
+    from symxent.numeric import evaluate
+    l2 = sp.Symbol("l2", positive=True)
+    X, Y = Binomial("X", 4, p1), Poisson("Y", l2)
+    pt = {l2: R(1257, 1000), p1: R(39, 100)}
+    with mpmath.workdps(DPS):
+        p, lam = _mp(pt[p1]), _mp(pt[l2])
+        want = -2 * mpmath.log(mpmath.fsum(
+            mpmath.sqrt(_binom(4, p)[k] * mpmath.exp(-lam) * lam**k / mpmath.factorial(k))
+            for k in range(5)))
+        r = evaluate(RenyiDivergence(X, Y, R(1, 2)), pt, dps=30)
+        assert abs(mpmath.mpf(r.value) - want) <= mpmath.mpf(10)**-28

@@ -103,7 +103,12 @@ def undefined_at(value, subs, rvs=()) -> bool:
             point = sample_point(rvs, random.Random(0))
             # both orders: 0 * log(.../(1 - p1)) is 0 if p1 = 1 comes first, nan after
             first = value.xreplace(point).xreplace(subs).xreplace(point)
-            return _bad(v.xreplace(point)) or _bad(first)
+            if _bad(v.xreplace(point)) or _bad(first):
+                return True
+            # symbols of the measure itself (an order alpha): both sides of 1
+            rest = [s for s in v.xreplace(point).free_symbols if s.is_positive]
+            return any(_bad(v.xreplace(point).xreplace({s: t for s in rest}))
+                       for t in (sp.Integer(3), sp.Rational(1, 3)) if rest)
     except ParameterError:
         return False
     except (TypeError, ValueError, ArithmeticError, ZeroDivisionError):
@@ -125,7 +130,8 @@ def _branches(e, cond):
             out += _branches(ei, sp.And(cond, ci))
         return out
     if cond is not sp.true and e.has(sp.sign, sp.Abs):
-        try:  # oo*sign(1 - p1) under p1 < 1 is oo
+        try:  # oo*sign(1 - p1) under p1 < 1 is oo (sign(n - n p1) = sign(1 - p1), n > 0)
+            e = e.replace(lambda t: isinstance(t, sp.sign), lambda t: sp.sign(sp.factor(t.args[0])))
             e = sp.refine(e, cond)
         except (TypeError, ValueError, NotImplementedError, RecursionError):
             pass
