@@ -293,3 +293,16 @@ def test_numeric_renyi_finite_against_infinitely_many_atoms():
             for k in range(5)))
         r = evaluate(RenyiDivergence(X, Y, R(1, 2)), pt, dps=30)
         assert abs(mpmath.mpf(r.value) - want) <= mpmath.mpf(10)**-28
+
+
+def test_renyi_against_a_point_mass_with_symbolic_p():
+    """D_alpha(Bernoulli(p1) || Bernoulli(1)), alpha > 1: +oo for p1 < 1 but 0 at p1 = 1
+    (the engine said +oo for every p1: it took the symbolic mass 1 - p1 to be positive)."""
+    from symxent import renyi_divergence
+    a = sp.Symbol("alpha", positive=True)
+    v = _quiet(renyi_divergence, Bernoulli("B", p1), Bernoulli("C", 1), a)
+    with mpmath.workdps(DPS):
+        for x in (R(1, 3), 1 - R(1, 10**6), R(1)):
+            for al in (R(1, 3), R(5, 2)):
+                want = _def_renyi(_bern(_mp(x)), _bern(mpmath.mpf(1)), _mp(al))
+                assert _close(_value(v, {p1: x, a: al}), want), (x, al)

@@ -129,6 +129,8 @@ def _branches(e, cond):
         for ei, ci in e.args:
             out += _branches(ei, sp.And(cond, ci))
         return out
+    if e.is_Add and sp.oo in e.args:  # finite terms + oo (P's mass where q = 0)
+        e = sp.oo
     if cond is not sp.true and e.has(sp.sign, sp.Abs):
         try:  # oo*sign(1 - p1) under p1 < 1 is oo (sign(n - n p1) = sign(1 - p1), n > 0)
             e = e.replace(lambda t: isinstance(t, sp.sign), lambda t: sp.sign(sp.factor(t.args[0])))
