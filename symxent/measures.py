@@ -269,7 +269,8 @@ def _sum_numerically(s, dps):
     if s.function.free_symbols - {k} or not (lo.is_number and hi.is_number):
         raise _NotSummed("a sum with free symbols")
     with workdps(dps + 5):
-        f = sp.lambdify(k, s.function, "mpmath")
+        f = sp.lambdify(k, s.function, "mpmath") if not s.function.has(sp.Sum) else \
+            _nested_terms(s.function, k, dps)
         ends = [-mpmath.inf if e == -sp.oo else mpmath.inf if e == sp.oo else mpmath.mpf(int(e))
                 for e in (lo, hi)]
         try:
@@ -281,6 +282,23 @@ def _sum_numerically(s, dps):
         if not mpmath.isfinite(val):
             raise _NotSummed("the series sum is not finite")
         return sp.Float(val, dps + 5)
+
+
+def _nested_terms(function, k, dps):
+    """Terms of a series whose summand holds finite sums ranging up to a function of k
+    (Hermite's mass: j up to floor(k/2)): at each integer k the inner sums have integer
+    limits and are added up exactly, then evaluated."""
+    def expand(t):
+        (j, a, b), = t.limits
+        return sp.Add(*[t.function.xreplace({j: sp.Integer(i)}) for i in range(int(a), int(b) + 1)])
+
+    def term(kk):
+        e = function.xreplace({k: sp.Integer(int(kk))})
+        e = e.replace(lambda t: isinstance(t, sp.Sum), expand).evalf(dps + 10)
+        if not e.is_number or not e.is_real:
+            raise TypeError(f"the term at {k} = {int(kk)} is {e}")
+        return mpmath.mpf(e)
+    return term
 
 
 def _candidate_at(value, point, dps):
@@ -296,7 +314,9 @@ def _candidate_at(value, point, dps):
                       f"{sorted(map(str, e.free_symbols))}")
     try:
         if e.has(sp.Sum):
-            e = e.replace(lambda a: isinstance(a, sp.Sum), lambda a: _sum_numerically(a, dps))
+            sums = e.atoms(sp.Sum)  # the outermost ones (an inner one ranges with k)
+            e = e.xreplace({a: _sum_numerically(a, dps) for a in sums
+                            if not any(b != a and b.function.has(a) for b in sums)})
         v = e.evalf(dps + 5)
     except _NotSummed as exc:
         return None, f"the candidate's residual series could not be summed ({exc})"

@@ -306,3 +306,17 @@ def test_renyi_against_a_point_mass_with_symbolic_p():
             for al in (R(1, 3), R(5, 2)):
                 want = _def_renyi(_bern(_mp(x)), _bern(mpmath.mpf(1)), _mp(al))
                 assert _close(_value(v, {p1: x, a: al}), want), (x, al)
+
+
+def test_hermite_entropy_is_checked():
+    """The residual series of S(Hermite) holds an inner sum up to floor(k/2); the check
+    could not sum it ('a sum with free symbols') and returned it unverified."""
+    from symxent import UnverifiedWarning, VerificationWarning
+    a1, b1 = sp.symbols("a1 b1", positive=True)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        v = entropy(Hermite("H", a1, b1))
+    kinds = {type(x.message) for x in w}
+    assert UnverifiedWarning not in kinds and VerificationWarning not in kinds, \
+        [str(x.message) for x in w]
+    assert v.has(sp.Sum)
