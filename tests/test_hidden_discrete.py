@@ -320,3 +320,16 @@ def test_hermite_entropy_is_checked():
     assert UnverifiedWarning not in kinds and VerificationWarning not in kinds, \
         [str(x.message) for x in w]
     assert v.has(sp.Sum)
+
+
+def test_singular_multivariate_normal_is_refused_clearly():
+    """sympy.stats builds MultivariateNormal with a singular covariance; it has no
+    density.  It raised SymPy's NonInvertibleMatrixError from deep inside the engine."""
+    from sympy.stats.joint_rv_types import MultivariateNormal
+
+    from symxent import ParameterError
+    S1 = MultivariateNormal("S", [0, 0], [[1, 1], [1, 1]])
+    for call in (lambda: entropy(S1),
+                 lambda: kl_divergence(MultivariateNormal("T", [0, 0], [[1, 0], [0, 1]]), S1)):
+        with pytest.raises(ParameterError, match="not positive definite"):
+            call()

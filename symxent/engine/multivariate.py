@@ -136,6 +136,13 @@ def mvnormal(kind, dp, dq, tr):
         raise UnsupportedError("a multivariate normal can only be compared with another one")
     if dq.mean.shape[0] != dp.mean.shape[0]:
         raise UnsupportedError("multivariate normals of different dimensions")
+    for d in {id(dp): dp, id(dq): dq}.values():
+        # sympy.stats accepts a singular covariance; it has no density (Sigma must be
+        # positive definite), and inverting it fails deep inside SymPy
+        if d.cov.is_positive_definite is False or sp.simplify(d.cov.det()) == 0:
+            raise ParameterError(
+                f"the covariance matrix {d.cov.tolist()} of {d.rv} is not positive definite "
+                f"(singular or indefinite): a normal law with it has no density")
     return _mvn_explicit(kind, dp.mean, dp.cov, dq.mean, dq.cov, tr)
 
 
