@@ -112,10 +112,14 @@ def _continuous(dp, dq, alpha, wq, facts, tr):
         if big is sp.true:
             tr.step(sp.oo, "p > 0 where q = 0 and alpha > 1")
             return sp.oo
-        if back is not sp.true or big is not sp.false:
+        if back is not sp.true:
             raise NoClosedForm("the supports overlap partly")
-        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
-        return v
+        if big is sp.false:
+            return _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
+        # a symbolic order: +oo for alpha > 1, the integral over the support of Q
+        # (inside that of P) for alpha < 1
+        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts + (sp.Lt(alpha, 1),), tr)
+        return sp.Piecewise((sp.oo, big), (v, True))
     # containment depends on the parameters
     v1 = _on_support(dp, q_pdf, dp.support, alpha, wq, facts + _relations(inside), tr)
     if big is sp.true:
@@ -149,6 +153,7 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
         for piece, a, b in pcs:
             budget.check()
             L = LogForm.from_terms([piece], x, a, b, fs)
+            _refuse_two_quadratics(L, x)
             region = Region(L, a, b, fs, False)
             bounded = a.is_finite and b.is_finite
             if bounded and L.coeff and all(f.is_polynomial(x) for f in L.coeff) and any(
@@ -166,6 +171,24 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
     tr.step(value, "; ".join(dict.fromkeys(notes)) or "kernel integral")
     return value
+
+
+def _refuse_two_quadratics(L, x):
+    """No kernel integrates a product of powers of two *different* quadratics in x,
+    ``((x - l1)**2 + s1**2)**(-a) ((x - l2)**2 + s2**2)**(a - 1)`` (two Cauchy or
+    Student-t laws): that integral is a Legendre function of the first kind of the
+    chi^2-like invariant (Verdu, "The Cauchy distribution in information theory",
+    Entropy 2023; Nielsen & Okamura, "On f-divergences between Cauchy
+    distributions", 2023), and SymPy's ``integrate`` does not find it either with symbolic
+    parameters or order (it spent its whole share, 5 s, on each attempt).  Say so at
+    once; with numbers only and an integer order (a rational integrand) SymPy is tried."""
+    quads = [f for f in L.coeff if isinstance(f, sp.log) and f.args[0].is_polynomial(x)
+             and sp.degree(f.args[0], x) == 2]
+    if len(quads) >= 2 and (L.expr().free_symbols - {x} or
+                            not all(L.coeff[f].is_integer for f in quads)):
+        raise NoClosedForm("no kernel for a product of powers of two different quadratics "
+                           "(Cauchy or Student-t laws with different parameters: a Legendre "
+                           "function)")
 
 
 def _tails(L, a, b, facts, notes):
@@ -192,9 +215,19 @@ def _removable(value, alpha):
         if len(pw.args) == 2 and isinstance(pw.args[0][1], sp.Ne) and pw.args[1][0] is sp.oo:
             v, c = pw.args[0]
             e = c.lhs - c.rhs
-            if alpha.free_symbols and sp.degree(e, alpha) == 1:
-                root = sp.solve(e, alpha)[0]
-                return sp.Piecewise((v, c), (sp.limit(v, alpha, root), True))
+            # the limit in the order, else in a parameter (Hellinger between Laplace laws:
+            # b = 1/(2 b2) - 1/(2 b1) = 0 is b2 = b1)
+            cands = ([alpha] if alpha.free_symbols and e.is_polynomial(alpha) and
+                     sp.degree(e, alpha) == 1 else []) + sorted(e.free_symbols - {alpha}, key=str)
+            for s in cands:
+                budget.check()
+                roots = sp.solve(e, s)
+                if len(roots) != 1 or roots[0].has(sp.I):
+                    continue
+                lim = sp.limit(v, s, roots[0])
+                if lim.has(sp.Limit, sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds):
+                    continue
+                return sp.Piecewise((v, c), (lim, True))
             raise NoClosedForm(f"an integral with a removable singularity at {c}")
         return pw
     return value.replace(lambda a: isinstance(a, sp.Piecewise), fix)
