@@ -397,9 +397,17 @@ def _closed_form(m, timeout, verify):
             return _measures.UNDECIDED, "f has parameters of its own", True
         return _measures._check(f"{m.kind}|{order}", m.p, m.q, value, points, dps,
                                 quantity=_nats(m), extra=_order_sampler(m, order))
+
+    def edge_of(subs):  # the measure of the laws with a parameter on its boundary
+        mb = type(m)(*[rv.xreplace(subs) for rv in m.rvs],
+                     *((m.order,) if m.param_name is not None else ()))
+        return _closed_form(mb, timeout, verify)[0]
+
+    def boundary(value):  # boundary parameters (p = 1) stated
+        return value if m.kind == "f" else _measures.state_boundaries(value, m.rvs, edge_of)
     return _measures._derive_checked(("divergence", m.kind, m.rvs, order), timeout, verify,
                                      lambda: canonical_branches(_value(m.kind, m.rvs, order)),
-                                     check)
+                                     check, boundary)
 
 
 def _in_base(m, value):

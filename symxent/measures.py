@@ -269,7 +269,8 @@ def _sum_numerically(s, dps):
     if s.function.free_symbols - {k} or not (lo.is_number and hi.is_number):
         raise _NotSummed("a sum with free symbols")
     with workdps(dps + 5):
-        f = sp.lambdify(k, s.function, "mpmath")
+        f = sp.lambdify(k, s.function, "mpmath") if not s.function.has(sp.Sum) else \
+            _nested_terms(s.function, k, dps)
         ends = [-mpmath.inf if e == -sp.oo else mpmath.inf if e == sp.oo else mpmath.mpf(int(e))
                 for e in (lo, hi)]
         try:
@@ -281,6 +282,23 @@ def _sum_numerically(s, dps):
         if not mpmath.isfinite(val):
             raise _NotSummed("the series sum is not finite")
         return sp.Float(val, dps + 5)
+
+
+def _nested_terms(function, k, dps):
+    """Terms of a series whose summand holds finite sums ranging up to a function of k
+    (Hermite's mass: j up to floor(k/2)): at each integer k the inner sums have integer
+    limits and are added up exactly, then evaluated."""
+    def expand(t):
+        (j, a, b), = t.limits
+        return sp.Add(*[t.function.xreplace({j: sp.Integer(i)}) for i in range(int(a), int(b) + 1)])
+
+    def term(kk):
+        e = function.xreplace({k: sp.Integer(int(kk))})
+        e = e.replace(lambda t: isinstance(t, sp.Sum), expand).evalf(dps + 10)
+        if not e.is_number or not e.is_real:
+            raise TypeError(f"the term at {k} = {int(kk)} is {e}")
+        return mpmath.mpf(e)
+    return term
 
 
 def _candidate_at(value, point, dps):
@@ -296,7 +314,9 @@ def _candidate_at(value, point, dps):
                       f"{sorted(map(str, e.free_symbols))}")
     try:
         if e.has(sp.Sum):
-            e = e.replace(lambda a: isinstance(a, sp.Sum), lambda a: _sum_numerically(a, dps))
+            sums = e.atoms(sp.Sum)  # the outermost ones (an inner one ranges with k)
+            e = e.xreplace({a: _sum_numerically(a, dps) for a in sums
+                            if not any(b != a and b.function.has(a) for b in sums)})
         v = e.evalf(dps + 5)
     except _NotSummed as exc:
         return None, f"the candidate's residual series could not be summed ({exc})"
@@ -452,13 +472,14 @@ def _cache_put(key, outcome):
             _CACHE.popitem(last=False)
 
 
-def _derive_checked(key, timeout, verify, derive, check):
+def _derive_checked(key, timeout, verify, derive, check, boundary=None):
     """``(value, warning class, message)``: the plumbing shared by every public measure
     (here and in :mod:`symxent.divergences`).
 
     ``derive()`` gives the engine's candidate in nats (raising :class:`NoClosedForm`
     when there is none); ``check(value, points, dps)`` gives ``(status, message,
-    cacheable)`` (:func:`_check`).  Under the time budget; a candidate with nan is
+    cacheable)`` (:func:`_check`); ``boundary(value)``, if given, states the closed
+    boundaries of symbolic parameters (:func:`state_boundaries`).  Under the time budget; a candidate with nan is
     refused.  Cached under ``key`` and the check's settings -- warm calls are instant
     -- except results cut short by the time budget (a later call with a larger budget
     recomputes them).  A failed search is cached per budget (SymPy's integration gets
@@ -489,6 +510,8 @@ def _derive_checked(key, timeout, verify, derive, check):
                     out = (value, UnverifiedWarning,
                            f"the closed form could not be checked numerically: {msg}; it is "
                            f"returned unverified")
+            if out[0] is not None and boundary is not None:
+                out = (boundary(out[0]),) + out[1:]  # boundary parameters stated
     except NoClosedForm as e:
         out = (None, NoClosedFormWarning, f"no closed form found ({e})")
         key = key + (total,)
@@ -498,6 +521,37 @@ def _derive_checked(key, timeout, verify, derive, check):
     if cacheable:
         _cache_put(key, out)
     return out
+
+
+def _state_boundaries(m, value, timeout, verify):
+    """``value`` (derived for interior parameters) with each closed boundary of a
+    symbolic parameter where it is undefined (``0 log 0``, ``log 0``) stated as a
+    ``Piecewise`` branch: the quantity of the boundary law itself, derived and
+    checked like any other (``D_KL(Bernoulli(p1) || Binomial(4, p2))`` is ``+oo`` at
+    ``p2 = 1``; ``S(Geometric(p))`` is 0 at ``p = 1``)."""
+    def edge_of(subs):
+        return _closed_form(type(m)(*[rv.xreplace(subs) for rv in m.rvs]), timeout, verify)[0]
+    return state_boundaries(value, m.rvs, edge_of)
+
+
+def state_boundaries(value, rvs, edge_of):
+    """See :func:`_state_boundaries`; ``edge_of(subs)`` is the closed form with the
+    parameters substituted (None when there is none)."""
+    from symxent.laws.boundary import boundary_points, undefined_at, with_boundary
+    if not isinstance(value, sp.Expr) or value.is_number:
+        return value
+    for subs, interior in boundary_points(rvs):
+        budget.check()
+        if not undefined_at(value, subs, rvs):
+            continue
+        try:
+            edge = edge_of(subs)
+        except SymxentError:
+            edge = None
+        if edge is None:  # no closed form for the boundary law: left as it was (a known gap)
+            continue
+        value = with_boundary(value, interior, edge)
+    return value
 
 
 def _answer(m, timeout, verify, closed_form):
@@ -521,7 +575,8 @@ def _closed_form(m, timeout, verify):
     return _derive_checked((m.kind, m.p, m.q), timeout, verify,
                            lambda: _engine(m.kind, m.p, m.q),
                            lambda value, points, dps: _check(m.kind, m.p, m.q, value,
-                                                             points, dps))
+                                                             points, dps),
+                           lambda value: _state_boundaries(m, value, timeout, verify))
 
 
 def _residual(value, rvs):

@@ -89,6 +89,12 @@ CASES = {
 
 def _branch(v):
     """(finite value, condition) of the engine's answer."""
+    if isinstance(v, sp.Piecewise) and (len(v.args) > 2 or v.args[-1] != (oo, sp.true)):
+        # boundaries of the parameters stated (p2 < 1 first, its value at p2 = 1 after):
+        # the first branch is the interior one; its conditions on alpha are the finiteness
+        c0 = v.args[0][1]
+        parts = c0.args if isinstance(c0, sp.And) else (c0,)
+        return v.args[0][0], sp.And(*[c for c in parts if a in c.free_symbols])
     if isinstance(v, sp.Piecewise):
         assert v.args[-1][0] is oo and v.args[-1][1] is sp.true, v
         assert len(v.args) == 2, v

@@ -45,6 +45,7 @@ from symxent.engine.multivariate import dirichlet, dispatch, mvnormal
 from symxent.laws.support import describe, support_bounds, support_contains, known_le
 from symxent.errors import UnsupportedError
 from symxent.engine.validation import check_density
+from symxent.laws.boundary import atom_sum
 
 __all__ = ["compute", "trace", "NoClosedForm"]
 
@@ -142,21 +143,17 @@ def _expectation(expr, rv, x):
 # ------------------------------------------------------------ finite
 
 def _finite(kind, dp, dq, facts, tr):
-    total = sp.S.Zero
-    terms = []
-    for v, pv in dp.values.items():
-        pv = sp.sympify(pv)
-        if pv == 0:
-            continue  # 0 * log 0 = 0
-        qv = _mass_at(dq, v) if kind != "entropy" else pv
-        if qv == 0:
-            tr.step(sp.oo, f"P({v}) > 0 where Q({v}) = 0")
-            return sp.oo
+    """Sum over the atoms (:func:`symxent.laws.boundary.atom_sum`: right where a
+    symbolic mass vanishes, 0 log 0 = 0, and +oo where P(x) > 0 = Q(x))."""
+    def term(pv, qv):
         lp = sp.Add(*log_terms(pv, sp.Dummy(), -sp.oo, sp.oo, facts))
         lq = sp.Add(*log_terms(qv, sp.Dummy(), -sp.oo, sp.oo, facts))
-        terms.append(pv * _integrand(kind, lp, lq))
-    total = sp.Add(*terms)
-    tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)")
+        return pv * _integrand(kind, lp, lq)
+    atoms = [(v, pv, _mass_at(dq, v) if kind != "entropy" else pv)
+             for v, pv in dp.values.items() if sp.sympify(pv) != 0]
+    total = atom_sum(kind, atoms, term)
+    tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)" if total != sp.oo
+            else "P puts mass where Q has none")
     return total
 
 

@@ -48,6 +48,7 @@ from symxent.engine.steps import RuleStep
 from symxent.engine.validation import check_density
 from symxent.errors import UnsupportedError
 from symxent.laws.domain import facts as domain_facts, validate
+from symxent.laws.boundary import positive_where
 from symxent.laws.support import describe, known_le, known_positive, support_bounds, \
     support_contains
 
@@ -322,23 +323,27 @@ def _finite(dp, dq, alpha, wq, tr):
     else:
         atoms_p = list(dp.values)
     atoms = list(dict.fromkeys(atoms_p + (list(dq.values) if dq.kind == "finite" else [])))
-    terms, lost = [], False
+    terms, lost = [], []
     for v in atoms:
         pv, qv = _mass(dp, v), _mass(dq, v)
         if pv == 0:
             continue  # 0**alpha q**(1-alpha) = 0 for alpha > 0
         if qv == 0:
-            lost = True  # p**alpha / 0**(alpha-1): +oo for alpha > 1, 0 for alpha < 1
+            # p**alpha / 0**(alpha-1): +oo for alpha > 1 where p > 0, 0 for alpha < 1
+            lost.append(positive_where(pv))  # a symbolic mass (1 - p) may vanish
             continue
         terms.append(pv ** alpha * qv ** wq)
     total = sp.Add(*terms)
     tr.step(total, "finite sum over the atoms")
-    if lost:
+    lost = sp.Or(*lost)
+    if lost is not sp.false:
         big = _gt1(alpha)
-        if big is sp.true:
+        if big is sp.true and lost is sp.true:
             return sp.oo
-        if big is not sp.false:
+        if big is not sp.false and lost is sp.true:
             total = sp.Piecewise((total, _lt1(alpha)), (sp.oo, True))
+        elif big is not sp.false:
+            total = sp.Piecewise((sp.oo, sp.And(big, lost)), (total, True))
     return total
 
 

@@ -138,6 +138,13 @@ def mvnormal(kind, dp, dq, tr):
         raise UnsupportedError("a multivariate normal can only be compared with another one")
     if dq.mean.shape[0] != dp.mean.shape[0]:
         raise UnsupportedError("multivariate normals of different dimensions")
+    for d in {id(dp): dp, id(dq): dq}.values():
+        # sympy.stats accepts a singular covariance; it has no density (Sigma must be
+        # positive definite), and inverting it fails deep inside SymPy
+        if d.cov.is_positive_definite is False or sp.simplify(d.cov.det()) == 0:
+            raise ParameterError(
+                f"the covariance matrix {d.cov.tolist()} of {d.rv} is not positive definite "
+                f"(singular or indefinite): a normal law with it has no density")
     return _mvn_explicit(kind, dp.mean, dp.cov, dq.mean, dq.cov, tr)
 
 
@@ -396,7 +403,9 @@ def _multinomial(kind, p, q, tr):
     tr.step(g, "definition: expectation of the log-mass terms")
     # E[x_i] = d/d eta_i  n log sum_j exp(eta_j)  at eta = log p
     eta = sp.symbols(f"eta1:{k + 1}", real=True)
-    A = n * sp.log(sp.Add(*[sp.exp(e) for e in eta]))
+    # categories of probability 0 are not in the family (x_i = 0 surely): leaving
+    # exp(eta_i) in A would leave eta_i in E[x_j] = n p_j / sum_i exp(eta_i)
+    A = n * sp.log(sp.Add(*[sp.exp(e) for e, pi in zip(eta, probs) if pi != 0]))
     at = {e: sp.log(pi) for e, pi in zip(eta, probs) if pi != 0}
     total = sp.S.Zero
     why = {"E[x_i] = n p_i (gradient of the log-normaliser n log sum exp(eta))"}

@@ -242,19 +242,13 @@ def many_atoms(kind, p, q, tr):
             check_density(describe(rv))
     P = _atoms(p)
     Q = _atoms(q) if q is not None else P
-    terms = []
-    for v, pv in P.items():
-        pv = sp.sympify(pv)
-        if pv == 0:
-            continue
-        qv = sp.sympify(Q.get(v, 0))
-        if qv == 0:
-            tr.step(sp.oo, f"P({v}) > 0 where Q({v}) = 0")
-            return sp.oo
+    def term(pv, qv):
         lp, lq = sp.expand_log(sp.log(pv)), sp.expand_log(sp.log(qv))
-        terms.append({"entropy": -pv * lp, "cross_entropy": -pv * lq,
-                      "kl": pv * (lp - lq)}[kind])
-    total = sp.Add(*terms)
+        return {"entropy": -pv * lp, "cross_entropy": -pv * lq, "kl": pv * (lp - lq)}[kind]
+    from symxent.laws.boundary import atom_sum  # 0 where a symbolic mass vanishes
+    total = atom_sum(kind, [(v, pv, Q.get(v, 0)) for v, pv in P.items()], term)
     tr.step(total, "sum over the finitely many atoms (0 log 0 = 0)")
+    if total == sp.oo:
+        return total
     from symxent.engine.canonical import mark_canonical
     return mark_canonical(total)

@@ -364,7 +364,7 @@ def sample_point(rvs, rng=None, tries=500, *, spread=None) -> dict:
             _simplex(d, point, rng)
         if all(c.xreplace(point) is sp.true and _interior(c, point) for c in conds) and all(
                 sp.sympify(v).xreplace(point).is_positive for d in finite
-                for v in d.values.values()) and all(
+                for v in d.values.values() if sp.sympify(v) != 0) and all(
                 c.xreplace(point).is_positive_definite for c in covs):
             return point
     raise ParameterError(f"no admissible parameter point found for {rvs}")

@@ -53,6 +53,8 @@ def _pmf_log(atoms):
             table[k] = mpmath.log(pv) if pv > 0 else -_INF
         return lambda k: table.get(k, -_INF)
     pmf, var, sup = atoms
+    if any(var in lim.free_symbols for s in pmf.atoms(sp.Sum) for lim in s.limits[0][1:]):
+        return _pmf_log_termwise(pmf, var, sup)
     lo = int_bounds(sup)[0]
     first = sp.Integer(lo if lo is not None else 0)
     f = compile_mp(log_form(pmf, var, [first, first + 1, first + 3]), (var,))
@@ -63,6 +65,51 @@ def _pmf_log(atoms):
         r = real_part(f(mpmath.mpf(int(k))), "log-probability")
         return r
     return lp
+
+
+def _pmf_log_termwise(pmf, var, sup):
+    """log-probability of a pmf holding a finite inner sum whose range depends on k
+    (Hermite: a sum over j up to floor(k/2)).  Compiled with k as a variable, the
+    range would be taken of an mpf.  Here ``pmf = c(k) * Sum(g(j, k), (j, lo(k),
+    hi(k)))``: c and g are compiled once and called with mpf arguments (so that
+    ``3**(2*j - 5)`` is never a Python float), the limits are exact integers;
+    any other shape is summed exactly term by term."""
+    sums = pmf.atoms(sp.Sum)
+    fast = None
+    if len(sums) == 1:
+        (S,) = sums
+        c = sp.cancel(pmf / S)
+        if not c.has(sp.Sum) and len(S.limits) == 1:
+            (j, lo, hi), = S.limits
+            fast = (compile_mp(c, (var,)), compile_mp(S.function, (j, var)), j, lo, hi)
+
+    def lp(k):
+        if not _in_support(k, sup):
+            return -_INF
+        k = sp.Integer(k)
+        if fast is not None:
+            fc, fg, j, lo, hi = fast
+            a, b = int(lo.xreplace({var: k})), int(hi.xreplace({var: k}))
+            km = mpmath.mpf(int(k))
+            v = real_part(fc(km), "probability") * mpmath.fsum(
+                real_part(fg(mpmath.mpf(i), km), "probability") for i in range(a, b + 1))
+        else:
+            e = pmf.xreplace({var: k})
+            e = e.replace(lambda t: isinstance(t, sp.Sum), _expand_sum)
+            e = sp.sympify(e).evalf(mpmath.mp.dps + 10)
+            if not e.is_Float:
+                raise NumericError(f"the mass at {var} = {k} is not a real number: {e}")
+            v = mpmath.mpf(e._mpf_)
+        if v < 0:
+            raise ParameterError(f"negative probability {v} at {var} = {k}")
+        return mpmath.log(v) if v > 0 else -_INF
+    return lp
+
+
+def _expand_sum(t):
+    """A finite Sum with integer limits as the Add of its terms (exact)."""
+    (j, lo, hi), = t.limits
+    return sp.Add(*[t.function.xreplace({j: sp.Integer(i)}) for i in range(int(lo), int(hi) + 1)])
 
 
 def discrete(kind, dp, dq, point, wdps):

@@ -409,13 +409,16 @@ def _dirichlet(dp, dq, a, wq, subs):
 
 
 def _finite(dp, dq, a, wq, subs, dps):
-    def atoms(d):
+    def atoms(d, at=None):
         if d.kind == "finite":
             return {k: _subs(v, subs) for k, v in d.values.items()}
         lo, hi = _bounds(d, subs)
+        if at is not None:  # Q with infinitely many atoms: only where P has mass
+            return {k: _subs(d.pdf.subs(d.var, k), subs) for k in at
+                    if sp.sympify(k).is_integer and lo <= k <= hi}
         return {k: _subs(d.pdf.subs(d.var, k), subs) for k in range(int(lo), int(hi) + 1)}
     ap = atoms(dp)
-    aq = atoms(dq) if dq is not None else {}
+    aq = atoms(dq, list(ap)) if dq is not None else {}
     with workdps(dps + 10):
         total = mpmath.mpf(0)
         for k, pv in ap.items():

@@ -1,0 +1,207 @@
+"""Boundary points of symbolic parameter domains.
+
+A closed form is derived for parameters in the interior of their domain.  A
+symbolic parameter may still be allowed, by its assumptions and its law's
+domain, to sit on a closed boundary: ``Bernoulli(p)`` with ``p`` positive
+allows ``p = 1`` (``p <= 1``), a categorical ``[p, q, 1 - p - q]`` allows
+``p + q = 1``, a ``nonnegative`` symbol allows 0.  There a closed form such as
+``-p log p - (1 - p) log(1 - p)`` evaluates to ``nan`` (``0 * log 0``) or ``zoo``
+(``log 0``), while the quantity is the value for the boundary law (``0`` here;
+``+oo`` for ``D_KL(Bernoulli(p1) || Binomial(4, p2))`` at ``p2 = 1``, whose
+support shrinks to ``{4}``).
+
+:func:`boundary_points` lists, for random variables, the substitutions that
+put a symbolic parameter on a closed boundary, with the strict condition that
+describes the interior (``p < 1``); :func:`on_boundary` rebuilds a random
+variable with a substitution.  The measures use them to state the boundary
+explicitly (a ``Piecewise``) wherever the interior closed form is undefined
+there, with the boundary value computed for the boundary law itself.
+"""
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from symxent.laws.domain import domain_conditions, sample_point
+from symxent.laws.support import describe
+
+__all__ = ["boundary_points", "on_boundary", "undefined_at", "with_boundary", "positive_where",
+           "atom_sum"]
+
+
+def _closed_parts(rv):
+    for cond, _ in domain_conditions(rv):
+        for c in (cond.args if isinstance(cond, sp.And) else (cond,)):
+            if isinstance(c, (sp.Le, sp.Ge)) and c.free_symbols:
+                yield c
+
+
+def _strict(c):
+    return sp.Lt(c.lhs, c.rhs) if isinstance(c, sp.Le) else sp.Gt(c.lhs, c.rhs)
+
+
+def _allowed(s, v):
+    """Can ``s`` take the value ``v`` under its own assumptions (not decided: yes)?"""
+    if not v.is_number:
+        return True
+    checks = [("positive", v.is_positive), ("nonnegative", v.is_nonnegative),
+              ("negative", v.is_negative), ("nonpositive", v.is_nonpositive),
+              ("integer", v.is_integer), ("nonzero", v.is_nonzero)]
+    return all(ok is not False for name, ok in checks if getattr(s, f"is_{name}"))
+
+
+def boundary_points(rvs) -> list:
+    """``[(subs, interior)]``: ``subs`` ({symbol: value}) puts one symbolic parameter
+    on a closed boundary of its domain that its assumptions allow; ``interior`` is
+    the strict condition of the interior on that side (``p < 1``, ``p > 0``,
+    ``p + q < 1``)."""
+    rvs = [rv for rv in rvs if rv is not None]
+    conds = [(rv, c) for rv in rvs for c in _closed_parts(rv)]
+    params = sorted({s for rv in rvs for s in describe(rv).params}, key=str)
+    out, seen = [], set()
+    for s in params:  # a symbol that may be 0 by its assumptions: s >= 0 is closed
+        if s.is_nonnegative and not s.is_positive and not s.is_integer:
+            conds.append((None, sp.Ge(s, 0, evaluate=False)))
+    for _, c in conds:
+        e = sp.expand(c.lhs - c.rhs)
+        for s in sorted(e.free_symbols, key=str, reverse=True):
+            if s not in params:
+                continue
+            a = sp.diff(e, s)
+            if a == 0 or a.free_symbols or sp.diff(e, s, 2) != 0:
+                continue  # not linear in s with a numeric slope
+            v = sp.expand(s - e / a)
+            if v.has(s) or not _allowed(s, v) or (s, v) in seen:
+                continue
+            if any(c2.xreplace({s: v}) is sp.false for _, c2 in conds):
+                continue
+            seen.add((s, v))
+            out.append(({s: v}, _strict(c)))
+            break
+    return out
+
+
+def on_boundary(rv, subs):
+    """``rv`` with its parameters substituted (same name, same kind of law)."""
+    return None if rv is None else rv.xreplace(subs)
+
+
+def undefined_at(value, subs, rvs=()) -> bool:
+    """Does the closed form become undefined (nan, zoo, not real) at ``subs``?
+
+    Tested symbolically and at a random admissible point of the other parameters
+    (``0 * log(zoo*(1 - p2))`` stays unevaluated with ``p2`` symbolic and is nan at
+    any number)."""
+    from symxent.errors import ParameterError
+    try:
+        v = value.xreplace(subs)
+        if _bad(v):
+            return True
+        rvs = [on_boundary(rv, subs) for rv in rvs if rv is not None]
+        if rvs and v.free_symbols:
+            point = sample_point(rvs, random.Random(0))
+            # both orders: 0 * log(.../(1 - p1)) is 0 if p1 = 1 comes first, nan after
+            first = value.xreplace(point).xreplace(subs).xreplace(point)
+            if _bad(v.xreplace(point)) or _bad(first):
+                return True
+            # symbols of the measure itself (an order alpha): both sides of 1
+            rest = [s for s in v.xreplace(point).free_symbols if s.is_positive]
+            return any(_bad(v.xreplace(point).xreplace({s: t for s in rest}))
+                       for t in (sp.Integer(3), sp.Rational(1, 3)) if rest)
+    except ParameterError:
+        return False
+    except (TypeError, ValueError, ArithmeticError, ZeroDivisionError):
+        return True
+    return False
+
+
+def _bad(v):
+    if v.has(sp.nan, sp.zoo):
+        return True
+    return bool(v.is_number and v.is_real is False and v.is_infinite is not True)
+
+
+def _branches(e, cond):
+    """Flattened ``(expr, condition)`` pairs of ``e`` under ``cond``."""
+    if isinstance(e, sp.Piecewise):
+        out = []
+        for ei, ci in e.args:
+            out += _branches(ei, sp.And(cond, ci))
+        return out
+    if e.is_Add and sp.oo in e.args:  # finite terms + oo (P's mass where q = 0)
+        e = sp.oo
+    if cond is not sp.true and e.has(sp.sign, sp.Abs):
+        try:  # oo*sign(1 - p1) under p1 < 1 is oo (sign(n - n p1) = sign(1 - p1), n > 0)
+            e = e.replace(lambda t: isinstance(t, sp.sign), lambda t: sp.sign(sp.factor(t.args[0])))
+            e = sp.refine(e, cond)
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            pass
+    return [(e, cond)]
+
+
+def with_boundary(value, interior, edge):
+    """``Piecewise((value, interior), (edge, True))`` with nested Piecewise
+    flattened (conditions conjoined, in order) and branch values refined under
+    their conditions."""
+    pairs = _branches(value, interior) + _branches(edge, sp.true)
+    return sp.Piecewise(*pairs)
+
+
+def positive_where(m):
+    """The condition under which a probability ``m`` (>= 0) is positive: ``true`` when
+    it is known positive, else one condition per factor that may vanish
+    (``1 - p > 0`` written ``p < 1``)."""
+    m = sp.sympify(m)
+    if m.is_positive:
+        return sp.true
+    conds = []
+    for f in sp.Mul.make_args(sp.factor_terms(m)):
+        if f.is_Pow and f.exp.is_positive:
+            f = f.base
+        if f.is_positive:
+            continue
+        e = sp.expand(f)
+        syms = e.free_symbols
+        if len(syms) == 1:
+            (x,) = syms
+            a = sp.diff(e, x)
+            if a.is_number and a != 0 and sp.diff(a, x) == 0:
+                c = -e.subs(x, 0) / a
+                conds.append(sp.Gt(x, c) if a > 0 else sp.Lt(x, c))
+                continue
+        conds.append(sp.Gt(f, 0))
+    return sp.And(*conds)
+
+
+def atom_sum(kind, atoms, term):
+    """``sum_x term(p(x), q(x))`` over the atoms ``[(x, p(x), q(x))]`` of a finite law,
+    right on the whole closed parameter domain ([CT] Cover & Thomas eq. 2.1, 2.26):
+    an atom whose symbolic mass may vanish (``1 - p`` with ``p <= 1``) contributes 0
+    where it does (``0 log 0 = 0``) and ``+oo`` where Q's mass vanishes and P's does
+    not.  Returns ``oo`` when some atom of P certainly has no mass under Q."""
+    plain, guarded = [], {}
+    for _, pv, qv in atoms:
+        pv = sp.sympify(pv)
+        if pv == 0:
+            continue
+        gp = positive_where(pv)
+        if qv == 0:
+            if gp is sp.true:
+                return sp.oo
+            guarded.setdefault((gp, sp.false), []).append(sp.S.Zero)
+            continue
+        gq = positive_where(qv) if kind != "entropy" else sp.true
+        t = term(pv, sp.sympify(qv))
+        if gp is sp.true and gq is sp.true:
+            plain.append(t)
+        else:
+            guarded.setdefault((gp, gq), []).append(t)
+    total = sp.Add(*plain)
+    for (gp, gq), ts in guarded.items():
+        total += sp.Piecewise((sp.Add(*ts), sp.And(gp, gq)), (sp.oo, gp), (0, True))
+    if 0 < len(guarded) <= 2:
+        total = sp.piecewise_fold(total)
+        # a branch "finite + oo" (the other atoms are finite under its condition) is oo
+        total = total.replace(lambda e: e.is_Add and sp.oo in e.args, lambda e: sp.oo)
+    return total
