@@ -114,7 +114,7 @@ def test_check_parameter_errors_exit_2(argv, fragment, capsys):
 
 
 @pytest.mark.timeout(60)
-def test_malicious_distribution_text_does_nothing():
+def test_malicious_distribution_text_does_nothing(capsys):
     if os.path.exists(PWNED):
         os.remove(PWNED)
     payloads = [
@@ -122,11 +122,15 @@ def test_malicious_distribution_text_does_nothing():
         f"Normal(0, 1); open('{PWNED}', 'w')",
         f"Normal(0, open('{PWNED}', 'w'))",
     ]
-    for payload in payloads:
-        proc = run("derive", "entropy", payload)
-        assert_clean_error(proc, 2, "error")
-        proc = run("check", "entropy", "Normal(0, 1)", "--at", f"x={payload}")
-        assert proc.returncode == 2
+    # the first payload through the real command line (both commands), every one
+    # through the same entry point in this process (6 start-ups cost ~30 s)
+    for i, payload in enumerate(payloads):
+        for call in ([run, lambda *a: inproc(capsys, *a)] if i == 0 else
+                     [lambda *a: inproc(capsys, *a)]):
+            proc = call("derive", "entropy", payload)
+            assert_clean_error(proc, 2, "error")
+            proc = call("check", "entropy", "Normal(0, 1)", "--at", f"x={payload}")
+            assert proc.returncode == 2
     assert not os.path.exists(PWNED)
 
 

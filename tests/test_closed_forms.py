@@ -31,7 +31,7 @@ from references import all_refs  # noqa: E402
 REFS = all_refs()
 SEED = 20240611
 ENGINE_TIMEOUT = 120      # seconds handed to symxent's own timeout
-SIMPLIFY_SECONDS = 20
+SIMPLIFY_SECONDS = 8        # then the 30-digit comparison at 3 points per region decides
 EQUALS_SECONDS = 4          # .equals re-simplifies; it rarely concludes where simplify did not
 QUICK_SECONDS = 5
 DIGITS = 25               # required agreement (relative) with the numeric definition

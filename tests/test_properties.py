@@ -3,9 +3,9 @@
 For every case of kind ``entropy`` or ``kl`` whose closed form the engine
 derives (cases it cannot derive are skipped, naming the reason):
 
-* identities, with hypothesis at 200 admissible parameter points per case
+* identities, with hypothesis at 50 admissible parameter points per case
   (results that are infinite series rather than closed forms are skipped here)
-  (``settings(max_examples=200, deadline=None, derandomize=True)``), evaluated
+  (``settings(max_examples=50, deadline=None, derandomize=True)``), evaluated
   at 40 digits from the engine's closed forms, each lambdified ONCE per case
   with ``modules="mpmath"`` and always called inside ``mpmath.workdps(40)``:
 
@@ -44,7 +44,10 @@ TIMEOUT = 30
 CHECKED = [c for c in CASES if c.kind in ("entropy", "kl")]
 # no shrinking: a failure is reported with the first falsifying point, which keeps a
 # failing run as fast as a passing one
-PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None,
+# 50 points per case: 200 cost a fifth of the whole suite's time (S Triangular alone 3.8 s of
+# CPU, 900 draws) on ranges ([0.05, 5], [-3, 3]) that 50 points, with hypothesis's bias to
+# the ends of the ranges, already cover
+PROPERTY_SETTINGS = settings(max_examples=50, deadline=None, derandomize=True, database=None,
                              phases=[Phase.explicit, Phase.generate],
                              suppress_health_check=[HealthCheck.filter_too_much,
                                                     HealthCheck.too_slow])

@@ -43,7 +43,7 @@ from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.render import is_measure, unfold, unfold_measures
 from symxent.errors import ParameterError, SymxentError, strict_sympify
 from symxent.numeric.expressions import (AGREE, MISMATCH, closed_value, compare,
-                                        expectations_as_integrals)
+                                        expectations_as_integrals, prefetch_integrals)
 from symxent.numeric.mpcompile import NumericError
 from symxent.precision import workdps
 
@@ -445,7 +445,7 @@ class _Checker:
         self.notation = [e.xreplace(deriv.given) for e in self.raw]
         self.symbolic = [None] * len(chain)
         self.models = deriv.models or [{}]
-        self.points, self.indexed, self.cache = [], [], {}
+        self.points, self.indexed, self.cache, self.integrals = [], [], {}, {}
         self.symbols = self._symbols()
         self.sampler = deriv.sampler or self._measure_sampler()
         closed = not self.symbols and not any(a.atoms(sp.Indexed) for a in self.notation)
@@ -545,6 +545,34 @@ class _Checker:
         return v
 
     def _value(self, k, mi, pi):
+        e, known = self._prepared(k, mi, pi)
+        return closed_value(e, known, self.wdps + 2, cache=self.integrals)
+
+    def prefetch(self, ks, mi, pi):
+        """Integrate the integrals of chain expressions ``ks`` at point ``pi`` in one
+        pass (integrals under one density share their nodes); the values are
+        cached for :meth:`value`.  Expressions that cannot be prepared are left
+        to :meth:`value`, which reports their trouble."""
+        ks = [k for k in ks if (k, mi, pi) not in self.cache]
+        if len(ks) < 2:
+            return
+        exprs = []
+        for k in ks:
+            try:
+                exprs.append(self._prepared(k, mi, pi)[0])
+            except _Trouble as t:   # recorded as value() would
+                self.cache[(k, mi, pi)] = t
+            except (NumericError, SymxentError) as t:
+                self.cache[(k, mi, pi)] = _Trouble(f"{type(t).__name__}: {t}")
+        if len(exprs) > 1:
+            prefetch_integrals(exprs, self.wdps + 2, self.integrals)
+
+    def _prepared(self, k, mi, pi):
+        """Chain expression ``k`` at point ``pi`` under model ``mi``, its measures
+        replaced by stand-ins with known values: ``(expression, known)``."""
+        key = ("prepared", k, mi, pi)
+        if key in self.cache:
+            return self.cache[key]
         from symxent.numeric.core import evaluate
         pt = self._point(pi)
         e = _apply_model(self.notation[k], self.models[mi])
@@ -569,7 +597,8 @@ class _Checker:
         left = e.free_symbols - set(known)
         if left:
             raise _Trouble(f"no value for {sorted(map(str, left))}")
-        return closed_value(e, known, self.wdps + 2)
+        self.cache[key] = (e, known)
+        return e, known
 
     def _measure(self, m, pt, pi):
         """(value, error bound) of a measure from its numeric definition at point ``pi``.
@@ -618,6 +647,7 @@ class _Checker:
             good = 0
             for pi in range(4 * self.needed):
                 try:
+                    self.prefetch([i - 1, i], mi, pi)
                     (a, ea), (b, eb) = self.value(i - 1, mi, pi), self.value(i, mi, pi)
                 except _Trouble as t:
                     troubles.append(str(t))

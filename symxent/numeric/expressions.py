@@ -44,7 +44,7 @@ from symxent.numeric.mpcompile import (CANNOT_EVALUATE, NumericError, compile_mp
 from symxent.numeric.quadrature import _resolve, _test_points, integrate, kinks
 from symxent.precision import workdps
 
-__all__ = ["closed_value", "compare", "Comparison", "expectations_as_integrals",
+__all__ = ["closed_value", "prefetch_integrals", "compare", "Comparison", "expectations_as_integrals",
            "AGREE", "MISMATCH", "INCONCLUSIVE"]
 
 AGREE, MISMATCH, INCONCLUSIVE = "agree", "mismatch", "inconclusive"
@@ -308,16 +308,59 @@ def _number(e):
         raise NumericError(f"cannot evaluate {e}: {type(exc).__name__}: {exc}") from exc
 
 
-def closed_value(e, known=None, wdps=38):
+def _simple_integrals(e):
+    """The one-dimensional definite integrals of ``e`` without free symbols or
+    inner integrals, sums or products (those :func:`closed_value` does first)."""
+    return [a for a in e.atoms(sp.Integral) if len(a.limits) == 1 and len(a.limits[0]) == 3
+            and not a.free_symbols and not a.function.has(*_BOUND)]
+
+
+def _jobs(integrals):
+    return [(a, a.function.xreplace({a.limits[0][0]: _X}), *a.limits[0][1:]) for a in integrals]
+
+
+def prefetch_integrals(exprs, wdps, cache):
+    """Integrate the simple integrals of all ``exprs`` in one pass (those over one
+    interval with one log-density factor share their nodes) into ``cache``,
+    for later :func:`closed_value` calls at the same ``wdps`` with ``cache=``.
+
+    The derivation checker compares neighbouring expressions of a chain at the
+    same point, e.g. the definition ``-int p log p`` and ``E[log X]``, ``E[log(1 - X)]``
+    under the same density: integrated together they cost about as much as
+    one.  Each integral keeps its own error estimate.  If the joint pass fails
+    (an integral whose convergence cannot be decided), nothing is stored and
+    each expression meets the failure on its own."""
+    todo = []
+    for e in exprs:
+        e = expectations_as_integrals(sp.sympify(e))
+        if e.atoms(AppliedUndef):   # closed_value refuses it
+            continue
+        todo += [a for a in _simple_integrals(e) if a not in cache]
+    todo = list(dict.fromkeys(todo))
+    if len(todo) < 2:
+        return
+    prec = (wdps, wdps - 4, wdps - 4)
+    try:
+        with workdps(wdps), deep_cancellation():
+            values = _integrals_1d(_jobs(todo), prec)
+    except NumericError:
+        return
+    cache.update(values)
+
+
+def closed_value(e, known=None, wdps=38, cache=None):
     """``(value, error)`` of a closed expression at ``wdps`` working digits.
 
     ``known`` maps stand-in symbols in ``e`` to ``(value, error)`` pairs.  The
     value may be complex or infinite; the error is a bound propagated to first
     order plus a rounding allowance.  Raises :class:`NumericError` when the
     expression cannot be evaluated (an unknown function, a free symbol, an
-    integral whose convergence cannot be decided, ...).
+    integral whose convergence cannot be decided, ...).  ``cache`` (a dict,
+    optional) holds values of integrals computed at the same ``wdps``
+    (:func:`prefetch_integrals`); new ones are added to it.
     """
     known = dict(known or {})
+    cache = {} if cache is None else cache
     e = expectations_as_integrals(sp.sympify(e))
     undef = e.atoms(AppliedUndef)
     if undef:
@@ -335,9 +378,10 @@ def closed_value(e, known=None, wdps=38):
             # one-dimensional integrals together (those over one interval share nodes)
             simple = [a for a in inner if isinstance(a, sp.Integral) and len(a.limits) == 1
                       and len(a.limits[0]) == 3]
-            values.update(_integrals_1d(
-                [(a, a.function.xreplace({a.limits[0][0]: _X}), *a.limits[0][1:])
-                 for a in simple], prec))
+            values.update({a: cache[a] for a in simple if a in cache})
+            fresh = _integrals_1d(_jobs([a for a in simple if a not in cache]), prec)
+            cache.update(fresh)
+            values.update(fresh)
             for a in inner:
                 _budget.check()
                 if a in values:
