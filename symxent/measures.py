@@ -537,9 +537,11 @@ def _state_boundaries(m, value, timeout, verify):
 def state_boundaries(value, rvs, edge_of):
     """See :func:`_state_boundaries`; ``edge_of(subs)`` is the closed form with the
     parameters substituted (None when there is none)."""
-    from symxent.laws.boundary import boundary_points, undefined_at, with_boundary
+    from symxent.laws.boundary import (boundary_points, continuous_at, undefined_at,
+                                       with_boundary)
     if not isinstance(value, sp.Expr) or value.is_number:
         return value
+    base = value
     for subs, interior in boundary_points(rvs):
         budget.check()
         if not undefined_at(value, subs, rvs):
@@ -549,6 +551,10 @@ def state_boundaries(value, rvs, edge_of):
         except SymxentError:
             edge = None
         if edge is None:  # no closed form for the boundary law: left as it was (a known gap)
+            continue
+        if continuous_at(base, subs, interior, edge, rvs) is not False:
+            # the formula's limit there is the boundary law's value (no branch
+            # needed), or that value has no number (no branch can say it)
             continue
         value = with_boundary(value, interior, edge)
     return value
