@@ -41,7 +41,8 @@ import threading
 import time
 
 __all__ = ["BudgetExceeded", "budget", "check", "share", "set_default_timeout",
-           "get_default_timeout", "validate_timeout", "MAX_SECONDS"]
+           "get_default_timeout", "validate_timeout", "MAX_SECONDS", "shielded",
+           "register_resource"]
 
 DEFAULT_SECONDS = 20.0
 MAX_SECONDS = 1e6  # about 11.6 days: anything larger is almost surely a mistake
@@ -117,6 +118,17 @@ _heap = []                    # (deadline, seq, _Budget) of the budgets not yet 
 _seq = itertools.count()
 _watchdog = None              # (thread, pid) of the running watchdog
 _pending = {}                 # thread id -> True while an injected exception may be pending
+_shields = {}                 # thread id -> depth of shielded() blocks: no injection there
+_resources = []               # (mark, restore): per-thread resources a budget's exit restores
+
+
+def register_resource(mark, restore):
+    """A per-thread resource that an exception landing at the wrong bytecode could
+    leave taken (``symxent.precision``'s lock: the exception can arrive at the
+    first bytecode of a context manager's ``__exit__``, before any handler).
+    ``mark()`` is taken when a budget is entered; when it is left, ``restore(mark)``
+    gives back whatever was taken inside it and not given back."""
+    _resources.append((mark, restore))
 
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc  # (unsigned long, PyObject *)
 _set_async_exc.restype = ctypes.c_int
@@ -150,9 +162,11 @@ def _watch():
                 continue
             heapq.heappop(_heap)
             # fire for the innermost active budget of that thread: it has the
-            # earliest deadline, so it is the one that is overrun
-            _inject(b.tid)
-            b.fired = True
+            # earliest deadline, so it is the one that is overrun (not inside a
+            # shielded() block: tried again after _REPEAT)
+            if not _shields.get(b.tid):
+                _inject(b.tid)
+                b.fired = True
             heapq.heappush(_heap, (now + _REPEAT, next(_seq), b))
 
 
@@ -180,6 +194,8 @@ def _after_fork():
     _heap = [(b.deadline, next(_seq), b) for _, _, b in _heap if b.active]
     heapq.heapify(_heap)
     _pending, _watchdog = {}, None
+    global _shields
+    _shields = {tid: n for tid, n in _shields.items() if tid == me}
 
 
 if hasattr(os, "register_at_fork"):
@@ -189,7 +205,7 @@ if hasattr(os, "register_at_fork"):
 class _Budget:
     """One ``with budget(...)`` block; see :func:`budget`."""
 
-    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack")
+    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack", "marks")
 
     def __init__(self, seconds):
         self.seconds = DEFAULT_SECONDS if seconds is None else validate_timeout(seconds)
@@ -205,6 +221,7 @@ class _Budget:
             self.seconds = max(outer - now, 0.0)
         self.tid = threading.get_ident()
         self.stack = stack
+        self.marks = [mark() for mark, _ in _resources]
         try:
             with _lock:
                 _ensure_watchdog()
@@ -247,8 +264,40 @@ class _Budget:
                 continue
             except BaseException as exc:  # re-raised below
                 interrupted = exc
+        for (_, restore), m in zip(_resources, self.marks):
+            restore(m)
         if interrupted is not None:
             raise interrupted
+        return False
+
+
+class shielded:
+    """A few bytecodes that a budget's exception must not split, such as taking a
+    lock and recording that it is held (``symxent.precision.workdps``): the
+    watchdog does not inject into this thread inside the block, and an exception
+    already injected and not yet raised is withdrawn on entry (the watchdog
+    injects it again, at most ``_REPEAT`` seconds after the block ends).  Keep the
+    block short: it delays the budget by its length."""
+
+    __slots__ = ("tid",)
+
+    def __enter__(self):
+        self.tid = threading.get_ident()
+        with _lock:
+            # withdraw first: the watchdog cannot inject while _lock is held, so
+            # no exception is pending once the count is up (one raised before
+            # that leaves the count as it was)
+            _withdraw(self.tid)
+            _shields[self.tid] = _shields.get(self.tid, 0) + 1
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        with _lock:
+            n = _shields.get(self.tid, 1) - 1
+            if n:
+                _shields[self.tid] = n
+            else:
+                _shields.pop(self.tid, None)
         return False
 
 

@@ -12,27 +12,95 @@ interrupt a thread waiting for it.  (Code outside symxent that changes
 ``mpmath.mp`` from another thread at the same time is not covered: mpmath
 itself is not thread-safe.)
 
-May import: mpmath only.
+May import: mpmath and :mod:`symxent.budget` (whose ``shielded`` keeps a
+budget's asynchronous exception from landing between taking the lock and
+entering the block, or inside the release: either would leave the lock held
+and every later check in the process waiting for it).
 """
 from __future__ import annotations
 
-import contextlib
 import threading
 
 import mpmath
 
+from symxent.budget import register_resource, shielded
+
 __all__ = ["workdps"]
 
 _LOCK = threading.RLock()
+_held = threading.local()  # .stack: this thread's workdps blocks that hold the lock
 
 
-@contextlib.contextmanager
-def workdps(dps):
-    """``mpmath.workdps(dps)`` under the process-wide precision lock."""
-    while not _LOCK.acquire(timeout=0.05):  # a budget's exception can land between tries
-        pass
-    try:
-        with mpmath.workdps(dps):
-            yield
-    finally:
-        _LOCK.release()
+def _stack():
+    st = getattr(_held, "stack", None)
+    if st is None:
+        st = _held.stack = []
+    return st
+
+
+def _restore(mark):
+    """Give back the blocks entered after ``mark`` and never left (a budget's
+    exception landed at the first bytecode of ``__exit__``)."""
+    st = _stack()
+    while len(st) > mark:
+        st[-1]._leave(None, None, None)
+
+
+register_resource(lambda: len(_stack()), _restore)
+
+
+class workdps:
+    """``mpmath.workdps(dps)`` under the process-wide precision lock (a context
+    manager).  The lock is taken by polling, 50 ms at a time, each try shielded
+    from the budget's exception; between tries the budget can interrupt.  The
+    exception can still land on the way into or out of a shielded block; the
+    handlers below then finish what the block did (the watchdog repeats an
+    exception only every 50 ms, so a handler is not interrupted again), and
+    where it lands at the first bytecode of ``__exit__`` (before any handler),
+    the budget's own exit gives the lock back (``budget.register_resource``)."""
+
+    __slots__ = ("dps", "_inner", "_held")
+
+    def __init__(self, dps):
+        self.dps = dps
+        self._inner = None
+        self._held = False
+
+    def __enter__(self):
+        while True:
+            try:
+                with shielded():
+                    if _LOCK.acquire(timeout=0.05):
+                        self._held = True
+                        _stack().append(self)
+                        self._inner = mpmath.workdps(self.dps)
+                        self._inner.__enter__()
+            except BaseException:
+                self._leave(None, None, None)
+                raise
+            if self._held:
+                return self
+
+    def _leave(self, exc_type, exc, tb):
+        with shielded():
+            if self._held:
+                try:
+                    if self._inner is not None:
+                        self._inner.__exit__(exc_type, exc, tb)
+                        self._inner = None
+                finally:
+                    self._held = False
+                    st = _stack()
+                    if st and st[-1] is self:
+                        st.pop()
+                    elif self in st:
+                        st.remove(self)
+                    _LOCK.release()
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self._leave(exc_type, exc, tb)
+        except BaseException:
+            self._leave(exc_type, exc, tb)  # interrupted before the release
+            raise
+        return False

@@ -494,3 +494,31 @@ def test_killing_the_command_kills_its_computation():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_precision_lock_survives_budgets_firing_at_any_bytecode():
+    """A budget's exception landing while workdps takes or releases its lock must
+    never leave the lock held (the next numeric check in the process would wait
+    for ever): many short budgets interrupt a loop of workdps blocks."""
+    import threading as _th
+    from symxent.budget import BudgetExceeded as _BE, budget as _budget
+    from symxent import precision
+    for i in range(60):
+        try:
+            with _budget(0.001 + (i % 7) * 0.0007):
+                while True:
+                    with precision.workdps(30):
+                        pass
+        except _BE:
+            pass
+    got = []
+
+    def probe():
+        ok = precision._LOCK.acquire(timeout=2)
+        got.append(ok)
+        if ok:
+            precision._LOCK.release()
+    t = _th.Thread(target=probe)
+    t.start()
+    t.join()
+    assert got == [True], "the precision lock was left held"
