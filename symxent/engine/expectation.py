@@ -21,7 +21,7 @@ from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, R
                                      Rule, _cond_value, _guard, _Z, admissible, real_logs,
                                      unexpected)
 from symxent.engine.sympy_rules import Elementary, Integrate
-from symxent.laws.support import known_le, known_positive, linear_roots, pieces
+from symxent.laws.support import _resolve_on, known_le, known_positive, linear_roots, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "Rule", "admissible", "DOES_NOT_APPLY",
            "SYMPY_BUGS", "unexpected", "real_logs"]
@@ -321,6 +321,12 @@ def _split(region, f, depth):
         total = sp.S.Zero
         for ei, a, b in pcs:
             fi, Li = ei.xreplace({t: 0}), sp.diff(ei, t)  # ei is linear in t
+            if isinstance(f, sp.log) and fi.has(sp.zoo) and not Li.has(sp.zoo):
+                # log of a density that vanishes on this piece, where P has positive
+                # mass (exp(L) > 0): E[log q] = -oo (then H(P, Q) = D_KL(P||Q) = +oo)
+                arg = _resolve_on(f.args[0], x, a, b, facts)
+                if arg is not None and arg.is_zero:
+                    return sp.S.NegativeInfinity
             L = LogForm.from_terms([Li], x, a, b, facts)
             sub = Region(L, a, b, facts, region.normalized and len(pcs) == 1, region.notes)
             total += integral(sub, fi)
