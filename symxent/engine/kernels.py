@@ -119,6 +119,28 @@ class PowerTail:
         return None
 
 
+class PowerInterval:
+    """int_l^h x**a dx = (h**(a+1) - l**(a+1)) / (a+1) for 0 < l < h and a != -1.
+
+    (Elementary; the bounded Pareto law and its tilts in log x.  At a = -1, the
+    reciprocal law, the condition fails and other rules take over.)
+    """
+
+    name = "power integral on a bounded interval"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not _only(form, {sp.log(x)}) or not (lo.is_finite and hi.is_finite):
+            return None
+        if lo == 0 or known_le(0, lo, facts) is not sp.true:
+            return None
+        a = form.coeff.get(sp.log(x), sp.S.Zero)
+        if a == 0:
+            return None
+        Z = _exp(form.const) * (hi ** (a + 1) - lo ** (a + 1)) / (a + 1)
+        return KernelResult(Z, sp.Ne(a + 1, 0), self.name)
+
+
 class BetaIntegral:
     """int_l^u (x-l)**a (u-x)**b dx = (u-l)**(a+b+1) * B(a+1, b+1) for a, b > -1.
 
@@ -354,7 +376,8 @@ def _log_one_plus_exp(f, x, facts):
     return logP, sp.expand_log(sp.log(Q), force=True) - logP + r, k
 
 
-KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), ExponentialTail(),
+KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), PowerInterval(),
+           ExponentialTail(),
            StudentKernel(), GaussianTail(), IncompleteGamma(), LogisticBeta()]
 
 

@@ -76,6 +76,15 @@ def log_terms(expr, x, lo, hi, facts=()):
     positive are kept together inside one logarithm.
     """
     t = _terms(expr, x, lo, hi, facts)
+    if t is None and isinstance(expr, sp.Mul):
+        # expr > 0 (the contract) and its x-part shown > 0: the constant factor is > 0
+        # too, even when its sign is beyond SymPy (1 - (l/h)**a of BoundedPareto with
+        # expression parameters); it stays one logarithm
+        const, rest = expr.as_independent(x, as_Add=False)
+        if const != 1 and rest != 1:
+            tr = _terms(rest, x, lo, hi, facts)
+            if tr is not None:
+                return [sp.log(const)] + tr
     return t if t is not None else [sp.log(expr)]
 
 
@@ -87,6 +96,12 @@ def _terms(expr, x, lo, hi, facts):
         base, e = expr.args
         if base == sp.E:
             return [sp.expand(e)]
+        if isinstance(base, sp.Add) and base.has(x):
+            # SymPy writes x**(-a-1)/(1 - r) as 1/(x**a*x - x**a*x*r) (BoundedPareto with
+            # expression parameters): pull the common power of x out of the sum
+            common = sp.factor_terms(base)
+            if isinstance(common, sp.Mul):
+                base = common
         inner = _terms(base, x, lo, hi, facts)
         if inner is None:
             return None
