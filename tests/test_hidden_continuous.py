@@ -138,3 +138,25 @@ def test_bounded_pareto_entropy_and_kl():
     kl = kl_divergence(X, Z, verify=False)  # checked below against the definition
     pt = {al: R(5, 2), b: R(1, 4), lo: R(2, 3), w: R(9)}
     assert close(kl.xreplace(pt), definition("kl", X, Z, pt))
+
+
+def test_laplace_against_an_asymmetric_laplace_user_density():
+    # q = ab/(a+b) e^{a x} (x < 0), ab/(a+b) e^{-b x} (x >= 0).  SymPy's expand wrote the
+    # piece as a*b/(a*e^{bx} + b*e^{bx}); the common factor e^{bx} now comes out.
+    from sympy.stats import Laplace
+    a_, b_ = sp.symbols("a_ b_", positive=True)
+    m = Symbol("m", real=True)
+    Q = ContinuousRV(x, Piecewise((a_ * b_ / (a_ + b_) * exp(a_ * x), x < 0),
+                                  (a_ * b_ / (a_ + b_) * exp(-b_ * x), True)), Interval(-oo, oo))
+    P = Laplace("L", m, s)
+    got = kl_divergence(P, Q, verify=False)  # checked below against the definition
+    # D = -S(P) - E[log q], S(Laplace) = 1 + log(2s) (Cover & Thomas, Table 17.1),
+    # -log q = -log(ab/(a+b)) + a X^- + b X^+ with, for m <= 0, E[X^+] = (s/2) e^{m/s}
+    # and E[X^-] = E[X^+] - m (and the mirror image for m > 0)
+    ep = sp.Piecewise((s / 2 * exp(m / s), m <= 0), (m + s / 2 * exp(-m / s), True))
+    ref = -(1 + log(2 * s)) - log(a_ * b_ / (a_ + b_)) + a_ * (ep - m) + b_ * ep
+    for pt in ({m: R(-3, 2), s: R(7, 10), a_: R(2), b_: R(1, 300)},
+               {m: R(41, 10), s: R(3, 2), a_: R(1, 5), b_: R(3)}):
+        v = got.xreplace(pt)
+        assert sp.simplify(v - ref.xreplace(pt)) == 0
+        assert close(v, definition("kl", P, Q, pt, extra=[0, pt[m]]))

@@ -90,6 +90,11 @@ def log_terms(expr, x, lo, hi, facts=()):
 
 def _terms(expr, x, lo, hi, facts):
     """Terms of ``log(expr)``, or None when ``expr`` is not known positive."""
+    if isinstance(expr, sp.Add) and expr.has(x):
+        # a*exp(b*x) + c*exp(b*x) = (a + c)*exp(b*x): a common factor comes out first
+        common = sp.factor_terms(expr)
+        if isinstance(common, sp.Mul):
+            return _terms(common, x, lo, hi, facts)
     if isinstance(expr, sp.exp):
         return [sp.expand(expr.args[0])]
     if expr.is_Pow:
