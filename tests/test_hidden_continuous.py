@@ -7,6 +7,7 @@ the engine) at admissible points including extreme magnitudes.
 """
 import warnings
 
+import mpmath
 import pytest
 import sympy as sp
 from sympy import Interval, Piecewise, Rational as R, S, Symbol, exp, log, oo
@@ -160,3 +161,44 @@ def test_laplace_against_an_asymmetric_laplace_user_density():
         v = got.xreplace(pt)
         assert sp.simplify(v - ref.xreplace(pt)) == 0
         assert close(v, definition("kl", P, Q, pt, extra=[0, pt[m]]))
+
+
+def _gompertz_definition(kind, b, eta, d=None):
+    """-int p log p (or int p log(p/q)) for Gompertz laws by mpmath at 30 digits, on
+    (0, T) with eta (e^{bT} - 1) = 300: the survival function exp(-eta (e^{bx} - 1))
+    makes the rest below e^{-300} (a plain tanh-sinh rule on (0, oo) overflows in
+    exp(eta e^{bx}))."""
+    with mpmath.workdps(45):
+        b, eta = mpmath.mpf(b.p) / b.q, mpmath.mpf(eta.p) / eta.q
+
+        def logpdf(x, e):
+            return mpmath.log(b * e) + e + b * x - e * mpmath.exp(b * x)
+        if kind == "entropy":
+            g = lambda x: -mpmath.exp(logpdf(x, eta)) * logpdf(x, eta)  # noqa: E731
+        else:
+            dd = mpmath.mpf(d.p) / d.q
+            g = lambda x: mpmath.exp(logpdf(x, eta)) * (logpdf(x, eta) - logpdf(x, dd))  # noqa: E731
+        T = mpmath.log(1 + 300 / eta) / b
+        return mpmath.quad(g, [0, T / 8, T / 4, T / 2, T])
+
+
+def test_gompertz_entropy_and_kl():
+    # Y = e^{bX} - 1 is Exponential(eta) when X ~ Gompertz(b, eta) (Wikipedia, "Gompertz
+    # distribution", related distributions), so E[e^{bX}] = 1 + 1/eta and
+    # b E[X] = E[log Y'] with Y' = 1 + Exp(eta): e^eta E1(eta) (DLMF 6.2.1 after t = eta y).
+    # S = -log(b eta) - eta - b E[X] + eta E[e^{bX}] = 1 - log(b eta) - e^eta E1(eta).
+    # It needs d/da Gamma(a, z) at a = 1 (the tilted incomplete Gamma normaliser on (1, oo)).
+    from sympy.stats import Gompertz
+    b, eta, d = sp.symbols("b eta d", positive=True)
+    X = Gompertz("X", b, eta)
+    got = entropy(X, verify=False)  # checked below against the definition
+    ref = 1 - log(b * eta) - exp(eta) * sp.expint(1, eta)
+    assert sp.simplify(got - ref) == 0
+    for pt in ({b: R(3, 2), eta: R(2, 7)}, {b: R(1, 500), eta: R(60)}):
+        assert close(got.xreplace(pt), _gompertz_definition("entropy", pt[b], pt[eta]))
+    # same b: D = log(eta/d) - 1 + d/eta (the exponential laws of Y - 1)
+    Y = Gompertz("Y", b, d)
+    kl = kl_divergence(X, Y, verify=False)
+    assert sp.simplify(kl - (log(eta / d) - 1 + d / eta)) == 0
+    pt = {b: R(7, 3), eta: R(1, 300), d: R(5)}
+    assert close(kl.xreplace(pt), _gompertz_definition("kl", pt[b], pt[eta], pt[d]))

@@ -391,11 +391,17 @@ def _substitutions(region, f):
         for ex in ff.atoms(sp.exp):
             arg = sp.expand(ex.args[0])
             k = arg.coeff(x)
-            if k != 0 and not (arg - k * x).has(x) and lo is sp.S.NegativeInfinity \
-                    and hi is sp.oo and (k.is_positive or k.is_negative):
+            if k != 0 and not (arg - k * x).has(x) and (k.is_positive or k.is_negative):
+                # the ends map to exp(k*end + d) (0 or oo at an infinite end): a half-line
+                # becomes (exp(k*lo + d), oo) (Gompertz: y = e^(b x) on (1, oo))
                 d = arg - k * x
+
+                def end(e):
+                    return sp.S.Zero if e.is_infinite and (e * k).is_negative else (
+                        sp.oo if e.is_infinite else sp.exp(k * e + d))
+                ylo, yhi = (end(lo), end(hi)) if k.is_positive else (end(hi), end(lo))
                 yp = sp.Dummy("y", positive=True)
-                yield _sub(region, f, (sp.log(yp) - d) / k, yp, sp.S.Zero, sp.oo,
+                yield _sub(region, f, (sp.log(yp) - d) / k, yp, ylo, yhi,
                            f"substitute y = exp({arg})")
     # x**a inside log(1 - x**a) (Kumaraswamy): y = x**a
     for ff in L.coeff:

@@ -244,6 +244,46 @@ class GaussianTail:
         return KernelResult(Z, _is_pos(alpha, facts), self.name)
 
 
+class uppergamma_da(sp.Function):  # noqa: N801
+    """``d/da Gamma(a, z)``, the derivative of the upper incomplete Gamma function in ``a``.
+
+    At ``a = 1`` it is int_z^oo log(t) e^(-t) dt = e^(-z) log z + E1(z) (integration by
+    parts; DLMF 6.2.1 for E1); at a positive integer ``n + 1`` the recurrence
+    Gamma(a + 1, z) = a Gamma(a, z) + z**a e^(-z) (DLMF 8.8.2), differentiated in ``a``,
+    gives d/da Gamma(n + 1, z) = Gamma(n, z) + n d/da Gamma(n, z) + z**n log(z) e^(-z).
+    Elsewhere it stays unevaluated (a Meijer G function).
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, a, z):
+        if a.is_Integer and a.is_positive:
+            v = sp.exp(-z) * sp.log(z) + sp.expint(1, z)
+            for n in range(1, int(a)):
+                v = sp.uppergamma(n, z) + n * v + z**n * sp.log(z) * sp.exp(-z)
+            return v
+        return None
+
+    def _eval_evalf(self, prec):
+        import mpmath
+        a, z = (t.evalf(prec) for t in self.args)
+        if not (a.is_Number and z.is_Number):
+            return None
+        with mpmath.workprec(prec):
+            v = mpmath.diff(lambda t: mpmath.gammainc(t, mpmath.mpf(z)), mpmath.mpf(a))
+        return sp.Float(v, precision=prec)
+
+
+class uppergamma(sp.uppergamma):  # noqa: N801 - prints as, and is, SymPy's uppergamma
+    """SymPy's ``uppergamma`` whose derivative in ``a`` is :class:`uppergamma_da`."""
+
+    def fdiff(self, argindex=2):
+        if argindex == 1:
+            return uppergamma_da(*self.args)
+        return super().fdiff(argindex)
+
+
 class IncompleteGamma:
     """int_0^u x**a exp(-b*x) dx = b**(-a-1) lowergamma(a+1, b*u);  int_l^oo ... = b**(-a-1) uppergamma(a+1, b*l).
 
@@ -263,7 +303,7 @@ class IncompleteGamma:
             return KernelResult(pre * sp.lowergamma(a + 1, b * hi),
                                 sp.And(_is_pos(b, facts), _is_pos(a + 1, facts)), self.name)
         if hi is sp.oo and lo.is_finite and lo != 0 and known_le(0, lo, facts) is sp.true:
-            return KernelResult(pre * sp.uppergamma(a + 1, b * lo), _is_pos(b, facts),
+            return KernelResult(pre * uppergamma(a + 1, b * lo), _is_pos(b, facts),
                                 self.name)
         return None
 
