@@ -397,8 +397,10 @@ def _substitutions(region, f):
                 d = arg - k * x
 
                 def end(e):
-                    return sp.S.Zero if e.is_infinite and (e * k).is_negative else (
-                        sp.oo if e.is_infinite else sp.exp(k * e + d))
+                    if not e.is_infinite:
+                        return sp.exp(k * e + d)
+                    up = (e is sp.oo) == bool(k.is_positive)  # k*e -> +oo
+                    return sp.oo if up else sp.S.Zero
                 ylo, yhi = (end(lo), end(hi)) if k.is_positive else (end(hi), end(lo))
                 yp = sp.Dummy("y", positive=True)
                 yield _sub(region, f, (sp.log(yp) - d) / k, yp, ylo, yhi,
