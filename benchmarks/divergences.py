@@ -37,6 +37,11 @@ B1, B2 = Beta('X', a1, b1), Beta('Y', a2, b2)
 P1, P2 = Poisson('X', l1), Poisson('Y', l2)
 L1, L2 = Laplace('X', 0, b1), Laplace('Y', 0, b2)
 W1, W2 = Weibull('X', l1, k1), Weibull('Y', l2, k1)
+x1, x2 = sp.symbols('x1 x2', real=True)
+C1, C2 = Cauchy('X', x1, s1), Cauchy('Y', x2, s2)
+MV1 = MultivariateNormal('X', [m1, 0], [[s1, 0], [0, 1]])
+MV2 = MultivariateNormal('Y', [m2, 0], [[s2, 0], [0, 1]])
+D1, D2 = MultivariateBeta('X', [a1, b1, 2]), MultivariateBeta('Y', [a2, b2, 1])
 """
 
 ROWS = {
@@ -57,16 +62,21 @@ ROWS = {
     "Amari Exponential":   ("D_A", "alpha_divergence(E1, E2, a)", ("E1", "E2", "a")),
     "f (sqrt t - 1)^2 Exp": ("D_f", "f_divergence(E1, E2, sp.Lambda(t, (sp.sqrt(t) - 1)**2))",
                              ("E1", "E2", "1/2")),
+    "renyi MVN (2-D)":     ("D_alpha", "renyi_divergence(MV1, MV2, a)", None),
+    "renyi Dirichlet (3)": ("D_alpha", "renyi_divergence(D1, D2, a)", None),
+    "renyi Cauchy (no closed form)": ("D_alpha", "renyi_divergence(C1, C2, a)", ("C1", "C2", "a")),
 }
 
 SYMXENT_CHILD = SETUP + """
 import symxent, time, warnings
 from symxent import *
-warnings.simplefilter('ignore')
 t0, c0 = time.perf_counter(), time.process_time()
-v = {call}
+with warnings.catch_warnings(record=True) as ws:
+    warnings.simplefilter('always')
+    v = {call}
 dt, dc = time.perf_counter() - t0, time.process_time() - c0
-print('@@', json.dumps({{'time': dt, 'cpu': dc, 'unevaluated': type(v).__name__ in ('RenyiDivergence',
+print('@@', json.dumps({{'time': dt, 'cpu': dc, 'warnings': sorted({{w.category.__name__ for w in ws}}),
+      'unevaluated': type(v).__name__ in ('RenyiDivergence',
       'RenyiEntropy', 'TsallisEntropy', 'BhattacharyyaCoefficient', 'BhattacharyyaDistance',
       'HellingerDistance', 'Chi2Divergence', 'AlphaDivergence', 'FDivergence'),
       'result': str(v)[:300]}}))
@@ -83,14 +93,14 @@ qd = density(Q)(x) if Q is not None else 1
 w = (1 - al) if Q is not None else 0
 discrete = P.pspace.__class__.__name__.startswith('SingleDiscrete')
 lo, hi = P.pspace.domain.set.inf, P.pspace.domain.set.sup
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 if discrete:
     k = sp.Symbol('k', integer=True, nonnegative=True)
     M = sp.summation(density(P)(k)**al * (density(Q)(k)**w if Q is not None else 1), (k, lo, hi))
 else:
     M = sp.integrate(pd**al * qd**w, (x, lo, hi), conds='piecewise')
-dt = time.perf_counter() - t0
-print('@@', json.dumps({{'time': dt, 'unevaluated': M.has(sp.Integral, sp.Sum),
+dt, dc = time.perf_counter() - t0, time.process_time() - c0
+print('@@', json.dumps({{'time': dt, 'cpu': dc, 'unevaluated': M.has(sp.Integral, sp.Sum),
                         'result': str(M)[:300]}}))
 """
 
@@ -115,8 +125,8 @@ def main():
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--no-sympy", action="store_true")
     args = ap.parse_args()
-    rows, colds = [], []
-    for name, (sym, call, (p, q, al)) in ROWS.items():
+    rows, colds, cpus = [], [], []
+    for name, (sym, call, spec) in ROWS.items():
         if args.only and name not in args.only:
             continue
         runs = [_child(SYMXENT_CHILD.format(call=call), 120) for _ in range(args.runs)]
@@ -125,17 +135,24 @@ def main():
         cpu = min(r["cpu"] for r in runs if "cpu" in r) if times else None
         ok = runs and "time" in runs[0] and not runs[0]["unevaluated"]
         colds.append(cold if cold is not None else float("inf"))
+        if cpu is not None:
+            cpus.append(cpu)
         plain = "skipped"
-        if not args.no_sympy:
+        if spec is None:
+            plain = "not run (multivariate)"
+        elif not args.no_sympy:
+            p, q, al = spec
             r = _child(SYMPY_CHILD.format(p=p, q=q or "None", al=al), args.limit)
             if r.get("timeout"):
                 plain = f"timeout ({args.limit:.0f} s)"
             elif "error" in r:
                 plain = "error: " + r["error"][:60]
             else:
-                plain = f"{r['time']:.2f} s" + (" (unevaluated integral)" if r["unevaluated"]
-                                                 else "")
-        rows.append((name, sym, "closed form" if ok else "unevaluated",
+                plain = f"{r['time']:.2f} s (CPU {r['cpu']:.2f} s)" + (
+                    " (unevaluated integral)" if r["unevaluated"] else "")
+        unverified = runs and "UnverifiedWarning" in runs[0].get("warnings", [])
+        rows.append((name, sym, ("closed form" + (" (unverified)" if unverified else ", verified"))
+                     if ok else "unevaluated",
                      f"{cold:.3f} s" if cold is not None else "error",
                      f"{cpu:.3f} s" if cpu is not None else "", plain))
         print(f"{name}: {rows[-1][2:]}", file=sys.stderr, flush=True)
@@ -146,7 +163,8 @@ def main():
         print("| " + " | ".join(r) + " |")
     finite = [c for c in colds if c != float("inf")]
     if finite:
-        print(f"\nmedian cold time {statistics.median(finite):.3f} s, max {max(finite):.3f} s "
+        print(f"\nmedian cold time {statistics.median(finite):.3f} s, max {max(finite):.3f} s; "
+              f"CPU median {statistics.median(cpus):.3f} s, max {max(cpus):.3f} s "
               f"({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)")
 
 

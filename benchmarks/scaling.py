@@ -224,8 +224,12 @@ def markdown(data):
     for series, pts in data["series"].items():
         slope = _slope([(int(s), r["symxent"]) for s, r in pts.items()])
         lines += [f"## {series}" + (f" (log-log slope {slope:.2f})" if slope is not None
-                                     else ""), "",
-                  "| size | symxent | plain SymPy | terms in result |", "|---|---|---|---|"]
+                                     else ""), ""]
+        again = data.get("remeasured", {}).get(series)
+        if again:   # `--series`: this series alone, at another time than the rest
+            lines += [f"Re-measured alone on {again['date']} (`--series`), load average "
+                      f"before {again['load_before']}, after {again['load_after']}.", ""]
+        lines += ["| size | symxent | plain SymPy | terms in result |", "|---|---|---|---|"]
         for s, r in pts.items():
             lines.append(f"| {s} | {_fmt(r['symxent'])} | {_fmt(r.get('plain')) or 'not run'} "
                          f"| {r['symxent'].get('terms', '')} |")
@@ -277,15 +281,61 @@ def plot(data, path):
     fig.savefig(path, dpi=110)
 
 
+def _measure_series(series, args):
+    sizes, plain_sizes = SERIES[series]
+    pts = {}
+    plain_ok = not args.no_plain
+    for s in sizes:
+        runs = [run_point(series, s, "symxent") for _ in range(args.repeat)]
+        best = min(runs, key=lambda r: r.get("time_s", 1e9))
+        pts[str(s)] = {"symxent": best}
+        if plain_ok and s in plain_sizes:
+            r = run_point(series, s, "plain")
+            pts[str(s)]["plain"] = r
+            plain_ok = r["status"] == "closed"
+        print(f"{series:16s} {s:>6}: symxent {_fmt(best):28s} plain "
+              f"{_fmt(pts[str(s)].get('plain')) or '-'}", flush=True)
+    return pts
+
+
+def remeasure(args):
+    """``--series NAME``: that series again, the rest of scaling.json kept; without
+    ``--no-plain`` the plain-SymPy points are measured again too, otherwise kept."""
+    path = os.path.join(HERE, "scaling.json")
+    with open(path) as f:
+        data = json.load(f)
+    for series in args.series:
+        before = _load()
+        old = data["series"].get(series, {})
+        pts = _measure_series(series, args)
+        for s, r in pts.items():
+            if "plain" not in r and "plain" in old.get(s, {}):
+                r["plain"] = old[s]["plain"]
+        data["series"][series] = pts
+        data.setdefault("remeasured", {})[series] = {
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_before": before, "load_after": _load()}
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+    with open(os.path.join(HERE, "scaling.md"), "w") as f:
+        f.write(markdown(data))
+    plot(data, os.path.join(HERE, "scaling.png"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--worker", nargs=3)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--no-plain", action="store_true")
     ap.add_argument("--replot", action="store_true", help="redraw from scaling.json")
+    ap.add_argument("--series", action="append", choices=sorted(SERIES),
+                    help="re-measure only this series (repeatable), kept in scaling.json "
+                         "beside the others with its own date and load")
     args = ap.parse_args(argv)
     if args.worker:
         return worker(*args.worker)
+    if args.series:
+        return remeasure(args)
     if args.replot:
         with open(os.path.join(HERE, "scaling.json")) as f:
             data = json.load(f)

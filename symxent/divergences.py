@@ -28,31 +28,26 @@ same in one call.  Values are cached, run under the time budget
 (:mod:`symxent.budget`, ``timeout=``), and when no closed form is found the
 unevaluated object comes back with a :class:`NoClosedFormWarning`.
 
-No closed form leaves unchecked: as in :mod:`symxent.measures` (same machinery,
-same switch :func:`~symxent.measures.set_verify`, ``verify=`` per call), it is
-compared with the definition evaluated by :mod:`symxent.numeric` at a random
-admissible point (the laws' parameters by ``sample_point``; a symbolic order drawn
-among 1/4, 1/2, 2/3, 3/2, 2, 3, negated for a real Amari order, excluded values
-redrawn).  Disagreement: the unevaluated object with a :class:`VerificationWarning`;
-undecided: the closed form with an :class:`UnverifiedWarning`.
+No closed form leaves unchecked: the plumbing (cache, budget, the numeric check
+against the definition evaluated by :mod:`symxent.numeric`, the warnings) is
+:mod:`symxent.measures`' own (:func:`~symxent.measures._derive_checked`); a symbolic
+order is drawn among 1/4, 1/2, 2/3, 3/2, 2, 3 (negated for a real Amari order,
+excluded values redrawn).  The values from ``M`` are :mod:`symxent.engine.fdivergence`'s.
 """
 from __future__ import annotations
-
-import warnings
 
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 from sympy.stats.rv import RandomSymbol
 
 from symxent import budget
-from symxent.engine.canonical import canonical
 from symxent.engine.core import NoClosedForm
+from symxent.engine.fdivergence import canonical_branches, value as _value
 from symxent.engine.mellin import mellin
 from symxent.errors import MissingAssumptionError, ParameterError, UnsupportedError
-from symxent.laws.support import describe, known_positive, support_bounds
+from symxent.laws.support import describe, support_bounds
 from symxent import measures as _measures
-from symxent.measures import (NoClosedFormWarning, UnverifiedWarning, VerificationWarning,
-                              get_verify)
+from symxent.measures import get_verify
 
 __all__ = ["RenyiDivergence", "RenyiEntropy", "TsallisEntropy", "BhattacharyyaCoefficient",
            "BhattacharyyaDistance", "HellingerDistance", "Chi2Divergence", "AlphaDivergence",
@@ -80,6 +75,8 @@ def _param(value, name, excluded=(1,), positive=True):
         raise MissingAssumptionError(
             f"cannot decide {name} = {a} > 0; declare it positive, e.g. "
             f"Symbol({str(a)!r}, positive=True)")
+    elif a.is_real is not True:
+        raise MissingAssumptionError(f"declare {a} real")
     for e in excluded:
         if a == e:
             raise ParameterError(_EXCLUDED.get((name, e), f"{name} = {e} is not allowed"))
@@ -211,27 +208,27 @@ class _Divergence(sp.Expr):
         if self.kind == "f":
             raise UnsupportedError("no step-by-step derivation for f-divergences yet")
         tr = Trace()
+        a = self._order_value()
+        if not a.is_positive:   # M_a(P, Q) = M_(1-a)(Q, P): the steps would not show p**a
+            raise UnsupportedError("no step-by-step derivation for an order that may be <= 0 "
+                                   "yet (declare it positive, or use alpha_divergence)")
         with budget.budget():
-            mellin(self.p, self.q, self._order_value(), tr)
+            mellin(self.p, self.q, a, tr)
             value = _closed_form(self, None, get_verify())[0]
         if value is None:
             raise NoClosedForm(f"no closed form for {self}")
         steps = [(rel, self._of_M(e) if e is not sp.oo else e, why) for rel, e, why in tr]
-        if self.has_base and self.base != sp.E and value not in (sp.oo, -sp.oo):
-            value = sp.piecewise_fold(value / sp.log(self.base))
-        steps.append(("=", value, "the measure as a function of M; +oo where M diverges; "
+        steps.append(("=", _in_base(self, value), "the measure as a function of M; +oo where M diverges; "
                                   "logarithms of positive factors split; canonical form"))
         return steps
 
     # ---- printing: standard notation
     def _sub_text(self, printer):
-        parts = []
-        if self.order is not None:
-            parts.append(printer._print(self.order))
-        if self.has_base and self.base != sp.E:
-            parts.append(f"base {printer._print(self.base)}")
+        based = self.has_base and self.base != sp.E
+        parts = ([printer._print(self.order)] if self.order is not None else []) + (
+            [f"base {printer._print(self.base)}"] if based else [])
         return "_" + ",".join(parts) if self.order is not None else (
-            f"_{printer._print(self.base)}" if self.has_base and self.base != sp.E else "")
+            f"_{printer._print(self.base)}" if based else "")
 
     def _sympystr(self, printer):
         inner = self.sep.join(printer._print(a) for a in self.rvs)
@@ -324,12 +321,7 @@ class AlphaDivergence(_Divergence):
     def _params(cls, *rest):
         if len(rest) != 1:
             raise UnsupportedError("AlphaDivergence needs its order alpha")
-        a = _param(rest[0], "alpha (Amari)", (0, 1), positive=False)
-        if a.is_number and not a.is_real:
-            raise ParameterError("alpha must be real")
-        if not a.is_number and a.is_real is not True:
-            raise MissingAssumptionError(f"declare {a} real")
-        return (a,)
+        return (_param(rest[0], "alpha (Amari)", (0, 1), positive=False),)
 
     def _latex(self, printer):
         inner = self.latex_sep.join(printer._print(a) for a in self.rvs)
@@ -360,143 +352,6 @@ class FDivergence(_Divergence):
 
 
 # ------------------------------------------------------------ evaluation
-
-def _real(e):
-    """Real wherever defined: real symbols, no imaginary unit."""
-    return e.is_real or (not e.has(sp.I) and all(s.is_real for s in e.free_symbols))
-
-
-def _positive_in(e, facts, depth=0):
-    """Is ``e`` positive, by assumptions, the facts, or its factors?"""
-    if e.is_positive or (isinstance(e, sp.exp) and _real(e.args[0])):
-        return True
-    if e.is_Pow and e.exp.is_real:
-        return _positive_in(e.base, facts, depth)
-    if isinstance(e, (sp.gamma, sp.beta)):  # Gamma and Beta are positive for positive arguments
-        return all(_positive_in(x, facts, depth) for x in e.args)
-    if isinstance(e, sp.Mul):
-        return all(_positive_in(f, facts, depth) for f in e.args)
-    if known_positive(e, facts) is sp.true:
-        return True
-    if depth == 0 and isinstance(e, sp.Add):
-        n, d = sp.fraction(sp.together(e))
-        return _positive_in(sp.expand(n), facts, 1) and _positive_in(d, facts, 1) or \
-            _positive_in(sp.expand(-n), facts, 1) and _positive_in(-d, facts, 1)
-    return False
-
-
-def safe_log(m, facts=()):
-    """``log m`` split into a sum of logarithms only over factors known positive."""
-    m = sp.sympify(m)
-    if isinstance(m, sp.exp) and _real(m.args[0]):
-        return m.args[0]
-    if m.is_Pow and m.exp.is_real and _positive_in(m.base, facts):
-        return m.exp * safe_log(m.base, facts)
-    if isinstance(m, sp.Mul):
-        if all(_positive_in(f.base if f.is_Pow else f, facts) or
-               (isinstance(f, sp.exp) and _real(f.args[0])) for f in m.args):
-            return sp.Add(*[safe_log(f, facts) for f in m.args])
-    return sp.log(m)
-
-
-def _cond_facts(cond):
-    from sympy.core.relational import Relational
-    if isinstance(cond, sp.And):
-        return tuple(c for c in cond.args if isinstance(c, Relational))
-    return (cond,) if isinstance(cond, Relational) else ()
-
-
-def _map_f(M, finite, infinite, facts=()):
-    """Apply ``finite(m, facts)`` to each finite branch of ``M`` (``facts``: the domain
-    relations and the branch's condition) and ``infinite(cond)`` to the ``+oo`` branches."""
-    if M.has(sp.Piecewise) and not isinstance(M, sp.Piecewise):
-        M = sp.piecewise_fold(M)
-    if isinstance(M, sp.Piecewise):
-        out = []
-        for v, c in M.args:
-            out.append((infinite(c) if v is sp.oo else
-                        _map_f(v, finite, infinite, facts + _cond_facts(c)), c))
-        return sp.Piecewise(*out)
-    if M is sp.oo:
-        return infinite(sp.true)
-    return finite(M, facts)
-
-
-def _renyi(M, a, facts):
-    def fin(m, fs):
-        if m == 0:
-            return sp.oo
-        return safe_log(m, fs) / (a - 1)
-    return _map_f(M, fin, lambda c: sp.oo, facts)
-
-
-def _value(kind, rvs, order):
-    from symxent.laws.domain import facts as domain_facts
-    facts = domain_facts(*rvs)
-    if order is not None and not isinstance(order, sp.Lambda) and order.free_symbols:
-        facts = facts + (sp.Gt(order, 0),)
-
-    def _map(M, fin, inf):
-        return _map_f(M, fin, inf, facts)
-    P = rvs[0]
-    Q = rvs[1] if len(rvs) > 1 else None
-    if kind == "renyi":
-        return _renyi(_tidy(mellin(P, Q, order)), order, facts)
-    if kind == "renyi_entropy":
-        M = _tidy(mellin(P, None, order))
-        return _map(M, lambda m, fs: safe_log(m, fs) / (1 - order),
-                    lambda c: -sp.oo if order.is_number and order > 1 else sp.Piecewise(
-                        (-sp.oo, order > 1), (sp.oo, True)))
-    if kind == "tsallis":
-        M = _tidy(mellin(P, None, order))
-        return _map(M, lambda m, fs: (1 - m) / (order - 1),
-                    lambda c: sp.Piecewise((-sp.oo, order > 1), (sp.oo, True))
-                    if not order.is_number else (-sp.oo if order > 1 else sp.oo))
-    if kind in ("bc", "bd", "hellinger"):
-        M = _tidy(mellin(P, Q, sp.S.Half))
-        if kind == "bc":
-            return M
-        if kind == "bd":
-            return _map(M, lambda m, fs: sp.oo if m == 0 else -safe_log(m, fs),
-                        lambda c: sp.oo)
-        return _map(M, lambda m, fs: sp.sqrt(1 - m), lambda c: sp.nan)
-    if kind == "chi2":
-        M = _tidy(mellin(P, Q, sp.S(2)))
-        return _map(M, lambda m, fs: m - 1, lambda c: sp.oo)
-    if kind == "amari":
-        M = _tidy(mellin(P, Q, order))
-        return _map(M, lambda m, fs: (m - 1) / (order * (order - 1)), lambda c: sp.oo)
-    if kind == "f":
-        from symxent.engine.fdivergence import f_value
-        return f_value(P, Q, order, facts)
-    raise UnsupportedError(f"unknown measure {kind}")
-
-
-def _tidy(M):
-    """A shorter equal form of M: powers gathered (an identity for positive bases)."""
-    def tidy(e):
-        if e in (sp.oo, sp.S.Zero) or e.has(sp.Piecewise):
-            return e
-        cand = sp.powsimp(sp.factor_terms(e))
-        return cand if sp.count_ops(cand) <= sp.count_ops(e) else e
-    if isinstance(M, sp.Piecewise):
-        return sp.Piecewise(*[(tidy(v), c) for v, c in M.args])
-    return tidy(M)
-
-
-def _canonical(value):
-    """:func:`canonical` on each branch (the conditions stay as derived; canonical's
-    mirror-branch merging, which solves for break points, is not needed here)."""
-    if isinstance(value, sp.Basic) and value.has(sp.Piecewise) and \
-            not isinstance(value, sp.Piecewise):
-        value = sp.piecewise_fold(value)
-    try:
-        if isinstance(value, sp.Piecewise):
-            return sp.Piecewise(*[(canonical(v), c) for v, c in value.args])
-        return canonical(value)
-    except NotImplementedError:
-        return value
-
 
 _ORDERS = tuple(sp.Rational(n, d) for n, d in ((1, 4), (1, 2), (2, 3), (3, 2), (2, 1), (3, 1)))
 
@@ -533,67 +388,29 @@ def _nats(m):
 
 def _closed_form(m, timeout, verify):
     """``(value, warning class, message)``: the closed form (nats) or None, checked
-    against the definition by :func:`symxent.measures._check` unless ``verify`` is
-    False.  Cached (in the measures' cache), except results cut short by the budget;
-    a failed search is cached per budget."""
+    against the definition by :func:`symxent.measures._check` unless ``verify`` is False
+    (the plumbing, cache included, is :func:`symxent.measures._derive_checked`)."""
     order = m.f if m.kind == "f" else m.order
-    total = budget.get_default_timeout() if timeout is None else float(timeout)
-    cfg = (_measures._VERIFY["points"], _measures._VERIFY["dps"]) if verify else None
-    key = ("divergence", m.kind, m.rvs, order, cfg)
-    hit = _measures._cache_get(key) or _measures._cache_get(key + (total,))
-    if hit is not None:
-        return hit
-    cacheable = True
-    try:
-        with budget.budget(timeout):
-            value = _canonical(_value(m.kind, m.rvs, order))
-            if isinstance(value, sp.Basic) and value.has(sp.nan, sp.zoo):
-                out = (None, NoClosedFormWarning, "the engine's candidate is undefined (nan)")
-            elif cfg is None:
-                out = (value, None, "")
-            elif m.kind == "f" and order.free_symbols:
-                out = (value, UnverifiedWarning, "the closed form could not be checked "
-                       "numerically: f has parameters of its own; it is returned unverified")
-            else:
-                status, msg, cacheable = _measures._check(
-                    f"{m.kind}|{order}", m.p, m.q, value, *cfg, quantity=_nats(m),
-                    extra=_order_sampler(m, order))
-                if status == _measures.AGREE:
-                    out = (value, None, "")
-                elif status == _measures.MISMATCH:
-                    out = (None, VerificationWarning,
-                           f"the engine's candidate {value} failed its numeric check {msg}")
-                else:
-                    out = (value, UnverifiedWarning,
-                           f"the closed form could not be checked numerically: {msg}; it is "
-                           f"returned unverified")
-    except NoClosedForm as e:
-        out = (None, NoClosedFormWarning, f"no closed form found ({e})")
-        key = key + (total,)
-    except budget.BudgetExceeded:
-        out = (None, NoClosedFormWarning,
-               f"time budget of {timeout or budget.get_default_timeout()} s exceeded")
-        cacheable = False
-    if cacheable:
-        _measures._cache_put(key, out)
-    return out
+
+    def check(value, points, dps):
+        if m.kind == "f" and order.free_symbols:
+            return _measures.UNDECIDED, "f has parameters of its own", True
+        return _measures._check(f"{m.kind}|{order}", m.p, m.q, value, points, dps,
+                                quantity=_nats(m), extra=_order_sampler(m, order))
+    return _measures._derive_checked(("divergence", m.kind, m.rvs, order), timeout, verify,
+                                     lambda: canonical_branches(_value(m.kind, m.rvs, order)),
+                                     check)
+
+
+def _in_base(m, value):
+    if m.has_base and m.base != sp.E and value not in (sp.oo, -sp.oo):
+        return sp.piecewise_fold(value / sp.log(m.base))
+    return value
 
 
 def _evaluate(m, timeout=None, verify=None):
-    if timeout is not None:
-        budget.validate_timeout(timeout)
-    verify = get_verify() if verify is None else verify
-    if not isinstance(verify, bool):
-        raise TypeError(f"verify must be True or False, got {verify!r}")
-    value, warning, message = _closed_form(m, timeout, verify)
-    if warning is not None:
-        tail = "; returning it unevaluated" if value is None else ""
-        warnings.warn(f"{m}: {message}{tail}", warning, stacklevel=3)
-    if value is None:
-        return m
-    if m.has_base and m.base != sp.E and value not in (sp.oo, -sp.oo):
-        value = sp.piecewise_fold(value / sp.log(m.base))
-    return value
+    value = _measures._answer(m, timeout, verify, _closed_form)
+    return m if value is None else _in_base(m, value)
 
 
 def renyi_divergence(P, Q, alpha, base=None, *, timeout=None, verify=None):

@@ -452,50 +452,76 @@ def _cache_put(key, outcome):
             _CACHE.popitem(last=False)
 
 
-def _closed_form(kind, p, q, timeout, verify):
-    """``(value, warning class, message)``: the closed form in nats (or None), checked.
+def _derive_checked(key, timeout, verify, derive, check):
+    """``(value, warning class, message)``: the plumbing shared by every public measure
+    (here and in :mod:`symxent.divergences`).
 
-    Cached -- warm calls are instant -- except results cut short by the time budget
-    (a later call with a larger budget recomputes them).  A failed search is cached
-    per budget (SymPy's integration gets a share of it).
+    ``derive()`` gives the engine's candidate in nats (raising :class:`NoClosedForm`
+    when there is none); ``check(value, points, dps)`` gives ``(status, message,
+    cacheable)`` (:func:`_check`).  Under the time budget; a candidate with nan is
+    refused.  Cached under ``key`` and the check's settings -- warm calls are instant
+    -- except results cut short by the time budget (a later call with a larger budget
+    recomputes them).  A failed search is cached per budget (SymPy's integration gets
+    a share of it).
     """
     total = budget.get_default_timeout() if timeout is None else float(timeout)
     cfg = (_VERIFY["points"], _VERIFY["dps"]) if verify else None
-    key = (kind, p, q, cfg)
+    key = key + (cfg,)
     hit = _cache_get(key) or _cache_get(key + (total,))
     if hit is not None:
         return hit
     cacheable = True
     try:
         with budget.budget(timeout):
-            value = _engine(kind, p, q)
-            if value.has(sp.nan, sp.zoo):
-                out = (None, NoClosedFormWarning,
-                       "the engine's candidate is undefined (nan); returning it unevaluated")
+            value = derive()
+            if isinstance(value, sp.Basic) and value.has(sp.nan, sp.zoo):
+                out = (None, NoClosedFormWarning, "the engine's candidate is undefined (nan)")
             elif cfg is None:
                 out = (value, None, "")
             else:
-                status, msg, cacheable = _check(kind, p, q, value, *cfg)
+                status, msg, cacheable = check(value, *cfg)
                 if status == AGREE:
                     out = (value, None, "")
                 elif status == MISMATCH:
                     out = (None, VerificationWarning,
-                           f"the engine's candidate {value} failed its numeric check {msg}; "
-                           f"returning it unevaluated")
+                           f"the engine's candidate {value} failed its numeric check {msg}")
                 else:
                     out = (value, UnverifiedWarning,
                            f"the closed form could not be checked numerically: {msg}; it is "
                            f"returned unverified")
     except NoClosedForm as e:
-        out = (None, NoClosedFormWarning, f"no closed form found ({e}); returning it unevaluated")
+        out = (None, NoClosedFormWarning, f"no closed form found ({e})")
         key = key + (total,)
     except budget.BudgetExceeded:
-        out = (None, NoClosedFormWarning,
-               f"time budget of {total:g} s exceeded; returning it unevaluated")
+        out = (None, NoClosedFormWarning, f"time budget of {total:g} s exceeded")
         cacheable = False
     if cacheable:
         _cache_put(key, out)
     return out
+
+
+def _answer(m, timeout, verify, closed_form):
+    """The checked closed form of the measure object ``m`` (nats), or None; the warning,
+    if any, is issued for the caller's caller.  ``closed_form(m, timeout, verify)``
+    gives ``(value, warning class, message)``."""
+    if timeout is not None:  # refused at the call, before the cache sees it
+        budget.validate_timeout(timeout)
+    verify = get_verify() if verify is None else verify
+    if not isinstance(verify, bool):
+        raise TypeError(f"verify must be True or False, got {verify!r}")
+    value, warning, message = closed_form(m, timeout, verify)
+    if warning is not None:
+        tail = "; returning it unevaluated" if value is None else ""
+        warnings.warn(f"{m}: {message}{tail}", warning, stacklevel=4)
+    return value
+
+
+def _closed_form(m, timeout, verify):
+    """``(value, warning class, message)`` for S, H or D_KL (see :func:`_derive_checked`)."""
+    return _derive_checked((m.kind, m.p, m.q), timeout, verify,
+                           lambda: _engine(m.kind, m.p, m.q),
+                           lambda value, points, dps: _check(m.kind, m.p, m.q, value,
+                                                             points, dps))
 
 
 def _residual(value, rvs):
@@ -510,14 +536,7 @@ def _residual(value, rvs):
 
 
 def _evaluate(m, timeout=None, verify=None):
-    if timeout is not None:  # refused at the call, before the cache sees it
-        budget.validate_timeout(timeout)
-    verify = get_verify() if verify is None else verify
-    if not isinstance(verify, bool):
-        raise TypeError(f"verify must be True or False, got {verify!r}")
-    value, warning, message = _closed_form(m.kind, m.p, m.q, timeout, verify)
-    if warning is not None:
-        warnings.warn(f"{m}: {message}", warning, stacklevel=3)
+    value = _answer(m, timeout, verify, _closed_form)
     if value is None:
         return m
     if _residual(value, m.rvs):

@@ -1,4 +1,14 @@
-"""Shared pytest options: ``--runslow`` also runs the slow rows and checks."""
+"""Shared pytest options: ``--runslow`` also runs the slow rows and checks.
+
+With ``CI`` set (``.ci/run`` sets it) the suite runs in strict mode,
+``SYMXENT_STRICT=1``: a SymPy bug met inside a rule (``SYMPY_BUGS`` in
+:mod:`symxent.engine.rulebase`) propagates and fails the test instead of the rule
+quietly not applying.
+"""
+import os
+
+if os.environ.get("CI") and "SYMXENT_STRICT" not in os.environ:
+    os.environ["SYMXENT_STRICT"] = "1"
 
 
 def pytest_addoption(parser):

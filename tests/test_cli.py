@@ -17,7 +17,10 @@ import mpmath
 import pytest
 import sympy
 
+from symxent.cli import check as cli_check
 from symxent.cli import commands as cli
+from symxent.cli import common as cli_common
+from symxent.cli import derive as cli_derive
 
 ROOT = Path(__file__).resolve().parent.parent
 PWNED = "/tmp/symxent_pwned"
@@ -265,24 +268,24 @@ def test_prove_empty_dir(tmp_path):
 def test_compare_agree_disagree_infinite_inconclusive():
     with mpmath.workdps(60):
         one = mpmath.mpf(1)
-        assert cli._compare(one, one + mpmath.mpf(10) ** -40, mpmath.mpf(0), 50)[0]
-        ok, msg, _ = cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50)
+        assert cli_check._compare(one, one + mpmath.mpf(10) ** -40, mpmath.mpf(0), 50)[0]
+        ok, msg, _ = cli_check._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50)
         assert not ok and "DISAGREE" in msg
-        assert cli._compare(mpmath.inf, mpmath.inf, mpmath.mpf(0), 50)[0]
-        assert not cli._compare(mpmath.inf, one, mpmath.mpf(0), 50)[0]
-        ok, msg, _ = cli._compare(one, one, mpmath.mpf(10) ** -5, 50)
+        assert cli_check._compare(mpmath.inf, mpmath.inf, mpmath.mpf(0), 50)[0]
+        assert not cli_check._compare(mpmath.inf, one, mpmath.mpf(0), 50)[0]
+        ok, msg, _ = cli_check._compare(one, one, mpmath.mpf(10) ** -5, 50)
         assert not ok and "INCONCLUSIVE" in msg
         # an explicit tolerance is honoured
         tol = sympy.Rational(1, 10**8)
-        assert cli._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, tol)[0]
-        assert not cli._compare(one, one + mpmath.mpf(10) ** -7, mpmath.mpf(0), 50, tol)[0]
+        assert cli_check._compare(one, one + mpmath.mpf(10) ** -10, mpmath.mpf(0), 50, tol)[0]
+        assert not cli_check._compare(one, one + mpmath.mpf(10) ** -7, mpmath.mpf(0), 50, tol)[0]
 
 
 def test_check_fails_on_a_wrong_closed_form(monkeypatch, capsys):
     """The real numeric side against a closed form made wrong on purpose."""
-    right = cli._FUNCTIONS["entropy"]
+    right = cli_common._FUNCTIONS["entropy"]
     wrong = {"delta": sympy.Integer(0)}
-    monkeypatch.setitem(cli._FUNCTIONS, "entropy",
+    monkeypatch.setitem(cli_common._FUNCTIONS, "entropy",
                         lambda *rvs, base=None: right(*rvs, base=base) + wrong["delta"])
     assert cli.main(["check", "entropy", "Normal(0, 2)", "--dps", "30"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "agree"
@@ -294,7 +297,7 @@ def test_check_fails_on_a_wrong_closed_form(monkeypatch, capsys):
 
 def _with_wrong_last_step(monkeypatch):
     """derive() as the engine gives it, plus a last step that is off by 10**-6."""
-    real = cli.derive
+    real = cli_derive.derive
 
     def derive(quantity, check=True):
         d = real(quantity, check=False)
@@ -302,7 +305,7 @@ def _with_wrong_last_step(monkeypatch):
         if check:
             d.check()
         return d
-    monkeypatch.setattr(cli, "derive", derive)
+    monkeypatch.setattr(cli_derive, "derive", derive)
 
 
 @pytest.mark.timeout(120)
@@ -333,7 +336,7 @@ def test_symxent_error_is_one_line_and_an_input_error(monkeypatch, capsys):
 
     def boom(*args, **kwargs):
         raise UnsupportedError("mismatched pair\nsecond line")
-    monkeypatch.setitem(cli._FUNCTIONS, "kl", boom)
+    monkeypatch.setitem(cli_common._FUNCTIONS, "kl", boom)
     assert cli.main(["check", "kl", "Normal(0, 1)", "Normal(1, 1)"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "symxent: error: UnsupportedError: mismatched pair"
@@ -342,7 +345,7 @@ def test_symxent_error_is_one_line_and_an_input_error(monkeypatch, capsys):
 def test_internal_error_is_exit_3_in_one_line(monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise OverflowError("int too large to convert to float")
-    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    monkeypatch.setitem(cli_common._FUNCTIONS, "entropy", boom)
     assert cli.main(["check", "entropy", "Normal(0, 1)"]) == 3
     err = capsys.readouterr().err.strip()
     assert err.startswith("symxent: internal error: OverflowError") and "\n" not in err
@@ -440,6 +443,129 @@ def test_engine_prove_real_derivations():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+# ---------------------------------------------------------------- variadic families (issue 12)
+# in-process (cli.main with argv): no fork, no start-up cost
+def _last_closed_form(out):
+    """The right-hand side of the last ``= ...    [reason]`` line of a text derivation."""
+    line = [ln for ln in out.splitlines() if ln.lstrip().startswith("= ")][-1]
+    return line.lstrip()[2:].split("    [")[0]
+
+
+def _cat_point(names, rng):
+    """Probabilities with a positive remainder: each in (0, 1/len) so the sum stays < 1."""
+    return {n: sympy.Rational(rng.randint(1, 999), 1000 * (len(names) + 1)) for n in names}
+
+
+@pytest.mark.timeout(120)
+def test_engine_derive_entropy_of_categorical_with_symbolic_probabilities(capsys):
+    import random
+    proc = inproc(capsys, "derive", "entropy", "Categorical(p1, p2, p3)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1].startswith("where p3 = ")   # the precondition, stated
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    p1, p2 = sympy.symbols("p1 p2", positive=True)
+    closed = closed.subs({sympy.Symbol("p1"): p1, sympy.Symbol("p2"): p2})
+    # Cover & Thomas, Elements of Information Theory, 2nd ed., eq. 2.1: S = -sum p log p
+    p3 = 1 - p1 - p2
+    reference = -(p1 * sympy.log(p1) + p2 * sympy.log(p2) + p3 * sympy.log(p3))
+    assert sympy.simplify(closed - reference) == 0
+    rng = random.Random(12)
+    for _ in range(3):
+        at = _cat_point(["p1", "p2"], rng)
+        at = {p1: at["p1"], p2: at["p2"]}
+        with mpmath.workdps(40):
+            ps = [mpmath.mpf(v.p) / v.q for v in (at[p1], at[p2], 1 - at[p1] - at[p2])]
+            ref = -mpmath.fsum(p * mpmath.log(p) for p in ps)
+            assert abs(mpmath.mpf(sympy.N(closed.subs(at), 40)) - ref) < mpmath.mpf(10) ** -35
+
+
+@pytest.mark.timeout(120)
+def test_engine_derive_kl_of_categoricals_with_symbolic_probabilities(capsys):
+    import random
+    proc = inproc(capsys, "derive", "kl", "Categorical(p1, p2, p3)", "Categorical(q1, q2, q3)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    last = proc.stdout.splitlines()[-1]
+    assert "p3 = " in last and "q3 = " in last and "sum to 1" in last
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    rng = random.Random(13)
+    for _ in range(3):
+        at = {**_cat_point(["p1", "p2"], rng), **_cat_point(["q1", "q2"], rng)}
+        # Cover & Thomas, eq. 2.26: D(p || q) = sum p log(p / q), at 40 digits
+        with mpmath.workdps(40):
+            mp = {k: mpmath.mpf(v.p) / v.q for k, v in at.items()}
+            ps = [mp["p1"], mp["p2"], 1 - mp["p1"] - mp["p2"]]
+            qs = [mp["q1"], mp["q2"], 1 - mp["q1"] - mp["q2"]]
+            ref = mpmath.fsum(p * mpmath.log(p / q) for p, q in zip(ps, qs))
+            value = sympy.N(closed.subs({sympy.Symbol(k): v for k, v in at.items()}), 40)
+            assert abs(mpmath.mpf(value) - ref) < mpmath.mpf(10) ** -35
+
+
+@pytest.mark.timeout(120)
+def test_engine_derive_entropy_of_numeric_categorical(capsys):
+    proc = inproc(capsys, "derive", "entropy", "Categorical(1/2, 1/3, 1/6)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    R = sympy.Rational   # Cover & Thomas, eq. 2.1
+    reference = -sum(p * sympy.log(p) for p in (R(1, 2), R(1, 3), R(1, 6)))
+    assert sympy.simplify(closed - reference) == 0
+    assert "where" not in proc.stdout                     # nothing eliminated
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("argv, fragment", [
+    (["derive", "entropy", "Categorical(1/2, 1/3, 1/4)"], "must sum to 1; they sum to 13/12"),
+    (["derive", "kl", "Categorical(p, p)", "Categorical(1/2, 1/2)"], "1 minus the others"),
+    (["check", "entropy", "Categorical(p1, p2, p3)", "--at", "p3=1/2"], "give values for the others"),
+    (["derive", "entropy", "Normla(0, 1)"], "did you mean Normal?"),
+    (["derive", "entropy", "Die(n)"], "number of sides"),
+])
+def test_variadic_input_errors_exit_2(argv, fragment, capsys):
+    assert_clean_error(inproc(capsys, *argv), 2, fragment)
+
+
+@pytest.mark.timeout(120)
+def test_engine_divergence_family_states_the_elimination_too(capsys):
+    proc = inproc(capsys, "derive", "renyi", "Categorical(p1, p2, p3)",
+                  "Categorical(1/3, 1/3, 1/3)", "--alpha", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1].startswith("where p3 = ")
+
+
+@pytest.mark.timeout(120)
+def test_engine_check_categorical_with_at_values(capsys):
+    proc = inproc(capsys, "check", "kl", "Categorical(p1, p2, p3)", "Categorical(1/3, 1/3, 1/3)",
+                  "--at", "p1=1/2", "--at", "p2=1/4")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == "agree"
+    assert any(ln.startswith("where p3 = ") for ln in proc.stdout.splitlines())
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("argv", [
+    ["derive", "entropy", "Dirichlet(1, 2, 3)"],
+    ["derive", "entropy", "Die(6)"],
+    ["derive", "entropy", "DiscreteUniform(1, 2, 5)"],
+])
+def test_engine_derive_list_parameter_families(argv, capsys):
+    proc = inproc(capsys, *argv)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.timeout(60)
+def test_engine_derive_kl_numeric_mvn_matches_the_textbook_formula(capsys):
+    proc = inproc(capsys, "derive", "kl", "MultivariateNormal([0, 0], [[2, 1], [1, 2]])",
+                  "MultivariateNormal([1, 0], [[1, 0], [0, 1]])")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    closed = sympy.sympify(_last_closed_form(proc.stdout))
+    # D_KL(N0 || N1) = (tr(S1^-1 S0) + (m1 - m0)^T S1^-1 (m1 - m0) - k + log(det S1 / det S0)) / 2
+    # (Duchi, "Derivations for Linear Algebra and Optimization", KL of Gaussians)
+    S0, S1 = sympy.Matrix([[2, 1], [1, 2]]), sympy.eye(2)
+    d = sympy.Matrix([1, 0])
+    reference = ((S1.inv() * S0).trace() + (d.T * S1.inv() * d)[0] - 2
+                 + sympy.log(S1.det() / S0.det())) / 2
+    assert sympy.simplify(closed - reference) == 0
+
+
 # ---------------------------------------------------------------- exit codes (issue 9, item 9)
 @pytest.mark.timeout(120)
 def test_no_closed_form_is_a_normal_outcome_exit_4():
@@ -451,7 +577,7 @@ def test_no_closed_form_is_a_normal_outcome_exit_4():
 
 def test_check_without_closed_form_exits_4(monkeypatch, capsys):
     # the engine's own answer for this pair (no closed form), without its 2 s search
-    monkeypatch.setitem(cli._FUNCTIONS, "kl", lambda p, q, base=None: cli._quantity("kl", (p, q),
+    monkeypatch.setitem(cli_common._FUNCTIONS, "kl", lambda p, q, base=None: cli_common._quantity("kl", (p, q),
                                                                                      base))
     proc = inproc(capsys, "check", "kl", "Normal(0, 1)", "Cauchy(0, 1)")
     assert proc.returncode == 4 and "nothing to check" in proc.stderr
@@ -461,10 +587,10 @@ def test_check_without_closed_form_exits_4(monkeypatch, capsys):
 def test_unevaluated_rendering_in_every_format():
     from symxent.cli.parsing import parse_pair
     rvs = parse_pair("Normal(0, 1)", "Cauchy(0, 1)")
-    q = cli._quantity("kl", rvs, None)
-    latex = cli._render_unevaluated(q, rvs, "latex", "no rule")
+    q = cli_common._quantity("kl", rvs, None)
+    latex = cli_derive._render_unevaluated(q, rvs, "latex", "no rule")
     assert latex.splitlines()[-1] == sympy.latex(q) and "% note: no closed form" in latex
-    md = cli._render_unevaluated(q, rvs, "markdown", "no rule")
+    md = cli_derive._render_unevaluated(q, rvs, "markdown", "no rule")
     assert f"$$\n{sympy.latex(q)}\n$$" in md and "_Note: no closed form" in md
 
 
@@ -494,7 +620,7 @@ def test_bad_timeout_exit_2(value, capsys):
 def test_isolated_command_reports_exit_codes_and_tracebacks(monkeypatch, capfd):
     def boom(*args, **kwargs):
         raise OverflowError("int too large to convert to float")
-    monkeypatch.setitem(cli._FUNCTIONS, "entropy", boom)
+    monkeypatch.setitem(cli_common._FUNCTIONS, "entropy", boom)
     assert cli.main(["check", "entropy", "Normal(0, 1)"], isolate=True) == 3
     assert "internal error: OverflowError" in capfd.readouterr().err
     assert cli.main(["--traceback", "check", "entropy", "Normal(0, 1)"], isolate=True) == 3

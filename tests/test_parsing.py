@@ -59,9 +59,116 @@ def test_valid_strings_parse(text, dist_class):
 
 def test_every_family_in_the_table_is_a_sympy_constructor():
     # each whitelisted name must map to a callable of sympy.stats, nothing else
+    # (Categorical is symxent's own FiniteRV on {0, ..., k-1})
     import sympy.stats as st_mod
+    from symxent.laws.distributions import Categorical
     for name, fam in FAMILIES.items():
+        if name == "Categorical":
+            assert fam.constructor is Categorical
+            continue
         assert fam.constructor is getattr(st_mod, fam.constructor.__name__), name
+
+
+# ---------------------------------------------------------------- variadic families (issue 12)
+def probabilities(rv):
+    return dict(rv.pspace.distribution.args[0])
+
+
+def test_categorical_numeric_probabilities():
+    for text in ("Categorical(1/2, 1/3, 1/6)", "Categorical([1/2, 1/3, 1/6])",
+                 "Categorical(0.5, 0.25, 0.25)", "Categorical(sqrt(2)/2, 1 - sqrt(2)/2)"):
+        found = {}
+        probs = probabilities(parse_distribution(text, eliminated=found))
+        assert sympy.simplify(sum(probs.values()) - 1) == 0, text
+        assert found == {}, text
+    assert probabilities(parse_distribution("Categorical(0.5, 0.25, 0.25)")) == {
+        0: sympy.Rational(1, 2), 1: sympy.Rational(1, 4), 2: sympy.Rational(1, 4)}
+
+
+def test_categorical_symbolic_last_probability_is_eliminated():
+    found = {}
+    rv = parse_distribution("Categorical(p1, p2, p3)", eliminated=found)
+    p = params(rv)
+    assert set(p) == {"p1", "p2"} and all(s.is_positive for s in p.values())
+    assert set(found) == {"p3"}
+    assert sympy.expand(found["p3"] - (1 - p["p1"] - p["p2"])) == 0
+    assert sympy.expand(sum(probabilities(rv).values()) - 1) == 0
+    # already normalised: nothing to eliminate
+    found = {}
+    rv = parse_distribution("Categorical(p, 1 - p)", eliminated=found)
+    assert found == {} and set(params(rv)) == {"p"}
+    # a number left for the last name
+    found = {}
+    rv = parse_distribution("Categorical(1/2, 1/4, p)", eliminated=found)
+    assert found == {"p": sympy.Rational(1, 4)} and params(rv) == {}
+
+
+def test_categorical_pair_eliminates_in_both():
+    found = {}
+    P, Q = parse_pair("Categorical(p1, p2, p3)", "Categorical(q1, q2, q3)", eliminated=found)
+    assert set(found) == {"p3", "q3"}
+    assert set(params(P)) == {"p1", "p2"} and set(params(Q)) == {"q1", "q2"}
+    # a name eliminated by one distribution is read so in the other as well
+    found = {}
+    P, Q = parse_pair("Categorical(a, b, c)", "Categorical(c, 1 - c)", eliminated=found)
+    assert set(found) == {"c"} and set(params(Q)) == {"a", "b"}
+
+
+def test_vector_families_take_separate_arguments():
+    a = parse_distribution("Dirichlet(a1, a2, a3)").pspace.distribution.args
+    b = parse_distribution("Dirichlet([a1, a2, a3])").pspace.distribution.args
+    assert a == b
+    assert parse_distribution("DiscreteUniform(1, 2, 5)").pspace.distribution.args == \
+        parse_distribution("DiscreteUniform([1, 2, 5])").pspace.distribution.args
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("Categorical(1/2, 1/3, 1/4)", "sum to 13/12"),
+    ("Categorical(0.5, 0.6)", "must sum to 1"),
+    ("Categorical(2, -1)", "not between 0 and 1"),
+    ("Categorical(p, p)", "1 minus the others"),
+    ("Categorical(p, 1/2)", "1 minus the others"),
+    ("Categorical(1/2, 1/2, p)", "leaves 0 for p"),
+    ("Categorical(p)", "at least 2 probabilities"),
+    ("Categorical([p])", "at least 2 probabilities"),
+    ("Categorical()", "usage"),
+    ("Categorical(Normal(0, 1), 1)", "cannot be used as a parameter"),
+    ("Die(n)", "number of sides"),
+    ("Dirichlet(a1, a2, [a3])", "list is not allowed"),
+    ("Normla(0, 1)", "did you mean Normal?"),
+    ("Nromal(0, 1)", "did you mean Normal?"),
+    ("Gaussian(0, 1)", "did you mean Normal?"),
+    ("Dirichelt([1, 2])", "did you mean Dirichlet?"),
+    ("Categorcal(1/2, 1/2)", "did you mean Categorical?"),
+    ("FiniteRV(1)", "did you mean Categorical?"),
+    ("MultivariateBta([1, 2])", "did you mean MultivariateBeta?"),
+    ("Weib(1, 2)", "did you mean Weibull?"),
+    ("Multinomial(3, 1/2, 1/2)", "does not accept"),
+])
+def test_variadic_and_misspelt_refused_with_clear_message(text, fragment):
+    with pytest.raises(ParseError) as info:
+        parse_distribution(text)
+    assert fragment.lower() in str(info.value).lower(), str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.timeout(10)
+def test_categorical_sum_check_never_expands_a_huge_power():
+    # expand((a + b + c + d)**64) has 47905 terms and takes minutes: the check
+    # bounds the expansion first and refuses (or eliminates) instead
+    with pytest.raises(ParseError, match="sum to 1"):
+        parse_distribution("Categorical((a + b + c + d)**64, 1/2)")
+    found = {}
+    parse_distribution("Categorical((a + b + c + d)**64/(a + b)**64, 1/2, p)", eliminated=found)
+    assert set(found) == {"p"}
+    found = {}   # small products are still expanded: identically 1, nothing eliminated
+    parse_distribution("Categorical(p*(1 - q), p*q, 1 - p)", eliminated=found)
+    assert found == {}
+
+
+def test_pair_refuses_a_categorical_that_cannot_sum_to_1():
+    with pytest.raises(ParseError, match="sum to 1"):
+        parse_pair("Categorical(1/2, 1/2)", "Categorical(1/3, 1/3)")
 
 
 def test_rv_name_is_used():
@@ -396,9 +503,11 @@ VALID = [
     "StudentT(nu)", "Weibull(lambda, k)", "Dirichlet([a1, a2, a3])",
     "MultivariateNormal([mu1, mu2], [[s11, s12], [s12, s22]])",
     "Normal(0.5*mu - 2, sqrt(s**2 + 1))", "Exponential(exp(-t))",
+    "Categorical(p1, p2, p3)", "Categorical(1/2, 1/3, 1/6)", "Dirichlet(a1, a2, a3)",
 ]
 TOKENS = [
-    "Normal", "Beta", "Die", "Dirichlet", "MultivariateNormal", "sqrt", "exp", "log", "pi",
+    "Normal", "Beta", "Die", "Dirichlet", "MultivariateNormal", "Categorical", "sqrt", "exp",
+    "log", "pi",
     "lambda", "mu", "x", "__import__", "__class__", "os", "eval", "open", "(", ")", "[", "]",
     ",", "+", "-", "*", "/", "**", "0", "1", "2", "0.5", "1e5", "1e-400", "64", "99", "'", '"',
     ".", ":", "=", ";", " ", "\n", "if", "for", "not", "None", "True", "lambda x:", "0x1", "1j",

@@ -2,9 +2,12 @@
 
 ``parsing`` turns strings such as ``"Normal(mu1, sigma1)"`` into sympy.stats
 random variables without ``eval`` or ``sympify`` (``families`` is its table);
-``commands`` holds the commands, ``prove`` runs the theorem scripts, ``errors``
-the exit codes (``STATUS_TABLE``) and their exceptions, ``supervise`` runs a
-command in a child process that ``--timeout`` and Ctrl-C can always stop.
+``commands`` builds the argument parser and runs a command, one module per
+command: ``derive``, ``check``, ``table``, ``prove`` (the theorem scripts),
+``plot``, ``divergence_cli`` (the divergence family), with what they share in
+``common``; ``errors`` holds the exit codes (``STATUS_TABLE``) and their
+exceptions, ``supervise`` runs a command in a child process that
+``--timeout`` and Ctrl-C can always stop.
 
 May import: anything of symxent.  Nothing else of symxent imports it.
 """

@@ -82,13 +82,13 @@ def _quantity(kind, rvs, order, base):
     return cls(*rvs, *order)
 
 
-def _rvs(kind, texts):
+def _rvs(kind, texts, eliminated=None):
     need = _ARITY[kind]
     if len(texts) != need:
         raise UsageError(f"{kind} needs {need} distribution(s), got {len(texts)}")
     if need == 1:
-        return (parse_distribution(texts[0], name="X"),)
-    return parse_pair(texts[0], texts[1], names=("P", "Q"))
+        return (parse_distribution(texts[0], name="X", eliminated=eliminated),)
+    return parse_pair(texts[0], texts[1], names=("P", "Q"), eliminated=eliminated)
 
 
 def cmd_derive(args, base, render):
@@ -100,8 +100,14 @@ def cmd_derive(args, base, render):
         if not args.timeout > 0:
             raise UsageError("--timeout must be positive")
         set_default_timeout(args.timeout)
-    q = _quantity(kind, _rvs(kind, args.distributions), _order(kind, args.alpha), base)
-    print(render(derive(q, check=not args.no_check), args.format))
+    from symxent.cli.common import _given_note
+    eliminated = {}
+    q = _quantity(kind, _rvs(kind, args.distributions, eliminated), _order(kind, args.alpha),
+                  base)
+    text = render(derive(q, check=not args.no_check), args.format)
+    if eliminated:  # the precondition the chain holds under (a Categorical's last probability)
+        text = f"{text}\n{_given_note(eliminated, args.format)}"
+    print(text)
     return 0
 
 

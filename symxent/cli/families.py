@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import sympy.stats as st
 
+from symxent.laws.distributions import Categorical
+
 __all__ = ["FAMILIES", "Family"]
 
 # Scalar roles, weakest to strongest; a symbol used in several roles gets the
@@ -22,7 +24,8 @@ _LEVEL_ASSUMPTIONS = {
 }
 # Non-scalar roles: "vreal"/"vpositive" (vector of real/positive entries),
 # "cov" (symmetric matrix: positive diagonal, real off-diagonal), "items"
-# (vector of real values of a finite distribution).
+# (vector of real values of a finite distribution), "probs" (vector of
+# probabilities that must sum to 1, see symxent.cli.parsing).
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,13 @@ class Family:
     roles: tuple  # role of each positional parameter
     required: int  # how many of them are mandatory
     labels: tuple  # parameter names, for messages and --help
+    # a family whose one parameter is a vector may also take its entries as
+    # separate arguments: Dirichlet(a1, a2, a3) is Dirichlet([a1, a2, a3])
+    variadic: bool = False
 
     def signature(self) -> str:
+        if self.variadic:
+            return f"{self.name}({self.labels[0]}1, {self.labels[0]}2, ...)"
         parts = [
             lab if i < self.required else f"[{lab}]"
             for i, lab in enumerate(self.labels)
@@ -43,11 +51,11 @@ class Family:
         return f"{self.name}({', '.join(parts)})"
 
 
-def _fam(name, ctor, spec, required=None):
+def _fam(name, ctor, spec, required=None, variadic=False):
     labels = tuple(p.split(":")[0] for p in spec.split())
     roles = tuple(p.split(":")[1] for p in spec.split())
     req = len(roles) if required is None else required
-    return Family(name, ctor, roles, req, labels)
+    return Family(name, ctor, roles, req, labels, variadic)
 
 
 _FAMILY_LIST = [
@@ -105,11 +113,13 @@ _FAMILY_LIST = [
     _fam("Hypergeometric", st.Hypergeometric, "N:count m:count n:count"),
     _fam("Die", st.Die, "sides:count", required=0),
     _fam("Rademacher", st.Rademacher, ""),
-    _fam("DiscreteUniform", st.DiscreteUniform, "items:items"),
+    _fam("DiscreteUniform", st.DiscreteUniform, "items:items", variadic=True),
+    # symxent's own: FiniteRV on {0, ..., k-1}; Categorical(1/2, 1/3, 1/6)
+    _fam("Categorical", Categorical, "p:probs", variadic=True),
     # multivariate
     _fam("MultivariateNormal", st.MultivariateNormal, "mu:vreal sigma:cov"),
-    _fam("MultivariateBeta", st.MultivariateBeta, "alpha:vpositive"),
-    _fam("Dirichlet", st.MultivariateBeta, "alpha:vpositive"),
+    _fam("MultivariateBeta", st.MultivariateBeta, "alpha:vpositive", variadic=True),
+    _fam("Dirichlet", st.MultivariateBeta, "alpha:vpositive", variadic=True),
 ]
 
 #: Distribution names accepted by :func:`parse_distribution`.

@@ -11,6 +11,16 @@ The command line accepts distributions as text.  That text is never handed to
    (:class:`_Reader`), producing a tiny intermediate form, which is then turned
    into sympy objects by :class:`_Builder` with size limits on every number.
 
+Families whose one parameter is a vector take its entries either as a list or
+as separate arguments: ``Dirichlet([a1, a2, a3])`` is ``Dirichlet(a1, a2, a3)``,
+``Categorical(p1, p2, p3)`` is ``Categorical([p1, p2, p3])``.  The
+probabilities of a ``Categorical`` must sum to 1: numbers are checked exactly
+(``Categorical(1/2, 1/3, 1/4)`` is refused); when they are not all numbers and
+do not sum to 1 identically, a last entry that is a bare name used nowhere else
+in that distribution is eliminated (``p3 = 1 - p1 - p2``), and the elimination
+is reported to the caller (the ``eliminated`` argument), so that the command
+line can state it; anything else is refused.
+
 Parameters named in the text become :class:`sympy.Symbol` objects whose
 assumptions follow the *role* the parameter plays in its family (location ->
 real, scale/shape/rate -> positive, count -> positive integer), see
@@ -25,6 +35,7 @@ import keyword
 import re
 
 import sympy
+import sympy.stats
 from sympy.stats.rv import RandomSymbol
 
 from symxent.errors import ParseError
@@ -50,6 +61,7 @@ MAX_SCI_EXPONENT = 300  # |e| in a literal like 1.5e-7
 MAX_EXP_ARGUMENT = 2000  # |a| in exp(a) for a number a: e**2000 is about 1e868
 MAX_MAGNITUDE = sympy.Integer(2) ** MAX_BITS  # |value| of any number, exact or not
 MAX_ITEMS = 16  # entries of a vector
+MAX_CATEGORIES = 64  # probabilities of a Categorical
 MAX_MATRIX = 8  # rows/columns of a covariance matrix
 MAX_FINITE = 10_000  # numeric count parameter of a finite family (its support size)
 _FINITE_FAMILIES = {"Binomial", "BetaBinomial", "Hypergeometric", "Die"}
@@ -200,9 +212,17 @@ class _Reader:
         if any(isinstance(a, ast.Starred) for a in node.args):
             self.fail("starred arguments are not allowed")
         nargs = len(node.args)
-        if not family.required <= nargs <= len(family.roles):
+        if family.variadic and nargs >= 2:
+            # Dirichlet(a1, a2, a3) is Dirichlet([a1, a2, a3])
+            node_args = [ast.List(elts=list(node.args), ctx=ast.Load())]
+        elif family.variadic and nargs == 0:
+            self.fail(f"{family.name} needs its entries; usage: {family.signature()} "
+                      f"or {family.name}([...])")
+        else:
+            node_args = node.args
+        if not family.required <= len(node_args) <= len(family.roles):
             self.fail(f"{family.name} takes {self._arity(family)}, got {nargs}; usage: {family.signature()}")
-        args = [self.argument(a, role) for a, role in zip(node.args, family.roles)]
+        args = [self.argument(a, role) for a, role in zip(node_args, family.roles)]
         return family, args
 
     @staticmethod
@@ -223,6 +243,14 @@ class _Reader:
     def argument(self, node, role):
         if role in _ROLE_LEVEL:
             return self.scalar(node, role, 1)
+        if role == "probs":
+            if not isinstance(node, (ast.List, ast.Tuple)):
+                self.fail("a categorical distribution needs at least 2 probabilities, "
+                          "e.g. Categorical(p1, p2, p3) or Categorical(1/2, 1/3, 1/6)")
+            items = self._sequence(node, 1, "probabilities [p1, p2, ...]", MAX_CATEGORIES)
+            if len(items) < 2:
+                self.fail("a categorical distribution needs at least 2 probabilities")
+            return ("vector", [self.scalar(x, "prob", 2) for x in items])
         if role in ("vreal", "vpositive", "items"):
             scalar_role = "positive" if role == "vpositive" else "real"
             items = self._sequence(node, 1, "a vector [a, b, ...]")
@@ -247,13 +275,13 @@ class _Reader:
             return ("matrix", matrix)
         raise AssertionError(f"unknown role {role}")  # pragma: no cover
 
-    def _sequence(self, node, depth, what):
+    def _sequence(self, node, depth, what, limit=MAX_ITEMS):
         if not isinstance(node, (ast.List, ast.Tuple)):
             self.fail(f"expected {what}")
         if not node.elts:
             self.fail(f"expected {what}, got an empty list")
-        if len(node.elts) > MAX_ITEMS:
-            self.fail(f"too many entries ({len(node.elts)} > {MAX_ITEMS})")
+        if len(node.elts) > limit:
+            self.fail(f"too many entries ({len(node.elts)} > {limit})")
         return node.elts
 
     def scalar(self, node, role, depth):
@@ -319,13 +347,43 @@ class _Reader:
         return ("func", func.id, self.scalar(node.args[0], inner, depth + 1))
 
 
+# other names people use for accepted families
+_ALIASES = {"gaussian": "Normal", "gauss": "Normal", "mvn": "MultivariateNormal",
+            "multivariategaussian": "MultivariateNormal", "finiterv": "Categorical",
+            "multinoulli": "Categorical", "exp": "Exponential", "student": "StudentT",
+            "students": "StudentT"}
+
+
+_SYMPY_FAMILIES = {n for n in sympy.stats.__all__
+                   if getattr(getattr(sympy.stats, n, None), "__module__", "") in (
+                       "sympy.stats.crv_types", "sympy.stats.drv_types",
+                       "sympy.stats.frv_types", "sympy.stats.joint_rv_types")}
+
+
 def _suggest(name):
+    """``; did you mean Normal?`` for a misspelt family name (Normla, nromal,
+    Gama, Dirichelt, Gaussian, ...), or a pointer to ``--help``."""
     import difflib
+
     low = name.lower()
-    close = [f for f in FAMILIES if f.lower() == low or f.lower().startswith(low[:4])]
-    by_low = {f.lower(): f for f in FAMILIES}  # fuzzy: Gama -> Gamma, Nromal -> Normal
-    close += [by_low[m] for m in difflib.get_close_matches(low, list(by_low), n=1, cutoff=0.75)]
-    return f"; did you mean {close[0]}?" if close else "; see `symxent --help` for the list"
+    by_low = {f.lower(): f for f in FAMILIES}
+    if low in by_low:  # normal -> Normal
+        return f"; did you mean {by_low[low]}?"
+    if low in _ALIASES:
+        return f"; did you mean {_ALIASES[low]}?"
+    # the closest name by similarity; a family starting with what was typed
+    # (at least 4 letters: Weib -> Weibull) counts as close too
+    score = {f: difflib.SequenceMatcher(None, low, f.lower()).ratio() for f in FAMILIES}
+    for f in FAMILIES:
+        if len(low) >= 4 and f.lower().startswith(low):
+            score[f] = max(score[f], 0.9)
+    best = max(score, key=score.get)
+    if score[best] >= 0.75:
+        return f"; did you mean {best}?"
+    if name in _SYMPY_FAMILIES:
+        return (f"; {name} is a sympy.stats distribution the command line does not "
+                "accept (use the Python API); see `symxent --help` for the list")
+    return "; see `symxent --help` for the list"
 
 
 # --------------------------------------------------------------------------
@@ -430,6 +488,96 @@ def _check_rv_name(name):
         raise ParseError(f"invalid random-variable name {name!r}")
 
 
+def _ir_names(ir):
+    """The parameter names in the intermediate form of a scalar expression."""
+    tag = ir[0]
+    if tag == "name":
+        return {ir[1]}
+    if tag == "neg":
+        return _ir_names(ir[1])
+    if tag == "func":
+        return _ir_names(ir[2])
+    if tag == "op":
+        return _ir_names(ir[2]) | _ir_names(ir[3])
+    return set()  # "num", "const"
+
+
+MAX_EXPANDED_TERMS = 2000  # terms an expansion in the parser may produce
+
+
+def _terms_bound(e):
+    """An upper bound on the number of terms of ``expand(e)``, computed without
+    expanding (``(a + b + c + d)**64`` would have 47905 and take minutes)."""
+    from math import comb
+    if isinstance(e, sympy.Add):
+        return sum(_terms_bound(a) for a in e.args)
+    if isinstance(e, sympy.Mul):
+        out = 1
+        for a in e.args:
+            out *= _terms_bound(a)
+        return out
+    if isinstance(e, sympy.Pow) and isinstance(e.base, (sympy.Add, sympy.Mul)):
+        k = abs(e.exp) if e.exp.is_Integer else 1
+        return comb(_terms_bound(e.base) + int(k) - 1, int(k))
+    return 1
+
+
+def _expand_bounded(e):
+    """``expand(e)``, or None when it could have more than MAX_EXPANDED_TERMS terms."""
+    if _terms_bound(e) > MAX_EXPANDED_TERMS:
+        return None
+    return sympy.expand(e)
+
+
+def _sums_to_one(total):
+    """Whether the probabilities' sum ``total`` is 1 identically.  False when that
+    cannot be decided cheaply (then the last one is eliminated, or the input refused)."""
+    diff = _expand_bounded(total - 1)
+    if diff is None:
+        return False
+    if diff == 0:
+        return True
+    if diff.is_number:
+        return diff.is_zero is True or diff.equals(0) is True
+    return sympy.cancel(diff) == 0
+
+
+def _probabilities(family, args, symbols, text, eliminated):
+    """A Categorical's probabilities must sum to 1 (see the module docstring).
+
+    Numbers are checked exactly.  When the entries do not sum to 1 identically,
+    a last entry that is a bare name, used nowhere else in the distribution and
+    not eliminated already, becomes 1 minus the others: ``symbols`` then maps
+    that name to the expression (so that every distribution parsed with it
+    reads it so) and ``eliminated`` records it.  Anything else is refused."""
+    if "probs" not in family.roles:
+        return
+    entries = args[family.roles.index("probs")][1]
+    builder = _Builder(symbols, text)
+    values = [builder.scalar(e) for e in entries]
+    for v in values:
+        if v.is_number and not (v.is_nonnegative and (1 - v).is_nonnegative):
+            builder.fail(f"probability {v} of {family.name} is not between 0 and 1")
+    total = sympy.Add(*values)
+    if _sums_to_one(total):
+        return
+    last = entries[-1]
+    hint = ("; write the last one as 1 minus the others, e.g. Categorical(p1, p2, 1 - p1 - p2), "
+            "or end with a name of its own, as in Categorical(p1, p2, p3)")
+    if total.is_number:
+        builder.fail(f"the probabilities of {family.name} must sum to 1; they sum to {total}")
+    if last[0] != "name" or last[1] in eliminated or any(
+            last[1] in _ir_names(e) for e in entries[:-1]):
+        builder.fail(f"the probabilities of {family.name} must sum to 1; they sum to "
+                     f"{total}{hint}")
+    rest = 1 - sympy.Add(*values[:-1])
+    if rest.is_number and rest.is_positive is not True:
+        builder.fail(f"the probabilities of {family.name} must sum to 1: the others sum to "
+                     f"{1 - rest}, which leaves {rest} for {last[1]}")
+    symbols[last[1]] = rest
+    eliminated[last[1]] = rest
+
+
 def _read(text, what="distribution"):
     source, body = _parse_tree(text, what)
     reader = _Reader(source, text)
@@ -449,14 +597,17 @@ def _construct(family, args, name, symbols, text):
             if role == "count" and value.is_number and value > MAX_FINITE:
                 builder.fail(f"{family.name} parameter {value} too large for an exact "
                              f"finite distribution (limit {MAX_FINITE})")
+    if family.name == "Die" and values and not values[0].is_number:
+        builder.fail("Die needs a number of sides, such as Die(6): its faces are "
+                     "enumerated, so a symbolic number of sides is not supported")
     if family.name == "MultivariateNormal":
         mu, sigma = values
         if sigma.shape[0] != len(mu):
             builder.fail("mean vector and covariance matrix have different sizes")
         for i in range(sigma.shape[0]):
             for j in range(i):
-                diff = sympy.expand(sigma[i, j] - sigma[j, i])
-                if diff.is_zero is not True and sympy.simplify(diff) != 0:
+                diff = _expand_bounded(sigma[i, j] - sigma[j, i])
+                if diff is None or diff.is_zero is not True and sympy.simplify(diff) != 0:
                     builder.fail("the covariance matrix must be symmetric")
     try:
         rv = family.constructor(name, *values)
@@ -475,23 +626,28 @@ def _construct(family, args, name, symbols, text):
 # --------------------------------------------------------------------------
 # Public functions
 # --------------------------------------------------------------------------
-def parse_distribution(text, name="X"):
+def parse_distribution(text, name="X", eliminated=None):
     """Parse ``"Family(param, ...)"`` into a sympy.stats random variable.
 
     Raises :class:`~symxent.errors.ParseError` for anything that is not a
     whitelisted distribution with well-formed, size-limited parameters.
+    ``eliminated``, a dict, receives the names written as 1 minus the other
+    probabilities of a Categorical (``{"p3": 1 - p1 - p2}``), if any.
     """
     _check_rv_name(name)
     family, args, roles = _read(text)
-    return _construct(family, args, name, _make_symbols(roles, text), text)
+    symbols = _make_symbols(roles, text)
+    _probabilities(family, args, symbols, text, {} if eliminated is None else eliminated)
+    return _construct(family, args, name, symbols, text)
 
 
-def parse_pair(text_p, text_q, names=("P", "Q")):
+def parse_pair(text_p, text_q, names=("P", "Q"), eliminated=None):
     """Parse two distributions that share their parameter symbols.
 
     A name used in both texts becomes a single Symbol; if its roles differ
     (say a location in one and a scale in the other) it gets the strongest
-    assumptions (positive integer > positive > real).
+    assumptions (positive integer > positive > real).  A name eliminated by
+    one Categorical (see :func:`parse_distribution`) is eliminated in both.
     """
     if len(names) != 2 or names[0] == names[1]:
         raise ParseError("parse_pair needs two different random-variable names")
@@ -503,6 +659,9 @@ def parse_pair(text_p, text_q, names=("P", "Q")):
     for ident, level in roles_q.items():
         roles[ident] = max(level, roles.get(ident, 0))
     symbols = _make_symbols(roles, f"{text_p} / {text_q}")
+    eliminated = {} if eliminated is None else eliminated
+    _probabilities(fam_p, args_p, symbols, text_p, eliminated)
+    _probabilities(fam_q, args_q, symbols, text_q, eliminated)
     p = _construct(fam_p, args_p, names[0], symbols, text_p)
     q = _construct(fam_q, args_q, names[1], symbols, text_q)
     return p, q

@@ -34,7 +34,8 @@ def add_parser(sub):
         derive.add_argument("--standalone", action="store_true",
                             help="with --format latex: a whole compilable LaTeX document")
         derive.set_defaults(func=_standalone(derive.get_default("func")))
-    from symxent.cli.commands import _families_epilog, _kind
+    from symxent.cli.commands import _families_epilog
+    from symxent.cli.common import _kind
     p = sub.add_parser("plot", help="draw the divergence's integrand or a measure curve",
                        epilog=_families_epilog(),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,7 +55,7 @@ def add_parser(sub):
 
 
 def cmd_plot(args):
-    from symxent.cli.commands import (_assignments, _parameters, _parse_rvs, _quantity)
+    from symxent.cli.common import _assignments, _parameters, _parse_rvs, _quantity
     from symxent.cli.parsing import parse_number
     out = pathlib.Path(args.output)
     fmt = _FORMATS.get(out.suffix.lower())
@@ -66,7 +67,8 @@ def cmd_plot(args):
     except ImportError as exc:
         raise UsageError(str(exc)) from None
     kind = args.quantity
-    rvs = _parse_rvs(kind, args.distributions)
+    eliminated = {}
+    rvs = _parse_rvs(kind, args.distributions, eliminated)
     params = _parameters(rvs)
     if args.over:
         name, lo, hi = args.over
@@ -77,13 +79,13 @@ def cmd_plot(args):
         if not lo < hi:
             raise UsageError("--over NAME LO HI needs LO < HI")
         others = {k: v for k, v in params.items() if k != name}
-        subs = _assignments(args.at or [], others)
+        subs = _assignments(args.at or [], others, eliminated)
         fig = plot_measure(_quantity(kind, rvs, None), over=(params[name], lo, hi), subs=subs)
     else:
         if kind != "kl":
             raise UsageError("without --over, plot draws the KL integrand: use kl, "
                              "or --over NAME LO HI for a curve")
-        subs = _assignments(args.at or [], params)
+        subs = _assignments(args.at or [], params, eliminated)
         fig = plot_divergence(rvs[0], rvs[1], subs)
     fig.savefig(out, format=fmt, dpi=args.dpi)
     print(f"wrote {out}")

@@ -457,8 +457,10 @@ class _Checker:
         exprs = list(self.notation) + [sp.sympify(v) for m in self.models for v in m.values()]
         for e in exprs:
             labels = {b.label for b in e.atoms(sp.IndexedBase)}
+            # Indexed parameters (sigma[i], sigma[2]) are drawn per point in _value,
+            # after sums over their index are written out, never as plain symbols
             syms |= {s for s in e.free_symbols
-                     if s not in labels and not isinstance(s, RandomSymbol)}
+                     if s not in labels and not isinstance(s, (RandomSymbol, sp.Indexed))}
             for m in (a for a in sp.preorder_traversal(e) if is_measure(a)):
                 from symxent.laws.support import describe
                 for rv in m.rvs:
@@ -476,7 +478,19 @@ class _Checker:
         if not rvs:
             return None
         from symxent.laws.domain import sample_point
-        return lambda rng: sample_point(rvs, rng)
+        from symxent.laws.independent import IndependentProduct
+        # a symbolic number of factors is checked with two or three of them (small
+        # sums that test additivity): each factor's measure is one numeric
+        # evaluation of its definition (see _measure)
+        bounds = {s for rv in rvs if isinstance(rv, IndependentProduct)
+                  for end in rv.limits[1:] for s in end.free_symbols
+                  if s.is_integer and s.is_positive}
+
+        def sampler(rng):
+            pt = sample_point(rvs, rng)
+            pt.update({s: sp.Integer(rng.choice((2, 3))) for s in sorted(bounds, key=str)})
+            return pt
+        return sampler
 
     def _sym(self, k, given):
         if self.symbolic[k] is None:
@@ -539,22 +553,51 @@ class _Checker:
         if ms:
             stand = {m: sp.Dummy("m") for m in ms}
             for m, d in stand.items():
-                v = evaluate(m, pt, dps=self.wdps)
-                known[d] = (v.value, v.error)
+                known[d] = self._measure(m, pt, pi)
             e = e.xreplace(stand)
         e = e.xreplace(pt)
         e = e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)) and a.has(sp.Indexed)
-                      and not a.free_symbols - {b.label for b in a.atoms(sp.IndexedBase)},
-                      lambda a: a.doit())
+                      and not {s for s in a.free_symbols if not isinstance(s, sp.Indexed)}
+                      - {b.label for b in a.atoms(sp.IndexedBase)},
+                      lambda a: a.doit(deep=False))  # written out; integrals stay numeric
         vals = self.indexed[pi]
         for a in sorted(e.atoms(sp.Indexed), key=str):
-            if a not in vals and not a.free_symbols - {a.base.label} - set(a.indices):
+            # (an Indexed object is one of its own free symbols)
+            if a not in vals and not a.free_symbols - {a, a.base.label} - set(a.indices):
                 vals[a] = self._draw(a, self.d.ranges.get(a.base))
         e = e.xreplace(vals)
         left = e.free_symbols - set(known)
         if left:
             raise _Trouble(f"no value for {sorted(map(str, left))}")
         return closed_value(e, known, self.wdps + 2)
+
+    def _measure(self, m, pt, pi):
+        """(value, error bound) of a measure from its numeric definition at point ``pi``.
+
+        A measure of independent products (:mod:`symxent.laws.independent`) over
+        a range that is numeric at the point (a symbolic number of factors is set
+        to 2 or 3, see _measure_sampler) is the sum of its factors' measures
+        (Cover & Thomas, 2nd ed., eq. 2.67 and Thm. 2.5.3: the log of a product
+        density is a sum, by Fubini each term integrates over its own factor),
+        each from the numeric definition, with the ``Indexed`` parameters drawn as for the chain's
+        expressions at that point, so that the additivity step and the per-factor
+        steps of the engine's derivation are checked against the definitions."""
+        from symxent.laws.independent import IndependentProduct, factors
+        from symxent.numeric.core import evaluate
+        if not any(isinstance(rv, IndependentProduct) for rv in m.rvs):
+            v = evaluate(m, pt, dps=self.wdps)
+            return v.value, v.error
+        vals = self.indexed[pi]
+
+        def value_of(a):
+            if a not in vals:
+                vals[a] = self._draw(a, self.d.ranges.get(a.base))
+            return vals[a]
+        values = [evaluate(type(m)(*row, base=m.base), {}, dps=self.wdps)
+                  for row in factors(m.rvs, pt, value_of)]
+        with workdps(self.wdps + 2):
+            return (mpmath.fsum(v.value for v in values),
+                    mpmath.fsum(v.error for v in values) + mpmath.mpf(10) ** -(self.wdps + 1))
 
     def check_step(self, i):
         rel = self.d.steps[i - 1].relation

@@ -5,7 +5,10 @@
 exponential-family structure (``expfamily``), kernel integrals (``kernels``),
 expectation rules (``expectation``), the multivariate laws
 (``multivariate``), and brings the result to a canonical form
-(``canonical``).  ``validation`` checks user-made densities.
+(``canonical``).  ``validation`` checks user-made densities.  Rules and
+kernels share one calling convention, ``step(region, f) -> (value, step)``
+(``rulebase``); the step records (``steps``) form the tree the derivation's
+reasons are read from.
 
 May import: sympy, mpmath, :mod:`symxent.errors`, :mod:`symxent.budget`,
 :mod:`symxent.laws`.  Never the numeric layer, the measures, derivations,

@@ -20,6 +20,8 @@ Each step is recorded as ``(relation, expression, justification)``: the chain
 """
 from __future__ import annotations
 
+from types import FunctionType
+
 import sympy as sp
 # SymPy imports these lazily on first use: sympy.tensor.tensor (and with it
 # sympy.combinatorics) inside the first Add of a session, the integrators
@@ -35,8 +37,8 @@ from sympy.core.relational import Relational
 from symxent import budget
 from symxent.engine.canonical import canonical
 from symxent.laws.domain import facts as domain_facts, validate
-from symxent.engine.expectation import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,
-                                        admissible, integral, split_cases, unexpected)
+from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
+from symxent.engine.rulebase import attempt
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
 from symxent.engine.multivariate import dirichlet, dispatch, mvnormal
@@ -50,14 +52,22 @@ __all__ = ["compute", "trace", "NoClosedForm"]
 class Trace(list):
     """Steps ``(relation, expr, justification)`` of one computation.
 
-    ``on`` is false for :data:`NO_TRACE`, which drops its steps: callers test it
-    before building a costly display expression or justification.
+    ``expr`` and ``why`` may be given as functions of no argument that make them:
+    a step costly to display (an unevaluated integral, a justification quoting the
+    expectations) is then built only when it is recorded, never for
+    :data:`NO_TRACE`, which drops its steps.  :meth:`fork` gives an empty trace of
+    the same kind, for steps to be summarised before they are recorded.
     """
 
-    on = True
-
     def step(self, expr, why, rel="="):
+        if isinstance(expr, FunctionType):
+            expr = expr()
+        if isinstance(why, FunctionType):
+            why = why()
         self.append((rel, expr, why))
+
+    def fork(self):
+        return Trace()
 
 
 class Why(str):
@@ -74,10 +84,11 @@ class Why(str):
 
 
 class _NoTrace(Trace):
-    on = False
-
     def step(self, expr, why, rel="="):
         pass
+
+    def fork(self):
+        return self
 
 
 NO_TRACE = _NoTrace()
@@ -171,8 +182,7 @@ def _univariate(kind, dp, dq, facts, tr):
     q = dq.pdf.subs(dq.var, x) if kind != "entropy" else p
     lo, hi = support_bounds(dp.support)
     sym = sp.Sum if dp.kind == "discrete" else sp.Integral
-    if tr.on:
-        tr.step(sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
+    tr.step(lambda: sym(_integrand(kind, sp.log(p), sp.log(q)) * p, (x, lo, hi)), _DEF[kind])
     cond = sp.true
     if kind != "entropy":
         cond = support_contains(dp.support, dq.support, facts)
@@ -198,7 +208,7 @@ def _cases(kind, dp, p, q, x, lo, hi, facts, tr):
 def _on_pieces(kind, dp, q, x, pcs, facts, tr):
     total = sp.S.Zero
     single = len(pcs) == 1
-    sub = tr if single or not tr.on else Trace()  # several pieces: one step for their sum
+    sub = tr if single else tr.fork()  # several pieces: one step for their sum
     parts = []
     for (pi, a, b) in pcs:
         if pi == 0:
@@ -207,12 +217,12 @@ def _on_pieces(kind, dp, q, x, pcs, facts, tr):
         v = _piece(kind, dp, pi, qi, x, a, b, facts, sub, single)
         parts.append((pi, qi, a, b))
         total += v
-    if not single and tr.on:
-        shown = sp.Add(*[sp.Integral(_integrand(kind, sp.log(pi), sp.log(qi)) * pi, (x, a, b))
-                         for pi, qi, a, b in parts])
-        tr.step(shown, "split the support at the break points of the density")
-        tr.step(total, Why("; ".join(dict.fromkeys(why for _, _, why in sub)),
-                           [f for _, _, why in sub for f in getattr(why, "facts", ())]))
+    if not single:
+        tr.step(lambda: sp.Add(*[sp.Integral(_integrand(kind, sp.log(pi), sp.log(qi)) * pi,
+                                             (x, a, b)) for pi, qi, a, b in parts]),
+                "split the support at the break points of the density")
+        tr.step(total, lambda: Why("; ".join(dict.fromkeys(why for _, _, why in sub)),
+                                   [f for _, _, why in sub for f in getattr(why, "facts", ())]))
     return total
 
 
@@ -222,22 +232,22 @@ def _piece(kind, dp, p, q, x, a, b, facts, tr, normalized):
     g = sp.expand(_integrand(kind, Lp.expr(), lq))
     if dp.kind == "discrete":
         return _discrete_expectation(dp, p, Lp, g, x, a, b, facts, tr)
-    if tr.on:
-        tr.step(_linear_display(g, dp.rv, x, normalized, a, b, Lp),
-                "log-density expanded into features; linearity of expectation")
-    region = Region(Lp, a, b, facts, normalized)
-    value = integral(region, g)
-    if not tr.on:
-        return value
-    if normalized and region.found:
-        why = Why("; ".join(
-            f"E[{sp.sstr(f.subs(x, dp.rv))}] = {sp.sstr(v)} ({', '.join(r)})"
-            for f, v, r in region.found), [(f.subs(x, dp.rv), v, tuple(r))
-                                           for f, v, r in region.found])
-    else:
-        why = "; ".join(dict.fromkeys(region.notes)) or "integration"
-    tr.step(value, why)
+    tr.step(lambda: _linear_display(g, dp.rv, x, normalized, a, b, Lp),
+            "log-density expanded into features; linearity of expectation")
+    value, step = integral_steps(Region(Lp, a, b, facts, normalized), g)
+    tr.step(value, lambda: _justification(step, dp.rv, x, normalized))
     return value
+
+
+def _justification(step, rv, x, normalized):
+    """The reasons of an expectation's step tree: on a normalised region each
+    feature's expectation with the rules that gave it (a :class:`Why` quoting them),
+    else the rules used."""
+    if normalized and step.children:  # no mass step: the features' steps
+        found = [(c.target.subs(x, rv), c.value, tuple(c.reasons())) for c in step.children]
+        return Why("; ".join(f"E[{sp.sstr(f)}] = {sp.sstr(v)} ({', '.join(r)})"
+                             for f, v, r in found), found)
+    return "; ".join(step.reasons()) or "integration"
 
 
 def _linear_display(g, rv, x, normalized, a, b, Lp):
@@ -251,9 +261,9 @@ def _linear_display(g, rv, x, normalized, a, b, Lp):
 
 def _discrete_expectation(dp, pmf, Lp, g, k, lo, hi, facts, tr):
     G = LogForm.from_terms([g], k)
-    if tr.on:
-        tr.step(G.const + sp.Add(*[c * _expectation(f, dp.rv, k) for f, c in G.coeff.items()]),
-                "log-mass expanded into features; linearity of expectation")
+    tr.step(lambda: G.const + sp.Add(*[c * _expectation(f, dp.rv, k)
+                                       for f, c in G.coeff.items()]),
+            "log-mass expanded into features; linearity of expectation")
     fixed = set()
     for e in (lo, hi):
         fixed |= sp.sympify(e).free_symbols
@@ -297,16 +307,10 @@ def _summation(s, k, lo, f, facts):
         # first: SymPy sums Gamma ratios much faster than Beta functions
         tries.insert(0, sp.Sum(s.function.rewrite(sp.gamma), *s.limits))
     for t in tries:
-        try:
-            with budget.budget(budget.share(0.2, 3) if len(tries) > 1 else 2):
-                v = t.doit()
-        except budget.BudgetExceeded:
-            budget.check()
-            continue
-        except DOES_NOT_APPLY:
-            continue
-        except SYMPY_BUGS as err:
-            unexpected(err)
+        v = None
+        with attempt(budget.share(0.2, 3) if len(tries) > 1 else 2):
+            v = t.doit()
+        if v is None:
             continue
         v = _resolve_by_facts(sp.piecewise_fold(v), facts)
         if isinstance(v, sp.Piecewise) and len(v.args) == 2 and v.args[1][1] is sp.true \

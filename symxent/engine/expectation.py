@@ -6,11 +6,19 @@ the engine moves on; when none applies the engine raises
 :class:`NoClosedForm` and the caller returns the unevaluated object.  Nothing
 is guessed: every rule is an identity, valid under the conditions it returns.
 
+A rule that applies returns ``(value, step)`` (:class:`~symxent.engine.rulebase.Rule`),
+its step a :class:`~symxent.engine.steps.RuleStep` holding the steps it used (the
+kernel of a tilt, the expectations after a change of variable);
+:func:`integral_steps` returns the tree of one expectation, from which the
+derivation takes its justifications.
+
 Integrals are *unnormalised*: ``I(L, f) = int exp(L) f dx`` on an interval,
 with ``L`` a :class:`~symxent.engine.logform.LogForm`; on the whole support of a
 normalised density, ``I(L, 1) = 1``.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import sympy as sp
 
@@ -18,13 +26,14 @@ from symxent import budget
 from symxent.engine.kernels import integrate_exp
 from symxent.engine.logform import LogForm, positive_on
 from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, Region,  # noqa: F401
-                                     Rule, _cond_value, _guard, _Z, admissible, real_logs,
-                                     unexpected)
+                                     Rule, RuleStep, _cond_value, _guard, _Z, admissible, ask,
+                                     attempt, real_logs, unexpected)
 from symxent.engine.sympy_rules import Elementary, Integrate
 from symxent.laws.support import _resolve_on, known_le, known_positive, linear_roots, pieces
 
-__all__ = ["NoClosedForm", "Region", "integral", "Rule", "admissible", "DOES_NOT_APPLY",
-           "SYMPY_BUGS", "unexpected", "real_logs"]
+__all__ = ["NoClosedForm", "Region", "integral", "integral_steps", "Rule", "RuleStep",
+           "register_rule", "admissible", "DOES_NOT_APPLY", "SYMPY_BUGS", "unexpected",
+           "real_logs"]
 
 
 class Tilt(Rule):
@@ -36,21 +45,21 @@ class Tilt(Rule):
 
     name = "gradient of the log-normaliser (tilting)"
 
-    def apply(self, region, f):
+    def step(self, region, f):
         L, e, e0 = _tilted(region.L, f)
         if region.normalized:  # the constant of L drops out of d/de log Z
             L = LogForm(L.x, L.const - region.L.const, L.coeff)
-        r = _Z(L, region)
-        if r is None:
+        found = _Z(L, region)
+        if found is None:
             return None
+        r, kernel = found
         if _cond_value(r.cond.subs(e, e0)) is not sp.true:
             return None
         if region.normalized:
             val = sp.diff(r.log_Z(), e).subs(e, e0)
         else:
             val = sp.diff(r.Z, e).subs(e, e0)
-        region.notes.append(r.rule)
-        return val
+        return self.answer(f, val, kernel)
 
 
 def _tilted(L, f):
@@ -78,7 +87,7 @@ class Ratio(Rule):
 
     name = "ratio of normalisers (Mellin / moment generating function)"
 
-    def apply(self, region, f):
+    def step(self, region, f):
         x = region.x
         if isinstance(f, sp.exp):
             psi, s = f.args[0], sp.S.One
@@ -95,15 +104,16 @@ class Ratio(Rule):
             z0 = _Z(LogForm(L.x, sp.S.Zero, region.L.coeff), region)
             if z0 is None:
                 return None
-        r = _Z(L, region)
-        if r is None:
+            z0 = z0[0]
+        found = _Z(L, region)
+        if found is None:
             return None
+        r, kernel = found
         val = r.Z
         if region.normalized:
             val = sp.gammasimp(sp.powsimp(r.Z / z0.Z))
-        region.notes.append(r.rule)
         sign = 1 if positive_on(f, x, region.lo, region.hi, region.facts) else None
-        return _guard(val, r.cond, sign)
+        return self.answer(f, _guard(val, r.cond, sign), kernel)
 
 
 class FeaturePower(Rule):
@@ -116,14 +126,15 @@ class FeaturePower(Rule):
 
     name = "derivatives of the normaliser (moments of a feature)"
 
-    def apply(self, region, f):
+    def step(self, region, f):
         if not (f.is_Pow and f.exp.is_Integer and f.exp >= 2):
             return None
         psi, n = f.base, int(f.exp)
         L, e, e0 = _tilted(region.L, psi)
-        r = _Z(L, region)
-        if r is None:
+        found = _Z(L, region)
+        if found is None:
             return None
+        r, kernel = found
         if _cond_value(r.cond.subs(e, e0)) is not sp.true:
             return None
         if region.normalized:
@@ -136,8 +147,7 @@ class FeaturePower(Rule):
             val = sp.diff(r.Z, e, n).subs(e, e0)
         if val.has(sp.Derivative):  # a special function's derivative with no closed form
             return None
-        region.notes.append(r.rule)
-        return val
+        return self.answer(f, val, kernel)
 
 
 class CauchyLog(Rule):
@@ -286,11 +296,12 @@ class Split(Rule):
 
     name = "split at the break points"
 
-    def apply(self, region, f):
+    def step(self, region, f):
         x = region.x
         if not any(a.has(x) for e in (f, region.L.expr()) for a in e.atoms(sp.Abs, sp.Piecewise)):
             return None
-        return _split(region, f, 0)
+        value, parts = _split(region, f, 0)
+        return self.answer(f, value, *parts)
 
 
 def split_cases(expr, x, lo, hi, facts, on_pieces, depth=0):
@@ -313,9 +324,11 @@ def split_cases(expr, x, lo, hi, facts, on_pieces, depth=0):
 
 def _split(region, f, depth):
     """Split ``f`` *and* the log-density at their break points (a density may have
-    a kink, ``log|x - c|``, where the feature has none)."""
+    a kink, ``log|x - c|``, where the feature has none).  Returns the value and the
+    steps of the pieces."""
     x, t = region.x, sp.Dummy("t")
     both = f + t * region.L.expr()  # resolved together, separated again on each piece
+    steps = []
 
     def on_pieces(pcs, facts):
         total = sp.S.Zero
@@ -328,10 +341,13 @@ def _split(region, f, depth):
                 if arg is not None and arg.is_zero:
                     return sp.S.NegativeInfinity
             L = LogForm.from_terms([Li], x, a, b, facts)
-            sub = Region(L, a, b, facts, region.normalized and len(pcs) == 1, region.notes)
-            total += integral(sub, fi)
+            sub = Region(L, a, b, facts, region.normalized and len(pcs) == 1)
+            v, step = integral_steps(sub, fi)
+            steps.append(step)
+            total += v
         return total
-    return split_cases(both, x, region.lo, region.hi, region.facts, on_pieces)
+    value = split_cases(both, x, region.lo, region.hi, region.facts, on_pieces)
+    return value, tuple(steps)
 
 
 def undecided_pair(expr, x, lo, hi, facts):
@@ -358,10 +374,14 @@ FALLBACK = Integrate()
 
 
 def register_rule(rule, before=Elementary):
-    """Add ``rule`` (``name`` and ``apply(region, f) -> value or None``, see :class:`Rule`) to
-    the rules tried for every expectation, ahead of the first rule of class ``before``; returns it."""
-    if not callable(getattr(rule, "apply", None)):
-        raise TypeError(f"a rule has a method apply(region, f), got {rule!r}")
+    """Add ``rule`` to the rules tried for every expectation, ahead of the first rule
+    of class ``before``; returns it.
+
+    A rule has a ``name`` and ``step(region, f) -> (value, step) or None`` (subclass
+    :class:`Rule`, whose :meth:`~Rule.answer` makes the pair); an object with
+    ``apply(region, f) -> value or None`` instead is accepted too."""
+    if not (callable(getattr(rule, "step", None)) or callable(getattr(rule, "apply", None))):
+        raise TypeError(f"a rule has a method step(region, f) or apply(region, f), got {rule!r}")
     if rule not in RULES:
         RULES.insert(next((i for i, r in enumerate(RULES) if type(r) is before), len(RULES)), rule)
     return rule
@@ -430,14 +450,14 @@ def _substitutions(region, f):
 
 def _sub(region, f, x_of_y, y, lo, hi, text):
     facts = region.facts
-    if text not in region.subs:  # the same change of variable serves every feature
+    if text not in region.cache:  # the same change of variable serves every feature
         try:
             L2 = region.L.change_variable(x_of_y, y, lo, hi, facts)
         except ValueError:
             L2 = None
-        new = None if L2 is None else Region(L2, lo, hi, facts, region.normalized, region.notes)
-        region.subs[text] = (new, x_of_y, y)
-    new, x_of_y, y = region.subs[text]
+        new = None if L2 is None else Region(L2, lo, hi, facts, region.normalized)
+        region.cache[text] = (new, x_of_y, y)
+    new, x_of_y, y = region.cache[text]
     if new is None:
         return text, None, None
     f2 = sp.expand(sp.powsimp(sp.expand_log(f.subs(region.x, x_of_y), force=False)))
@@ -449,12 +469,26 @@ def _sub(region, f, x_of_y, y, lo, hi, text):
 
 def integral(region, g, depth=0):
     """``int exp(L) * g`` on the region (``E[g]`` when normalised), or raise NoClosedForm."""
+    return integral_steps(region, g, depth)[0]
+
+
+def integral_steps(region, g, depth=0):
+    """``(value, step)``: :func:`integral` and the record of how it was found, a
+    :class:`RuleStep` (no rule name: linearity) whose children are the steps of the
+    features of ``g``, and first, when the region is not normalised and ``g`` has a
+    constant term, the step of the region's mass."""
     budget.check()
     x = region.x
     G = LogForm.from_terms([g], x, region.lo, region.hi, region.facts)
     total = sp.S.Zero
+    steps = []
     if G.const != 0:
-        total += G.const * (sp.S.One if region.normalized else _mass(region))
+        if region.normalized:
+            total += G.const
+        else:
+            mass, step = _mass(region)
+            total += G.const * mass
+            steps.append(step)
     poly = {f: c for f, c in G.coeff.items() if f.is_polynomial(x) and f.as_poly(x).is_monomial}
     positive_end = region.hi is sp.oo and known_le(0, region.lo, region.facts) is sp.true
     even_top = poly and region.hi is sp.oo and region.lo is sp.S.NegativeInfinity and \
@@ -463,85 +497,80 @@ def integral(region, g, depth=0):
         poly = {}
     for f, c in G.coeff.items():
         if f not in poly:
-            start = len(region.notes)
-            v = _feature(region, sp.powsimp(f, combine="exp"), depth)
-            if depth == 0:
-                region.found.append((f, v, list(dict.fromkeys(region.notes[start:]))))
+            v, step = _feature(region, sp.powsimp(f, combine="exp"), depth)
+            steps.append(step if step.target == f else replace(step, target=f))
             total += c * v
     if poly:
-        total += _polynomial(region, poly, depth)
-    return total
+        v, pstep = _polynomial(region, poly, depth)
+        steps.extend(pstep)
+        total += v
+    return total, RuleStep("", g, total, tuple(steps))
 
 
 def _polynomial(region, poly, depth):
-    """E[sum c_n x**n] on (lo >= 0, oo): finite iff the top moment is; else sign(c_top)*oo."""
+    """E[sum c_n x**n] on (lo >= 0, oo): finite iff the top moment is; else sign(c_top)*oo.
+    Returns the value and the steps of the moments used."""
     x = region.x
     whole = quadratic_moment(region, sp.Add(*[c * f for f, c in poly.items()]))
     if whole is not None:
-        if depth == 0:
-            region.found.append((sp.Add(*[c * f for f, c in poly.items()]), whole,
-                                 [QuadraticMoment.name]))
-        return whole
+        return whole, [RuleStep(QuadraticMoment.name, sp.Add(*[c * f for f, c in poly.items()]),
+                                whole)]
     values, conds = [], []
     top = max(poly, key=lambda f: sp.degree(f, x))
     sign = sp.sign(poly[top])
-    start = len(region.notes)
-    vtop = _feature(region, top, depth)
-    if depth == 0:
-        region.found.append((top, vtop, list(dict.fromkeys(region.notes[start:]))))
+    vtop, stop = _feature(region, top, depth)
+    steps = [stop]
     if vtop in (sp.oo, -sp.oo) and sign in (1, -1):
-        return sign * vtop  # the top power dominates at the infinite end(s)
+        return sign * vtop, steps  # the top power dominates at the infinite end(s)
     for f, c in poly.items():
-        start = len(region.notes)
-        v = vtop if f == top else _feature(region, f, depth)
-        if depth == 0 and f != top:
-            region.found.append((f, v, list(dict.fromkeys(region.notes[start:]))))
+        if f == top:
+            v = vtop
+        else:
+            v, step = _feature(region, f, depth)
+            steps.append(step)
         if isinstance(v, sp.Piecewise) and v.args[-1][0] in (sp.oo, -sp.oo):
             v, cond = v.args[0]
             conds.append(cond)
         values.append(c * v)
     if not conds:
-        return sp.Add(*values)
+        return sp.Add(*values), steps
     if sign not in (1, -1):
         raise NoClosedForm("divergent moments with a coefficient of unknown sign")
-    return sp.Piecewise((sp.Add(*values), sp.And(*conds)), (sign * sp.oo, True))
+    return sp.Piecewise((sp.Add(*values), sp.And(*conds)), (sign * sp.oo, True)), steps
 
 
 def _mass(region):
-    r = _Z(region.L, region)
-    if r is None:
+    """``(int exp(L), step)`` on the region."""
+    found = _Z(region.L, region)
+    if found is None:
         return _feature(region, sp.S.One, 0)
-    return _guard(r.Z, r.cond, 1)
+    r, step = found
+    return _guard(r.Z, r.cond, 1), step
 
 
 def _feature(region, f, depth):
+    """``(value, step)`` of ``int exp(L) f``: the first rule that applies, else a change
+    of variable, else SymPy; raise NoClosedForm."""
     for rule in RULES:
         budget.check()
-        try:
-            v = rule.apply(region, f)
-        except DOES_NOT_APPLY:
-            continue
-        except SYMPY_BUGS as err:
-            unexpected(err)
-            continue
-        if v is not None and admissible(v, region):
-            region.notes.append(rule.name)
-            return v
+        out = None
+        with attempt():
+            out = ask(rule, region, f)
+        if out is not None and admissible(out[0], region):
+            return out
     if depth < 3:
         for text, new, f2 in _substitutions(region, f):
             if new is None:
                 continue
             try:
-                v = integral(new, f2, depth + 1)
+                v, step = integral_steps(new, f2, depth + 1)
             except NoClosedForm:
                 continue
             if not admissible(v, region):
                 continue
-            region.notes.append(text)
-            return v
+            return v, RuleStep(text, f, v, (step,))
     if depth == 0 or region.lo.is_finite and region.hi.is_finite:
         v = FALLBACK.apply(region, f)
         if v is not None and admissible(v, region):
-            region.notes.append(FALLBACK.name)
-            return v
+            return v, RuleStep(FALLBACK.name, f, v)
     raise NoClosedForm(f"no rule for E[{f}]")

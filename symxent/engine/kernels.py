@@ -7,6 +7,10 @@ which the integral converges.  Every expectation the engine needs is a
 derivative or a ratio of such ``Z`` (exponential tilting): for a feature
 ``phi``, ``E[phi] = d/de log Z(L + e*phi)`` at ``e = 0`` and
 ``E[exp(s*phi)] = Z(L + s*phi) / Z(L)``.
+
+Kernels share the expectation rules' calling convention (:class:`Kernel`):
+``step(region, f)`` returns ``(value, step)`` or ``None``, where a kernel
+answers ``f = 1`` and its value is a :class:`KernelResult`.
 """
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symxent.engine.steps import Region, RuleStep
 from symxent.laws.support import known_le, known_positive
 
-__all__ = ["KERNELS", "integrate_exp", "KernelResult", "register_kernel"]
+__all__ = ["KERNELS", "integrate_exp", "kernel_integral", "Kernel", "KernelResult",
+           "register_kernel"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,29 @@ class KernelResult:
     def log_Z(self):
         return sp.expand_log(self.logZ if self.logZ is not None else sp.log(self.Z),
                              force=True)
+
+
+class Kernel:
+    """Base of the kernels: ``int exp(L)`` over a region, in closed form.
+
+    A kernel's docstring states its integral; ``__call__(form, lo, hi, facts)``
+    returns a :class:`KernelResult` for a form of its shape, else ``None``.
+    ``step(region, f)`` is the engine's calling convention, the same as the
+    expectation rules' (:class:`symxent.engine.rulebase.Rule`): ``None`` or
+    ``(value, step)``, here for ``f = 1`` only, with the :class:`KernelResult` as
+    the value and a :class:`~symxent.engine.steps.RuleStep` naming the kernel.
+    """
+
+    name = "kernel"
+
+    def step(self, region, f=1):
+        if f != 1:
+            return None
+        r = self(region.L, region.lo, region.hi, region.facts)
+        return None if r is None else (r, RuleStep(r.rule, region.L, r.Z))
+
+    def __call__(self, form, lo, hi, facts):  # pragma: no cover - interface
+        raise NotImplementedError
 
 
 _is_pos = known_positive
@@ -60,7 +89,7 @@ def _only(form, allowed):
     return all(f in allowed for f in form.coeff)
 
 
-class GeneralizedGamma:
+class GeneralizedGamma(Kernel):
     """int_0^oo x**a * exp(-b*x**c) dx = Gamma((a+1)/c) / (|c| * b**((a+1)/c)).
 
     Valid for b > 0 and (a+1)/c > 0 (Gradshteyn & Ryzhik 3.478.1).  Covers
@@ -95,7 +124,7 @@ class GeneralizedGamma:
                             self.name, logZ)
 
 
-class PowerTail:
+class PowerTail(Kernel):
     """int_l^oo x**a dx = l**(a+1) / (-a-1) for a < -1, l > 0;  int_0^u x**a dx = u**(a+1)/(a+1) for a > -1.
 
     (Elementary; the Pareto family.)
@@ -119,7 +148,7 @@ class PowerTail:
         return None
 
 
-class PowerInterval:
+class PowerInterval(Kernel):
     """int_l^h x**a dx = (h**(a+1) - l**(a+1)) / (a+1) for 0 < l < h and a != -1.
 
     (Elementary; the bounded Pareto law and its tilts in log x.  At a = -1, the
@@ -141,7 +170,7 @@ class PowerInterval:
         return KernelResult(Z, sp.Ne(a + 1, 0), self.name)
 
 
-class BetaIntegral:
+class BetaIntegral(Kernel):
     """int_l^u (x-l)**a (u-x)**b dx = (u-l)**(a+b+1) * B(a+1, b+1) for a, b > -1.
 
     Euler's Beta integral after the affine map x = l + (u-l)*t (DLMF 5.12.1).
@@ -170,7 +199,7 @@ class BetaIntegral:
                             logZ)
 
 
-class Gaussian:
+class Gaussian(Kernel):
     """int_R exp(-alpha*x**2 + beta*x) dx = sqrt(pi/alpha) * exp(beta**2/(4*alpha)), alpha > 0.
 
     (Completing the square; DLMF 7.4.2 with the shift.)
@@ -191,7 +220,7 @@ class Gaussian:
         return KernelResult(Z, _is_pos(alpha, facts), self.name, logZ)
 
 
-class ExponentialTail:
+class ExponentialTail(Kernel):
     """int_l^oo exp(-b*x) dx = exp(-b*l)/b and int_-oo^u exp(b*x) dx = exp(b*u)/b, b > 0.
 
     int_l^u exp(b*x) dx = (exp(b*u) - exp(b*l))/b on a bounded interval.
@@ -220,7 +249,7 @@ class ExponentialTail:
         return None
 
 
-class GaussianTail:
+class GaussianTail(Kernel):
     """int_l^oo exp(-alpha*x**2 + beta*x) dx = 1/2 sqrt(pi/alpha) exp(beta**2/(4 alpha)) erfc((2 alpha l - beta)/(2 sqrt(alpha))).
 
     The mirror image for (-oo, u).  Completing the square (DLMF 7.2.2, 7.4.2).
@@ -284,7 +313,7 @@ class uppergamma(sp.uppergamma):  # noqa: N801 - prints as, and is, SymPy's uppe
         return super().fdiff(argindex)
 
 
-class IncompleteGamma:
+class IncompleteGamma(Kernel):
     """int_0^u x**a exp(-b*x) dx = b**(-a-1) lowergamma(a+1, b*u);  int_l^oo ... = b**(-a-1) uppergamma(a+1, b*l).
 
     For b > 0, a > -1 (the lower one) and l > 0 (the upper one); DLMF 8.2.1-8.2.2.
@@ -308,7 +337,7 @@ class IncompleteGamma:
         return None
 
 
-class StudentKernel:
+class StudentKernel(Kernel):
     """int_R ((x-m)**2 + s**2)**(-r) dx = s**(1-2r) * sqrt(pi) * Gamma(r-1/2) / Gamma(r), r > 1/2.
 
     Substitute x = m + s*t and use int_R (1+t**2)**(-r) dt = B(1/2, r-1/2)
@@ -343,7 +372,7 @@ class StudentKernel:
         return KernelResult(Z, _is_pos(r - half, facts), self.name, logZ)
 
 
-class LogisticBeta:
+class LogisticBeta(Kernel):
     """int_R exp(a*x) * (1 + c*exp(k*x))**(-b) dx = B(a/k, b - a/k) / (|k| * c**(a/k)), 0 < a/k < b.
 
     For c > 0 and k != 0: substitute u = k*x + log(c), then t = e^u/(1 + e^u),
@@ -421,25 +450,39 @@ KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), PowerInt
            StudentKernel(), GaussianTail(), IncompleteGamma(), LogisticBeta()]
 
 
+def kernel_integral(region):
+    """``(KernelResult, step)`` for ``int exp(L)`` on the region by the first kernel
+    that fits, or ``None``."""
+    for k in KERNELS:
+        step = getattr(k, "step", None)
+        if step is not None:
+            out = step(region, 1)
+        else:  # a plain callable (form, lo, hi, facts) -> KernelResult, as registered before
+            r = k(region.L, region.lo, region.hi, region.facts)
+            out = None if r is None else (r, RuleStep(r.rule, region.L, r.Z))
+        if out is not None:
+            return out
+    return None
+
+
 def integrate_exp(form, lo, hi, facts=()):
     """``int_lo^hi exp(L) dx`` by the first kernel that fits, or ``None``."""
-    for k in KERNELS:
-        r = k(form, lo, hi, facts)
-        if r is not None:
-            return r
-    return None
+    out = kernel_integral(Region(form, lo, hi, facts))
+    return None if out is None else out[0]
 
 
 def register_kernel(kernel, first=False):
     """Add ``kernel`` to the kernels every expectation may use; returns it.
 
-    A kernel is a callable ``(form, lo, hi, facts) -> KernelResult or None``
-    (see :class:`GeneralizedGamma`): given a :class:`~symxent.engine.logform.LogForm`
-    on ``(lo, hi)`` it returns ``Z = int exp(L) dx`` with its convergence
-    condition, or ``None`` when the form is not of its shape.  Kernels are
-    tried in order; ``first=True`` puts this one ahead of the others.
+    A kernel is a :class:`Kernel`: a callable ``(form, lo, hi, facts) ->
+    KernelResult or None`` (see :class:`GeneralizedGamma`) that, given a
+    :class:`~symxent.engine.logform.LogForm` on ``(lo, hi)``, returns ``Z = int
+    exp(L) dx`` with its convergence condition, or ``None`` when the form is not
+    of its shape; subclassing :class:`Kernel` gives it the engine's calling
+    convention ``step(region, f)``.  A plain callable is accepted too.  Kernels
+    are tried in order; ``first=True`` puts this one ahead of the others.
     """
-    if not callable(kernel):
+    if not callable(kernel) and not callable(getattr(kernel, "step", None)):
         raise TypeError(f"a kernel is a callable (form, lo, hi, facts), got {kernel!r}")
     if kernel not in KERNELS:
         KERNELS.insert(0, kernel) if first else KERNELS.append(kernel)

@@ -116,10 +116,12 @@ def mvnormal_matrix(kind, p, q, tr):
         return (n * sp.log(2 * sp.pi) / 2 + sp.log(sp.Determinant(A)) / 2
                 + _scalar(r.T * sp.Inverse(A) * r) / 2)
 
-    if tr.on:
+    def definition():
         g = {"entropy": neg_log(mp, Sp), "cross_entropy": neg_log(mq, Sq)}
         g["kl"] = g["cross_entropy"] - g["entropy"]
-        tr.step(sp.Function("E_P")(g[kind]),
+        return sp.Function("E_P")(g[kind])
+
+    tr.step(definition,
                 "definition (E_P: expectation over x ~ P), with -log N(x; m, A) = n/2 log(2 pi) + 1/2 log det A"
                 " + 1/2 (x-m)^T A^-1 (x-m); covariances symmetric positive definite")
 

@@ -41,9 +41,10 @@ import sympy as sp
 
 from symxent import budget
 from symxent.engine.core import NO_TRACE
-from symxent.engine.expectation import NoClosedForm, Region, integral, split_cases
+from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
 from symxent.engine.kernels import _exp
 from symxent.engine.logform import LogForm, log_terms
+from symxent.engine.steps import RuleStep
 from symxent.engine.validation import check_density
 from symxent.errors import UnsupportedError
 from symxent.laws.domain import facts as domain_facts, validate
@@ -96,10 +97,9 @@ def _lt1(alpha):
 def _continuous(dp, dq, alpha, wq, facts, tr):
     x = dp.var
     q_pdf = dq.pdf.subs(dq.var, x)
-    if tr.on:
-        lo, hi = support_bounds(dp.support)
-        tr.step(sp.Integral(dp.pdf ** alpha * q_pdf ** (1 - alpha), (x, lo, hi)),
-                "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
+    tr.step(lambda: sp.Integral(dp.pdf ** alpha * q_pdf ** (1 - alpha),
+                                (x, *support_bounds(dp.support))),
+            "definition: M(alpha) = integral of p**alpha q**(1-alpha)")
     inside = support_contains(dp.support, dq.support, facts) if dq is not dp else sp.true
     if inside is sp.true:
         return _on_support(dp, q_pdf, dp.support, alpha, wq, facts, tr)
@@ -111,10 +111,14 @@ def _continuous(dp, dq, alpha, wq, facts, tr):
         if big is sp.true:
             tr.step(sp.oo, "p > 0 where q = 0 and alpha > 1")
             return sp.oo
-        if back is not sp.true or big is not sp.false:
+        if back is not sp.true:
             raise NoClosedForm("the supports overlap partly")
-        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
-        return v
+        if big is sp.false:
+            return _on_support(dp, q_pdf, dq.support, alpha, wq, facts, tr)
+        # a symbolic order: +oo for alpha > 1, the integral over the support of Q
+        # (inside that of P) for alpha < 1
+        v = _on_support(dp, q_pdf, dq.support, alpha, wq, facts + (sp.Lt(alpha, 1),), tr)
+        return sp.Piecewise((sp.oo, big), (v, True))
     # containment depends on the parameters
     v1 = _on_support(dp, q_pdf, dp.support, alpha, wq, facts + _relations(inside), tr)
     if big is sp.true:
@@ -138,49 +142,74 @@ def _on_support(dp, q_pdf, support, alpha, wq, facts, tr):
     lp = sp.Add(*log_terms(dp.pdf, x, lo, hi, facts))
     lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pdf, x, lo, hi, facts))
     combined = sp.expand(alpha * lp + wq * lq)
-    if tr.on:
-        tr.step(sp.Integral(sp.exp(combined), (x, lo, hi)),
-                "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
-    notes = []
+    tr.step(lambda: sp.Integral(sp.exp(combined), (x, lo, hi)),
+            "p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
+    steps = []
 
     def on_pieces(pcs, fs):
         total = sp.S.Zero
         for piece, a, b in pcs:
             budget.check()
             L = LogForm.from_terms([piece], x, a, b, fs)
+            _refuse_two_quadratics(L, x)
             region = Region(L, a, b, fs, False)
             bounded = a.is_finite and b.is_finite
             if bounded and L.coeff and all(f.is_polynomial(x) for f in L.coeff) and any(
                     sp.degree(f, x) >= 2 for f in L.coeff):
                 # a Gaussian on a bounded interval: the difference of two tails (erf)
                 try:
-                    total += _tails(L, a, b, fs, notes)
-                    continue
+                    v, step = _tails(L, a, b, fs)
                 except NoClosedForm:
                     pass
-            total += integral(region, sp.S.One)
-            notes.extend(region.notes)
+                else:
+                    total += v
+                    steps.append(step)
+                    continue
+            v, step = integral_steps(region, sp.S.One)
+            total += v
+            steps.append(step)
         return total
 
     value = _removable(split_cases(combined, x, lo, hi, facts, on_pieces), alpha)
-    tr.step(value, "; ".join(dict.fromkeys(notes)) or "kernel integral")
+    tr.step(value, lambda: "; ".join(dict.fromkeys(r for step in steps for r in step.reasons()))
+            or "kernel integral")
     return value
 
 
-def _tails(L, a, b, facts, notes):
-    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left)."""
+def _refuse_two_quadratics(L, x):
+    """No kernel integrates a product of powers of two *different* quadratics in x,
+    ``((x - l1)**2 + s1**2)**(-a) ((x - l2)**2 + s2**2)**(a - 1)`` (two Cauchy or
+    Student-t laws): that integral is a Legendre function of the first kind of the
+    chi^2-like invariant (Verdu, "The Cauchy distribution in information theory",
+    Entropy 2023; Nielsen & Okamura, "On f-divergences between Cauchy
+    distributions", 2023), and SymPy's ``integrate`` does not find it either with symbolic
+    parameters or order (it spent its whole share, 5 s, on each attempt).  Say so at
+    once; with numbers only and an integer order (a rational integrand) SymPy is tried."""
+    quads = [f for f in L.coeff if isinstance(f, sp.log) and f.args[0].is_polynomial(x)
+             and sp.degree(f.args[0], x) == 2]
+    if len(quads) >= 2 and (L.expr().free_symbols - {x} or
+                            not all(L.coeff[f].is_integer for f in quads)):
+        raise NoClosedForm("no kernel for a product of powers of two different quadratics "
+                           "(Cauchy or Student-t laws with different parameters: a Legendre "
+                           "function)")
+
+
+def _tails(L, a, b, facts):
+    """int_a^b = int_a^oo - int_b^oo when both tails converge (else -oo .. on the left);
+    the value and its step."""
     for lo_end, hi_end in (((a, sp.oo), (b, sp.oo)), ((-sp.oo, b), (-sp.oo, a))):
         try:
             parts = []
             for lo, hi in (lo_end, hi_end):
                 L2 = LogForm.from_terms([L.expr()], L.x, lo, hi, facts)
-                parts.append(integral(Region(L2, lo, hi, facts, False), sp.S.One))
+                parts.append(integral_steps(Region(L2, lo, hi, facts, False), sp.S.One))
         except NoClosedForm:
             continue
-        if any(p.has(sp.Piecewise, sp.oo) for p in parts):
+        if any(p.has(sp.Piecewise, sp.oo) for p, _ in parts):
             continue  # a tail diverges (or may): the difference says nothing
-        notes.append("difference of two convergent tail integrals")
-        return parts[0] - parts[1]
+        value = parts[0][0] - parts[1][0]
+        return value, RuleStep("difference of two convergent tail integrals", sp.S.One, value,
+                               (parts[0][1], parts[1][1]))
     raise NoClosedForm("no rule for a bounded interval")
 
 
@@ -191,9 +220,19 @@ def _removable(value, alpha):
         if len(pw.args) == 2 and isinstance(pw.args[0][1], sp.Ne) and pw.args[1][0] is sp.oo:
             v, c = pw.args[0]
             e = c.lhs - c.rhs
-            if alpha.free_symbols and sp.degree(e, alpha) == 1:
-                root = sp.solve(e, alpha)[0]
-                return sp.Piecewise((v, c), (sp.limit(v, alpha, root), True))
+            # the limit in the order, else in a parameter (Hellinger between Laplace laws:
+            # b = 1/(2 b2) - 1/(2 b1) = 0 is b2 = b1)
+            cands = ([alpha] if alpha.free_symbols and e.is_polynomial(alpha) and
+                     sp.degree(e, alpha) == 1 else []) + sorted(e.free_symbols - {alpha}, key=str)
+            for s in cands:
+                budget.check()
+                roots = sp.solve(e, s)
+                if len(roots) != 1 or roots[0].has(sp.I):
+                    continue
+                lim = sp.limit(v, s, roots[0])
+                if lim.has(sp.Limit, sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds):
+                    continue
+                return sp.Piecewise((v, c), (lim, True))
             raise NoClosedForm(f"an integral with a removable singularity at {c}")
         return pw
     return value.replace(lambda a: isinstance(a, sp.Piecewise), fix)
@@ -228,9 +267,8 @@ def _discrete(dp, dq, alpha, wq, facts, tr):
     lq = sp.S.Zero if wq == 0 else sp.Add(*log_terms(q_pmf, k, lo, hi, facts))
     L = LogForm.from_terms([sp.expand(alpha * lp + wq * lq)], k)
     term, reps = _as_powers(L, k)
-    if tr.on:
-        tr.step(sp.Sum(term.xreplace(reps), (k, lo, hi)),
-                "definition; p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
+    tr.step(lambda: sp.Sum(term.xreplace(reps), (k, lo, hi)),
+            "definition; p**alpha q**(1-alpha) = exp(alpha log p + (1-alpha) log q)")
     s = sp.Sum(term, (k, lo, hi))
     try:
         with budget.budget(budget.share(0.25, 5)):

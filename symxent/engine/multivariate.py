@@ -102,7 +102,7 @@ def _mvn_explicit(kind, mp, Sp, mq, Sq, tr):
         quad = ((x - mean).T * cov.inv() * (x - mean))[0, 0]
         return sp.Rational(k, 2) * sp.log(2 * sp.pi) + sp.log(cov.det()) / 2 + quad / 2
 
-    if tr.on:
+    def definition():
         # the definition: the expectation under P, written as the integral of the
         # density of P over R^k (a true line, checked like any other step)
         g = {"entropy": neg_log(mp, Sp), "cross_entropy": neg_log(mq, Sq)}
@@ -114,10 +114,12 @@ def _mvn_explicit(kind, mp, Sp, mq, Sq, tr):
         L = Sp.cholesky(hermitian=False)
         gz = sp.expand(g[kind].xreplace(dict(zip(x, mp + L * z))))
         phi = sp.exp(-sum(zi**2 for zi in z) / 2) / (2 * sp.pi) ** sp.Rational(k, 2)
-        tr.step(sp.Integral(phi * gz, *[(zi, -sp.oo, sp.oo) for zi in z]),
-                "definition: the expectation under P, with log N(x; mu, Sigma) = "
-                "-k/2 log(2 pi) - 1/2 log det Sigma - 1/2 (x-mu)^T Sigma^-1 (x-mu), "
-                "written in z where x = mu_P + L z, Sigma_P = L L^T")
+        return sp.Integral(phi * gz, *[(zi, -sp.oo, sp.oo) for zi in z])
+
+    tr.step(definition,
+            "definition: the expectation under P, with log N(x; mu, Sigma) = "
+            "-k/2 log(2 pi) - 1/2 log det Sigma - 1/2 (x-mu)^T Sigma^-1 (x-mu), "
+            "written in z where x = mu_P + L z, Sigma_P = L L^T")
     h = {}
     for name, (mean, cov) in {"p": (mp, Sp), "q": (mq, Sq)}.items():
         if kind == "entropy" and name == "q":
@@ -191,12 +193,11 @@ def _blocks(kind, p, q, tr):
             continue
         sub = lambda M, cols: M.extract(b, cols)  # noqa: E731
         terms.append(canonical(_mvn_explicit(kind, sub(mp, [0]), sub(Sp, b), sub(mq, [0]),
-                                             sub(Sq, b), type(tr)() if tr.on else tr)))
+                                             sub(Sq, b), tr.fork())))
     value = sp.Add(*terms)
-    if tr.on:
-        tr.step(value, f"independent blocks {[[j + 1 for j in b] for b in blocks]} (block-"
-                       "diagonal covariances): the sum of the blocks' values; per block "
-                       "E[(x-m)^T A (x-m)] = tr(A Sigma) + (mu-m)^T A (mu-m)")
+    tr.step(value, lambda: f"independent blocks {[[j + 1 for j in b] for b in blocks]} (block-"
+                           "diagonal covariances): the sum of the blocks' values; per block "
+                           "E[(x-m)^T A (x-m)] = tr(A Sigma) + (mu-m)^T A (mu-m)")
     return _final(value)  # per block (per coordinate): no common denominator
 
 
@@ -316,16 +317,17 @@ def dirichlet(kind, dp, dq, tr):
     lp = log_density(a)
     lq = log_density(b) if kind != "entropy" else lp
     g = {"entropy": -lp, "cross_entropy": -lq, "kl": lp - lq}[kind]
-    if tr.on:
+    def definition():
         # the definition as a true line: E_P of the log-density terms, each E[log x_i]
         # an integral over the marginal of x_i, Beta(a_i, a_0 - a_i)
         a0, t_ = sp.Add(*a), sp.Dummy("t", positive=True)
         marg = {sp.log(xi): sp.Integral(
             sp.log(t_) * t_**(ai - 1) * (1 - t_)**(a0 - ai - 1) / sp.beta(ai, a0 - ai),
             (t_, 0, 1)) for xi, ai in zip(xs, a)}
-        tr.step(g.xreplace(marg).xreplace(back),
-                "definition: expectation of the log-density terms; the marginals of "
-                "Dirichlet(a) are Beta(a_i, a_0 - a_i)")
+        return g.xreplace(marg).xreplace(back)
+
+    tr.step(definition, "definition: expectation of the log-density terms; the marginals of "
+                        "Dirichlet(a) are Beta(a_i, a_0 - a_i)")
     theta = [t for t in dict.fromkeys(a)]
     means = _separable_means(lp, xs, theta)
     if means is None:

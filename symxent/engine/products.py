@@ -103,10 +103,9 @@ def product(kind, p, q, tr, compute):
     from symxent.engine.canonical import canonical
     term = _tidy(canonical(value).xreplace(back))
     total = _sum(term, i, a, b)
-    if tr.on:
-        _lift_steps(tr, sub, i, a, b, back, kind, rep)
-        tr.step(total, "sum over the factors" if total.has(sp.Sum) else
-                "sum over the factors, written out")
+    _lift_steps(tr, sub, i, a, b, back, kind, rep)  # none without a trace (sub is empty)
+    tr.step(total, lambda: "sum over the factors" if total.has(sp.Sum) else
+            "sum over the factors, written out")
     return total
 
 
@@ -130,9 +129,7 @@ def _sum(term, i, a, b):
 
 
 def _sub_trace(tr):
-    if not tr.on:
-        return tr
-    return type(tr)()
+    return tr.fork()
 
 
 def _lift_steps(tr, sub, i, a, b, back, kind, rep):
@@ -206,13 +203,11 @@ def large_count(kind, p, q, tr, compute):
     back = {v: k[0] for k, v in counts.items()}
     sub = _sub_trace(tr)
     value = compute(kind, rep[0], rep[1], sub)
-    if tr.on:
-        for rel, expr, why in sub:
-            tr.step(sp.sympify(expr).xreplace(back), why, rel)
+    for rel, expr, why in sub:  # none without a trace
+        tr.step(sp.sympify(expr).xreplace(back), why, rel)
     out = sp.sympify(value).xreplace(back)
-    if tr.on:
-        tr.step(out, f"with n = {', '.join(map(str, back.values()))} put back "
-                     "(the derivation holds for every positive integer n)")
+    tr.step(out, lambda: f"with n = {', '.join(map(str, back.values()))} put back "
+                         "(the derivation holds for every positive integer n)")
     return out
 
 

@@ -1,27 +1,31 @@
 """What every expectation rule shares: the region, the rule interface, and soundness.
 
-* :class:`Region` (a log-density on an interval) and :class:`Rule` (``apply(region,
-  f)`` returns a value or ``None`` when it does not apply);
+* :class:`Region` (a log-density on an interval) and :class:`Rule`:
+  ``step(region, f)`` returns ``(value, step)``, the value of ``int exp(L) f`` and
+  its :class:`~symxent.engine.steps.RuleStep` record, or ``None`` when the rule does
+  not apply (:func:`ask` puts any rule or legacy ``apply`` in that form);
 * :func:`admissible`: no value with ``I``, ``nan``, ``zoo`` or the log of a quantity
   known to be non-positive leaves a rule; :func:`real_logs` rewrites SymPy's
   real-valued spellings with logs of negative numbers first;
 * which exceptions mean "this rule does not apply" (:data:`DOES_NOT_APPLY`) and
-  which are SymPy bugs (:data:`SYMPY_BUGS`, re-raised when ``SYMXENT_STRICT=1``).
+  which are SymPy bugs (:data:`SYMPY_BUGS`, re-raised when ``SYMXENT_STRICT=1``), and
+  :func:`attempt`, the one place that catches them.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 
 import sympy as sp
 from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
-from symxent.engine.kernels import integrate_exp
-from symxent.engine.logform import LogForm
+from symxent import budget
+from symxent.engine.kernels import kernel_integral
+from symxent.engine.steps import Region, RuleStep
 from symxent.laws.support import known_le
 
-__all__ = ["NoClosedForm", "Region", "Rule", "admissible", "real_logs", "DOES_NOT_APPLY",
-           "SYMPY_BUGS", "unexpected"]
+__all__ = ["NoClosedForm", "Region", "Rule", "RuleStep", "ask", "admissible", "real_logs",
+           "DOES_NOT_APPLY", "SYMPY_BUGS", "unexpected", "attempt", "strict"]
 
 
 class NoClosedForm(Exception):
@@ -29,7 +33,12 @@ class NoClosedForm(Exception):
 
 
 #: SymPy's ways of saying "I cannot do this integral/sum/limit": for a rule, the
-#: rule does not apply.
+#: rule does not apply.  ``NotImplementedError`` (``integrate``, ``limit``, ``solve``
+#: and the summation code say they have no method), ``PolynomialError`` and
+#: ``CoercionFailed`` (an expression is not a polynomial over the domain a rule
+#: needs), ``ValueError`` (``as_poly``/``degree`` of a non-polynomial, a Piecewise
+#: condition SymPy cannot order) and ``ZeroDivisionError`` (a coefficient that
+#: vanishes at the point a rule evaluates).
 DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueError,
                   ZeroDivisionError)
 #: Failures inside SymPy that are bugs rather than answers.  Outside strict mode a
@@ -38,10 +47,43 @@ DOES_NOT_APPLY = (NotImplementedError, PolynomialError, CoercionFailed, ValueErr
 SYMPY_BUGS = (TypeError, AttributeError, IndexError, KeyError, RecursionError)
 
 
+def strict():
+    """Is ``SYMXENT_STRICT`` set (to anything but ``0``)?  Then SymPy bugs propagate."""
+    return os.environ.get("SYMXENT_STRICT", "") not in ("", "0")
+
+
 def unexpected(err):
     """Re-raise ``err`` in strict mode; otherwise the rule simply does not apply."""
-    if os.environ.get("SYMXENT_STRICT", "") not in ("", "0"):
+    if strict():
         raise err
+
+
+@contextmanager
+def attempt(seconds=None):
+    """Run SymPy where its failure means "this rule does not apply".
+
+    ``with attempt(): v = sympy_call()`` leaves the body at the first
+    :data:`DOES_NOT_APPLY` exception, swallowing it, and likewise a
+    :data:`SYMPY_BUGS` one unless in strict mode (:func:`unexpected`); the caller
+    sees that its result was never assigned.  With ``seconds`` the body runs under
+    that budget (:func:`symxent.budget.budget`): when that share runs out the
+    attempt has failed, but when the call's own budget is out
+    :class:`~symxent.budget.BudgetExceeded` propagates.  Anything else propagates.
+    """
+    try:
+        if seconds is None:
+            yield
+        else:
+            with budget.budget(seconds):
+                yield
+    except budget.BudgetExceeded:
+        if seconds is None:
+            raise
+        budget.check()  # the call's own budget is out: stop; else only the share ran out
+    except DOES_NOT_APPLY:
+        pass
+    except SYMPY_BUGS as err:
+        unexpected(err)
 
 
 def real_logs(value, region):
@@ -86,24 +128,6 @@ def admissible(value, region):
     return True
 
 
-@dataclass
-class Region:
-    """A piece of the support: the log-density ``L`` on ``(lo, hi)``."""
-
-    L: LogForm
-    lo: object
-    hi: object
-    facts: tuple = ()
-    normalized: bool = False
-    notes: list = field(default_factory=list)
-    found: list = field(default_factory=list)  # (feature, value, rules) at the top level
-    subs: dict = field(default_factory=dict)   # substitution text -> (region, x(y), y)
-
-    @property
-    def x(self):
-        return self.L.x
-
-
 def _cond_value(cond):
     """``cond`` with each inequality decided where the sign assumptions allow.
 
@@ -138,13 +162,44 @@ def _guard(value, cond, sign):
 
 
 class Rule:
-    """Base class: ``apply(region, f) -> value or None``."""
+    """Base class of the expectation rules; a rule's docstring states the rule.
+
+    ``step(region, f)`` returns ``(value, step)``: ``value = int exp(L) f`` on the
+    region (``E[f]`` when it is normalised) and ``step`` its
+    :class:`~symxent.engine.steps.RuleStep` (:meth:`answer` makes the pair), or
+    ``None`` when the rule does not apply.  ``apply(region, f)`` gives the value
+    alone.  A subclass may define ``apply`` only (returning the value): its steps
+    are then recorded under its ``name``.
+    """
 
     name = "rule"
 
-    def apply(self, region, f):  # pragma: no cover - interface
-        raise NotImplementedError
+    def step(self, region, f):
+        if type(self).apply is Rule.apply:
+            raise TypeError(f"{type(self).__name__} defines neither step() nor apply()")
+        v = self.apply(region, f)
+        return None if v is None else self.answer(f, v)
+
+    def apply(self, region, f):
+        out = self.step(region, f)
+        return None if out is None else out[0]
+
+    def answer(self, f, value, *children):
+        """``(value, RuleStep)`` of this rule for ``f``, found with the steps ``children``."""
+        return value, RuleStep(self.name, f, value, children)
+
+
+def ask(rule, region, f):
+    """The one calling convention: ``rule.step(region, f)``, ``(value, step)`` or
+    ``None``.  An object with only ``apply(region, f) -> value`` (registered before
+    rules recorded their steps) is asked through it, the step named after it."""
+    step = getattr(rule, "step", None)
+    if step is not None:
+        return step(region, f)
+    v = rule.apply(region, f)
+    return None if v is None else (v, RuleStep(getattr(rule, "name", type(rule).__name__), f, v))
 
 
 def _Z(form, region):
-    return integrate_exp(form, region.lo, region.hi, region.facts)
+    """``(KernelResult, step)`` for ``int exp(form)`` on the region, or ``None``."""
+    return kernel_integral(Region(form, region.lo, region.hi, region.facts))

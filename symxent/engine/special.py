@@ -29,8 +29,8 @@ from __future__ import annotations
 import sympy as sp
 
 from symxent.engine.expectation import NoClosedForm, register_rule
-from symxent.engine.kernels import (BetaIntegral, KernelResult, _exp, _log_one_plus_exp,
-                                    integrate_exp, register_kernel)
+from symxent.engine.kernels import (BetaIntegral, Kernel, KernelResult, _exp,
+                                    _log_one_plus_exp, integrate_exp, register_kernel)
 from symxent.engine.logform import LogForm
 from symxent.laws.support import known_positive
 
@@ -156,7 +156,7 @@ def _same(u, v):
 # ------------------------------------------------------------ kernels
 
 
-class BetaPrimeIntegral:
+class BetaPrimeIntegral(Kernel):
     """int_0^oo x**(s-1) * (1 + k*x**c)**(-b) dx = k**(-s/c) * B(s/c, b - s/c) / |c|.
 
     For k > 0, c != 0 and 0 < s/c < b.  Substitute u = k*x**c: the integral
@@ -203,7 +203,7 @@ class BetaPrimeIntegral:
                             self.name, logZ)
 
 
-class BesselKIntegral:
+class BesselKIntegral(Kernel):
     """int_0^oo x**(p-1) * exp(-A*x - B/x) dx = 2 * (B/A)**(p/2) * K_p(2*sqrt(A*B)), A, B > 0.
 
     Gradshteyn & Ryzhik 3.471.9; DLMF 10.32.10 after x = sqrt(B/A) e^t.  The
@@ -261,7 +261,7 @@ def _periods(form, lo, hi, fns):
     return w, out
 
 
-class VonMisesIntegral:
+class VonMisesIntegral(Kernel):
     """int over whole periods of exp(sum_j c_j cos(w*x + phi_j)) dx = (hi - lo) * I_0(R).
 
     R**2 = sum_j c_j**2 + 2 sum_{i<j} c_i c_j cos(phi_i - phi_j): the sum of
@@ -302,7 +302,7 @@ class VonMisesIntegral:
         return KernelResult(Z, sp.true, self.name, logZ)
 
 
-class RaisedCosineIntegral:
+class RaisedCosineIntegral(Kernel):
     """int over whole periods of (P*(1 + cos(w*x + d)))**beta dx = (hi - lo) (2P)**beta c(beta).
 
     c(beta) = Gamma(beta + 1/2) / (sqrt(pi) Gamma(beta + 1)).
@@ -337,7 +337,7 @@ class RaisedCosineIntegral:
         return KernelResult(Z, _is_pos(beta + half, facts), self.name, logZ)
 
 
-class FactoredBetaIntegral:
+class FactoredBetaIntegral(Kernel):
     """Euler's Beta integral when each feature is log of a polynomial vanishing only at the ends.
 
     A polynomial whose real roots are exactly ``lo`` and ``hi`` is

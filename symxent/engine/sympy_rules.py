@@ -7,8 +7,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symxent import budget
-from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, Rule, _cond_value, real_logs,
-                                     unexpected)
+from symxent.engine.rulebase import Rule, _cond_value, attempt, real_logs
 from symxent.laws.support import expand_positive_logs
 
 __all__ = ["Elementary", "Integrate"]
@@ -44,24 +43,17 @@ class Elementary(Rule):
                                      and sp.degree(a.args[0], x) <= 1):
                     return None
         integrand = sp.exp(region.L.expr()) * f
-        try:
-            with budget.budget(3):
-                F = sp.integrate(sp.expand(integrand), x)
-                if F.has(sp.Integral, sp.Piecewise, sp.I):
-                    return None
-                ends = []
-                for e, d in ((hi, "-"), (lo, "+")):
-                    v = F.subs(x, e)
-                    if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                        v = sp.limit(F, x, e, d)
-                    ends.append(v)
-        except budget.BudgetExceeded:
-            budget.check()
-            return None
-        except DOES_NOT_APPLY:
-            return None
-        except SYMPY_BUGS as err:
-            unexpected(err)
+        ends = []
+        with attempt(3):
+            F = sp.integrate(sp.expand(integrand), x)
+            if F.has(sp.Integral, sp.Piecewise, sp.I):
+                return None
+            for e, d in ((hi, "-"), (lo, "+")):
+                v = F.subs(x, e)
+                if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                    v = sp.limit(F, x, e, d)
+                ends.append(v)
+        if len(ends) != 2:
             return None
         res = real_logs(sp.expand(ends[0] - ends[1]), region)
         return None if res.has(sp.I) else sp.expand(expand_positive_logs(res, region.facts))
@@ -81,16 +73,10 @@ class Integrate(Rule):
     def apply(self, region, f):
         x = region.x
         integrand = sp.exp(region.L.expr()) * f
-        try:
-            with budget.budget(budget.share(0.25, 5)):
-                res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
-        except budget.BudgetExceeded:
-            budget.check()  # the call's own budget is out: stop; else SymPy's share is
-            return None
-        except DOES_NOT_APPLY:
-            return None
-        except SYMPY_BUGS as err:
-            unexpected(err)
+        res = None
+        with attempt(budget.share(0.25, 5)):
+            res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
+        if res is None:
             return None
         res = real_logs(res, region)
         if res.has(sp.Integral, sp.nan, sp.zoo, sp.I):

@@ -23,6 +23,7 @@ import sympy as sp
 
 from symxent import budget
 from symxent.laws.domain import sample_point
+from symxent.engine.rulebase import attempt
 from symxent.errors import NegativeDensityError, NotNormalizedError
 from symxent.laws.support import linear_roots, support_bounds
 from sympy.core.relational import Relational
@@ -132,15 +133,10 @@ def _exact_total(d, pdf, lo, hi):
     pieces = [e for e, _ in flat.args] if isinstance(flat, sp.Piecewise) else [flat]
     if not all(e.is_polynomial(x) for e in pieces):
         return None
-    try:
-        with budget.budget(2):
-            v = sp.integrate(flat, (x, lo, hi))
-    except budget.BudgetExceeded:
-        budget.check()
-        return None
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-    return v if v.is_number and v.is_real else None
+    v = None
+    with attempt(2):
+        v = sp.integrate(flat, (x, lo, hi))
+    return v if v is not None and v.is_number and v.is_real else None
 
 
 def _break_points(pdf, x, lo, hi):

@@ -25,7 +25,11 @@ from sympy.stats.rv import PSpace, RandomSymbol, random_symbols
 
 from symxent.errors import ParameterError, UnsupportedError
 
-__all__ = ["independent", "IndependentProduct", "IndependentPSpace", "indexed_parameters"]
+__all__ = ["independent", "IndependentProduct", "IndependentPSpace", "indexed_parameters",
+           "factors", "MAX_CHECKED_FACTORS"]
+
+#: most factors :func:`factors` writes out (numeric checks of products use it)
+MAX_CHECKED_FACTORS = 16
 
 
 class _ProductDistribution(sp.Basic):
@@ -103,6 +107,36 @@ def indexed_parameters(dist, index):
     """The ``Indexed`` objects of ``dist`` whose indices involve ``index``."""
     return sorted((a for a in dist.atoms(sp.Indexed) if index in a.free_symbols),
                   key=sp.default_sort_key)
+
+
+def factors(rvs, subs, value_of):
+    """The factors of independent products over one numeric range, written out.
+
+    ``rvs`` are products over the same range (P, or P and Q); ``subs`` maps
+    plain symbols (the bounds, shared parameters) to numbers; ``value_of(a)``
+    gives the number for an ``Indexed`` parameter ``a`` such as ``sigma[3]``
+    (the caller draws it, so that the same ``sigma[3]`` gets the same value
+    everywhere).  Returns one tuple of factor random variables per index
+    ``k = a, ..., b``, the k-th with the index set to ``k`` and every parameter
+    a number.  Raises :class:`~symxent.errors.UnsupportedError` when the range
+    is not numeric under ``subs``, or longer than :data:`MAX_CHECKED_FACTORS`.
+    """
+    i, lo, hi = rvs[0].limits
+    lo, hi = (sp.sympify(e).xreplace(subs) for e in (lo, hi))
+    if not (lo.is_Integer and hi.is_Integer):
+        raise UnsupportedError(f"the range {lo}..{hi} of {rvs[0]} is not numeric")
+    if hi - lo + 1 > MAX_CHECKED_FACTORS:
+        raise UnsupportedError(f"{hi - lo + 1} factors: more than {MAX_CHECKED_FACTORS}")
+    out = []
+    for k in range(int(lo), int(hi) + 1):
+        row = []
+        for rv in rvs:
+            f = rv.factor.xreplace({rv.index: sp.Integer(k)})
+            law = f.pspace
+            values = {a: value_of(a) for a in law.atoms(sp.Indexed)}
+            row.append(f.xreplace(values).xreplace(subs))
+        out.append(tuple(row))
+    return out
 
 
 def independent(X, limits):

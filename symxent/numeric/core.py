@@ -209,7 +209,10 @@ def _magnitude(values) -> int:
     mag = 0
     for v in values:
         v = sp.sympify(v)
-        if v.is_number and v.is_finite and v != 0 and v.is_real:
+        if v.is_Rational:  # from the integers' sizes: no SymPy log per number
+            if v != 0:
+                mag = max(mag, abs(int(math.floor(math.log10(abs(v.p)) - math.log10(v.q)))))
+        elif v.is_number and v.is_finite and v != 0 and v.is_real:
             mag = max(mag, abs(int(math.floor(float(sp.log(abs(v), 10).evalf(5))))))
     return mag
 

@@ -460,11 +460,14 @@ def integrate(L, D, x, a, b, prec):
 def _split(expr, ys):
     """``expr`` as a list of products ``{y: factor(y)}`` (one factor per variable)."""
     out = []
+    yset = set(ys)
     for term in sp.Add.make_args(sp.expand(expr)):
         factors = {y: sp.S.One for y in ys}
         const = sp.S.One
         for f in sp.Mul.make_args(term):
-            hit = [y for y in ys if f.has(y)]
+            # the variables in f from its free symbols: one pass over f, not one
+            # f.has(y) per variable (quadratic in the dimension; Dirichlet of k = 100)
+            hit = list(f.free_symbols & yset)
             if len(hit) > 1:
                 return None
             if hit:
@@ -491,7 +494,7 @@ def separable(L, D, ranges, prec):
         raise UnsupportedError("the log-density does not split into one-variable terms")
     parts = {y: sp.S.Zero for y in ys}
     for t in ls:
-        nonconst = [y for y in ys if t[y].has(y)]
+        nonconst = [y for y in ys if t[y] is not sp.S.One and y in t[y].free_symbols]
         if len(nonconst) > 1:
             raise UnsupportedError("the log-density does not split into one-variable terms")
         key = nonconst[0] if nonconst else ys[0]
@@ -507,8 +510,29 @@ def separable(L, D, ranges, prec):
         if res is None:
             res = integrate(parts[y], factors, y, a, b, prec)
         values.update({(y, fac): r for fac, r in zip(factors, res)})
+    # Most factors of a term are 1 (a Dirichlet of k components has ~2k terms, each
+    # with one or two non-trivial factors): the product of the factor-1 integrals
+    # is formed once, and each term divides out its own few, so that the sum costs
+    # O(terms) instead of O(terms * dimension).  Error bounds to first order in the
+    # relative errors (doubled); any zero or infinite value: the plain product.
+    one = sp.S.One
+    ones = {y: values[(y, one)] for y in ys if (y, one) in values}
+    fast = all(mpmath.isfinite(v) and v != 0 for v, _ in ones.values())
+    if fast:
+        base_val = mpmath.fprod(v for v, _ in ones.values())
+        base_rel = mpmath.fsum(ev / abs(v) for v, ev in ones.values())
     total, err = mpmath.mpf(0), mpmath.mpf(0)
     for t in terms:
+        own = [(y, values[(y, t[y])]) for y in ys if t[y] is not one]
+        if fast and all(mpmath.isfinite(v) and v != 0 for _, (v, _) in own):
+            val, rel = base_val, base_rel
+            for y, (v, ev) in own:
+                if y in ones:
+                    o, eo = ones[y]
+                    val, rel = val / o, rel - eo / abs(o)
+                val, rel = val * v, rel + ev / abs(v)
+            total, err = total + val, err + 2 * abs(val) * max(rel, mpmath.mpf(0))
+            continue
         val, e = mpmath.mpf(1), mpmath.mpf(0)
         for y in ys:
             v, ev = values[(y, t[y])]
@@ -583,8 +607,11 @@ def dirichlet(kind, dp, dq, point, wdps, qdps, edps):
             xs.append(rest * at[u])
             rest = rest * (1 - at[u])
         xs.append(rest)
-        ref = mpmath.log(compile_mp(MultivariateBeta("W", list(alphas)).pspace.distribution
-                                    .pdf(*xs), ())())
+        # SymPy's density at symbolic x, evaluated at the point by mpmath (at the
+        # rational point itself SymPy would merge the K powers' rational bases)
+        xv = sp.symbols(f"x1:{K + 1}", positive=True, cls=sp.Dummy)
+        pdf = MultivariateBeta("W", list(alphas)).pspace.distribution.pdf(*xv)
+        ref = mpmath.log(compile_mp(pdf, xv)(*[mpmath.mpf(x.p) / x.q for x in xs]))
         got = compile_mp(L.xreplace(at), ())()
         if abs(got - ref) > (1 + abs(ref)) * mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
             raise NumericError("the Dirichlet log-density disagrees with SymPy's density")
