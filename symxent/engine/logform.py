@@ -81,7 +81,9 @@ def log_terms(expr, x, lo, hi, facts=()):
         # too, even when its sign is beyond SymPy (1 - (l/h)**a of BoundedPareto with
         # expression parameters); it stays one logarithm
         const, rest = expr.as_independent(x, as_Add=False)
-        if const != 1 and rest != 1:
+        # (not for a constant written with a minus sign, -1/log(1 - p): a later forced
+        # expand_log would split off log(-1))
+        if const != 1 and rest != 1 and not const.could_extract_minus_sign():
             tr = _terms(rest, x, lo, hi, facts)
             if tr is not None:
                 return [sp.log(const)] + tr
