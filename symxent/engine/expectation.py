@@ -29,7 +29,7 @@ from symxent.engine.rulebase import (DOES_NOT_APPLY, SYMPY_BUGS, NoClosedForm, R
                                      Rule, RuleStep, _cond_value, _guard, _Z, admissible, ask,
                                      attempt, real_logs, unexpected)
 from symxent.engine.sympy_rules import Elementary, Integrate
-from symxent.laws.support import known_le, known_positive, linear_roots, pieces
+from symxent.laws.support import _resolve_on, known_le, known_positive, linear_roots, pieces
 
 __all__ = ["NoClosedForm", "Region", "integral", "integral_steps", "Rule", "RuleStep",
            "register_rule", "admissible", "DOES_NOT_APPLY", "SYMPY_BUGS", "unexpected",
@@ -334,6 +334,12 @@ def _split(region, f, depth):
         total = sp.S.Zero
         for ei, a, b in pcs:
             fi, Li = ei.xreplace({t: 0}), sp.diff(ei, t)  # ei is linear in t
+            if isinstance(f, sp.log) and fi.has(sp.zoo) and not Li.has(sp.zoo):
+                # log of a density that vanishes on this piece, where P has positive
+                # mass (exp(L) > 0): E[log q] = -oo (then H(P, Q) = D_KL(P||Q) = +oo)
+                arg = _resolve_on(f.args[0], x, a, b, facts)
+                if arg is not None and arg.is_zero:
+                    return sp.S.NegativeInfinity
             L = LogForm.from_terms([Li], x, a, b, facts)
             sub = Region(L, a, b, facts, region.normalized and len(pcs) == 1)
             v, step = integral_steps(sub, fi)
@@ -405,11 +411,19 @@ def _substitutions(region, f):
         for ex in ff.atoms(sp.exp):
             arg = sp.expand(ex.args[0])
             k = arg.coeff(x)
-            if k != 0 and not (arg - k * x).has(x) and lo is sp.S.NegativeInfinity \
-                    and hi is sp.oo and (k.is_positive or k.is_negative):
+            if k != 0 and not (arg - k * x).has(x) and (k.is_positive or k.is_negative):
+                # the ends map to exp(k*end + d) (0 or oo at an infinite end): a half-line
+                # becomes (exp(k*lo + d), oo) (Gompertz: y = e^(b x) on (1, oo))
                 d = arg - k * x
+
+                def end(e):
+                    if not e.is_infinite:
+                        return sp.exp(k * e + d)
+                    up = (e is sp.oo) == bool(k.is_positive)  # k*e -> +oo
+                    return sp.oo if up else sp.S.Zero
+                ylo, yhi = (end(lo), end(hi)) if k.is_positive else (end(hi), end(lo))
                 yp = sp.Dummy("y", positive=True)
-                yield _sub(region, f, (sp.log(yp) - d) / k, yp, sp.S.Zero, sp.oo,
+                yield _sub(region, f, (sp.log(yp) - d) / k, yp, ylo, yhi,
                            f"substitute y = exp({arg})")
     # x**a inside log(1 - x**a) (Kumaraswamy): y = x**a
     for ff in L.coeff:

@@ -148,6 +148,28 @@ class PowerTail(Kernel):
         return None
 
 
+class PowerInterval(Kernel):
+    """int_l^h x**a dx = (h**(a+1) - l**(a+1)) / (a+1) for 0 < l < h and a != -1.
+
+    (Elementary; the bounded Pareto law and its tilts in log x.  At a = -1, the
+    reciprocal law, the condition fails and other rules take over.)
+    """
+
+    name = "power integral on a bounded interval"
+
+    def __call__(self, form, lo, hi, facts):
+        x = form.x
+        if not _only(form, {sp.log(x)}) or not (lo.is_finite and hi.is_finite):
+            return None
+        if lo == 0 or known_le(0, lo, facts) is not sp.true:
+            return None
+        a = form.coeff.get(sp.log(x), sp.S.Zero)
+        if a == 0:
+            return None
+        Z = _exp(form.const) * (hi ** (a + 1) - lo ** (a + 1)) / (a + 1)
+        return KernelResult(Z, sp.Ne(a + 1, 0), self.name)
+
+
 class BetaIntegral(Kernel):
     """int_l^u (x-l)**a (u-x)**b dx = (u-l)**(a+b+1) * B(a+1, b+1) for a, b > -1.
 
@@ -251,6 +273,46 @@ class GaussianTail(Kernel):
         return KernelResult(Z, _is_pos(alpha, facts), self.name)
 
 
+class uppergamma_da(sp.Function):  # noqa: N801
+    """``d/da Gamma(a, z)``, the derivative of the upper incomplete Gamma function in ``a``.
+
+    At ``a = 1`` it is int_z^oo log(t) e^(-t) dt = e^(-z) log z + E1(z) (integration by
+    parts; DLMF 6.2.1 for E1); at a positive integer ``n + 1`` the recurrence
+    Gamma(a + 1, z) = a Gamma(a, z) + z**a e^(-z) (DLMF 8.8.2), differentiated in ``a``,
+    gives d/da Gamma(n + 1, z) = Gamma(n, z) + n d/da Gamma(n, z) + z**n log(z) e^(-z).
+    Elsewhere it stays unevaluated (a Meijer G function).
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, a, z):
+        if a.is_Integer and a.is_positive:
+            v = sp.exp(-z) * sp.log(z) + sp.expint(1, z)
+            for n in range(1, int(a)):
+                v = sp.uppergamma(n, z) + n * v + z**n * sp.log(z) * sp.exp(-z)
+            return v
+        return None
+
+    def _eval_evalf(self, prec):
+        import mpmath
+        a, z = (t.evalf(prec) for t in self.args)
+        if not (a.is_Number and z.is_Number):
+            return None
+        with mpmath.workprec(prec):
+            v = mpmath.diff(lambda t: mpmath.gammainc(t, mpmath.mpf(z)), mpmath.mpf(a))
+        return sp.Float(v, precision=prec)
+
+
+class uppergamma(sp.uppergamma):  # noqa: N801 - prints as, and is, SymPy's uppergamma
+    """SymPy's ``uppergamma`` whose derivative in ``a`` is :class:`uppergamma_da`."""
+
+    def fdiff(self, argindex=2):
+        if argindex == 1:
+            return uppergamma_da(*self.args)
+        return super().fdiff(argindex)
+
+
 class IncompleteGamma(Kernel):
     """int_0^u x**a exp(-b*x) dx = b**(-a-1) lowergamma(a+1, b*u);  int_l^oo ... = b**(-a-1) uppergamma(a+1, b*l).
 
@@ -270,7 +332,7 @@ class IncompleteGamma(Kernel):
             return KernelResult(pre * sp.lowergamma(a + 1, b * hi),
                                 sp.And(_is_pos(b, facts), _is_pos(a + 1, facts)), self.name)
         if hi is sp.oo and lo.is_finite and lo != 0 and known_le(0, lo, facts) is sp.true:
-            return KernelResult(pre * sp.uppergamma(a + 1, b * lo), _is_pos(b, facts),
+            return KernelResult(pre * uppergamma(a + 1, b * lo), _is_pos(b, facts),
                                 self.name)
         return None
 
@@ -383,7 +445,8 @@ def _log_one_plus_exp(f, x, facts):
     return logP, sp.expand_log(sp.log(Q), force=True) - logP + r, k
 
 
-KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), ExponentialTail(),
+KERNELS = [GeneralizedGamma(), Gaussian(), BetaIntegral(), PowerTail(), PowerInterval(),
+           ExponentialTail(),
            StudentKernel(), GaussianTail(), IncompleteGamma(), LogisticBeta()]
 
 

@@ -76,17 +76,39 @@ def log_terms(expr, x, lo, hi, facts=()):
     positive are kept together inside one logarithm.
     """
     t = _terms(expr, x, lo, hi, facts)
+    if t is None and isinstance(expr, sp.Mul):
+        # expr > 0 (the contract) and its x-part shown > 0: the constant factor is > 0
+        # too, even when its sign is beyond SymPy (1 - (l/h)**a of BoundedPareto with
+        # expression parameters); it stays one logarithm
+        const, rest = expr.as_independent(x, as_Add=False)
+        # (not for a constant written with a minus sign, -1/log(1 - p): a later forced
+        # expand_log would split off log(-1))
+        if const != 1 and rest != 1 and not const.could_extract_minus_sign():
+            tr = _terms(rest, x, lo, hi, facts)
+            if tr is not None:
+                return [sp.log(const)] + tr
     return t if t is not None else [sp.log(expr)]
 
 
 def _terms(expr, x, lo, hi, facts):
     """Terms of ``log(expr)``, or None when ``expr`` is not known positive."""
+    if isinstance(expr, sp.Add) and expr.has(x):
+        # a*exp(b*x) + c*exp(b*x) = (a + c)*exp(b*x): a common factor comes out first
+        common = sp.factor_terms(expr)
+        if isinstance(common, sp.Mul):
+            return _terms(common, x, lo, hi, facts)
     if isinstance(expr, sp.exp):
         return [sp.expand(expr.args[0])]
     if expr.is_Pow:
         base, e = expr.args
         if base == sp.E:
             return [sp.expand(e)]
+        if isinstance(base, sp.Add) and base.has(x):
+            # SymPy writes x**(-a-1)/(1 - r) as 1/(x**a*x - x**a*x*r) (BoundedPareto with
+            # expression parameters): pull the common power of x out of the sum
+            common = sp.factor_terms(base)
+            if isinstance(common, sp.Mul):
+                base = common
         inner = _terms(base, x, lo, hi, facts)
         if inner is None:
             return None

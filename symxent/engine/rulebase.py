@@ -129,8 +129,21 @@ def admissible(value, region):
 
 
 def _cond_value(cond):
+    """``cond`` with each inequality decided where the sign assumptions allow.
+
+    A convergence condition built from a parameter expression may not evaluate by
+    itself: ``2*u**2 - u*(2*u - 1) - u + 1 > 0`` is ``1 > 0`` once expanded (tilting
+    BetaPrime(2*u, 1/u)); the difference is expanded and put over one denominator.
+    """
     if isinstance(cond, sp.And):
-        cond = sp.And(*[_cond_value(c) for c in cond.args])
+        return sp.And(*[_cond_value(c) for c in cond.args])
+    if isinstance(cond, (sp.Gt, sp.Ge, sp.Lt, sp.Le)) and cond.free_symbols:
+        d = cond.gts - cond.lts
+        d = sp.factor_terms(sp.together(sp.expand(d)))
+        if d.is_positive or (d.is_nonnegative and isinstance(cond, (sp.Ge, sp.Le))):
+            return sp.true
+        if d.is_negative or (d.is_nonpositive and isinstance(cond, (sp.Gt, sp.Lt))):
+            return sp.false
     return cond
 
 

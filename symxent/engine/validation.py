@@ -49,8 +49,11 @@ def _check(d):
     for _ in range(2):
         point = sample_point(d.rv, rng) if d.params else {}
         pdf = d.pdf.subs(point)
-        _check_sign(d, pdf, lo, hi, point, rng)
-        total = _total(d, pdf, lo, hi)
+        # a support whose ends are parameters (ContinuousRV(x, pdf, Interval(c, oo))):
+        # its ends at the same point
+        lo_p, hi_p = (sp.sympify(e).subs(point) for e in (lo, hi))
+        _check_sign(d, pdf, lo_p, hi_p, point, rng)
+        total = _total(d, pdf, lo_p, hi_p)
         if total is None:
             continue
         if abs(total - 1) > _TOL:
