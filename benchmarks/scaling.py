@@ -347,19 +347,8 @@ def main(argv=None):
             "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
             "repeat": args.repeat, "series": {}, "symbolic": {},
             "load_before": _load()}
-    for series, (sizes, plain_sizes) in SERIES.items():
-        pts = data["series"][series] = {}
-        plain_ok = not args.no_plain
-        for s in sizes:
-            runs = [run_point(series, s, "symxent") for _ in range(args.repeat)]
-            best = min(runs, key=lambda r: r.get("time_s", 1e9))
-            pts[str(s)] = {"symxent": best}
-            if plain_ok and s in plain_sizes:
-                r = run_point(series, s, "plain")
-                pts[str(s)]["plain"] = r
-                plain_ok = r["status"] == "closed"
-            print(f"{series:16s} {s:>6}: symxent {_fmt(best):28s} plain "
-                  f"{_fmt(pts[str(s)].get('plain')) or '-'}", flush=True)
+    for series in SERIES:
+        data["series"][series] = _measure_series(series, args)
     for name in SYMBOLIC:
         runs = [run_point(name, "symbolic", "symxent") for _ in range(args.repeat)]
         data["symbolic"][name] = min(runs, key=lambda r: r.get("time_s", 1e9))
