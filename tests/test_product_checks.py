@@ -1,7 +1,7 @@
 """The derivation of a measure of independent products is checked step by step
 (issue 13): the additivity step S/H/D_KL(prod P_i) = sum_i of the per-factor
 terms, and every per-factor step, are compared with the numeric definitions
-(:meth:`symxent.derivation.core._Checker._measure`: each factor's measure from
+(:meth:`symxent.derivation.checking._Checker._measure`: each factor's measure from
 :func:`symxent.numeric.core.evaluate`, a symbolic number of factors set to 2
 or 3).  A step off by a little fails its check; a product too long to write
 out is reported unchecked, never passed.
