@@ -130,21 +130,66 @@ def register_resource(mark, restore):
     gives back whatever was taken inside it and not given back."""
     _resources.append((mark, restore))
 
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc  # (unsigned long, PyObject *)
-_set_async_exc.restype = ctypes.c_int
+# A private prototype (not the shared ctypes.pythonapi attribute, whose argtypes
+# and restype belong to everyone): PyThreadState_SetAsyncExc(unsigned long, PyObject *)
+_set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
+
+
+class _Withdrawn(BaseException):
+    """Replaces a pending BudgetExceeded and is caught at once (see :func:`_withdraw`);
+    never seen outside this module."""
 
 
 def _inject(tid):
     """Raise BudgetExceeded in thread ``tid`` (caller holds ``_lock``)."""
-    if _set_async_exc(ctypes.c_ulong(tid), ctypes.py_object(BudgetExceeded)) == 1:
+    if _set_async_exc(tid, BudgetExceeded) == 1:
         _pending[tid] = True
 
 
+def _checkpoint():
+    """A Python call: CPython tests for a pending asynchronous exception at a
+    function's entry (RESUME), with or without a profile or trace hook."""
+
+
 def _withdraw(tid):
-    """Cancel an exception injected into ``tid`` and not yet raised (caller holds ``_lock``)."""
-    if _pending.pop(tid, False):
-        # a NULL exception clears the thread's pending asynchronous exception, if any
-        _set_async_exc(ctypes.c_ulong(tid), None)
+    """Cancel an exception injected into the current thread ``tid`` and not yet
+    raised (caller holds ``_lock``, so the watchdog cannot inject meanwhile).
+
+    Not with ``PyThreadState_SetAsyncExc(tid, NULL)``: that clears the thread's
+    exception but still raises the interpreter-wide "asynchronous exception
+    pending" flag, which CPython clears only when a thread actually raises one.
+    Untraced code then pays for a useless check at every call; under a profile or
+    trace hook (cProfile, coverage, a debugger) CPython 3.11 re-tests the flag at
+    the next function's entry without moving on, and spins there for ever.  So
+    the pending exception is *replaced* by a private one, raised here at the next
+    check and caught: that clears the flag the ordinary way.  Anything else raised
+    meanwhile (Ctrl-C: the signal handler runs at the same checks) is re-raised
+    once the private exception is consumed, so none is left pending behind it."""
+    if not _pending.pop(tid, False):
+        return
+    if tid != threading.get_ident():  # not used so; keep the old, weaker way
+        _set_async_exc(tid, ctypes.py_object())  # NULL: clears, leaves the flag up
+        return
+    armed = False
+    interrupted = None
+    for _ in range(1000):
+        try:
+            if not armed:
+                _set_async_exc(tid, _Withdrawn)
+                armed = True
+            _checkpoint()
+            for _ in range(2):  # a backward jump: checked there too
+                pass
+        except _Withdrawn:
+            armed = None
+            break
+        except BaseException as exc:  # re-raised below, once ours is consumed
+            interrupted = exc
+    if armed is not None:  # never raised (not seen on CPython 3.11): cancel it
+        _set_async_exc(tid, ctypes.py_object())
+    if interrupted is not None:
+        raise interrupted
 
 
 def _watch():
