@@ -441,19 +441,55 @@ def test_set_default_timeout_round_trip():
 
 
 # ------------------------------------------------------------ Ctrl-C and import cost
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(60)
 def test_keyboard_interrupt_propagates_out_of_a_computation():
+    """Ctrl-C (here ``interrupt_main``, 0.5 s into a computation that takes
+    several seconds) comes out of the call: no handler in symxent swallows it.
+
+    One loss is CPython's, not symxent's: an exception raised while a finaliser
+    runs (a generator's ``close()`` when SymPy drops a half-consumed
+    ``any(...)``) cannot propagate and goes to ``sys.unraisablehook``,
+    KeyboardInterrupt included.  Only such a reported loss earns another
+    interrupt (a user would press Ctrl-C again); an interrupt lost anywhere else
+    fails the test."""
     import _thread
 
-    timer = threading.Timer(0.5, _thread.interrupt_main)
+    lost, sent, done = [], [], threading.Event()
+
+    def interrupter():
+        if done.wait(0.5):
+            return
+        while len(sent) < 5:
+            sent.append(time.monotonic())
+            _thread.interrupt_main()
+            # wait for the call to end; interrupt again only after a reported loss
+            while not done.wait(0.05):
+                if lost.count(KeyboardInterrupt) >= len(sent):
+                    break
+            else:
+                return
+
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda u: lost.append(u.exc_type)
+    timer = threading.Thread(target=interrupter, daemon=True)
     t0 = time.monotonic()
     timer.start()
     try:
-        with pytest.raises(KeyboardInterrupt):
-            kl_divergence(*hard_kl(), timeout=20)
+        try:
+            value = kl_divergence(*hard_kl(), timeout=20)
+        except KeyboardInterrupt:
+            ended = time.monotonic()
+        else:
+            pytest.fail(f"returned {value} after {time.monotonic() - t0:.1f} s: "
+                        f"{len(sent)} interrupt(s) lost ({lost.count(KeyboardInterrupt)} "
+                        f"of them in a finaliser)")
     finally:
-        timer.cancel()
-    assert time.monotonic() - t0 < 3
+        done.set()
+        timer.join(5)
+        sys.unraisablehook = old
+    assert sent, "the computation ended before the interrupt"
+    assert len(sent) == 1 + lost.count(KeyboardInterrupt), (len(sent), lost)
+    assert ended - sent[-1] < 2, ended - sent[-1]  # out at once (a loaded machine is slow)
     assert budget._deadline() is None
 
 
@@ -539,26 +575,86 @@ def test_derive_of_a_tiny_location_finishes_within_its_budget():
     assert elapsed < 5 + startup_seconds() + MARGIN
 
 
+def _command(*args):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.Popen([sys.executable, "-m", "symxent", *args], cwd=ROOT, env=env,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _forked_child(proc, settle):
+    """Wait until the command ``proc`` has forked the child that computes, then
+    ``settle`` seconds more; the child's pid.  Polls /proc rather than guessing
+    the start-up time, which a loaded machine stretches; without /proc, sleeps
+    start-up plus ``settle`` and returns None."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if not children.exists():
+        time.sleep(startup_seconds() + settle)
+        return None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        pids = children.read_text().split()
+        if pids:
+            time.sleep(settle)
+            return int(pids[0])
+        time.sleep(0.02)
+    pytest.fail(f"the command did not fork its computation (status {proc.poll()})")
+
+
+# Seconds Ctrl-C may take to stop a command here.  It takes well under one on an
+# idle machine (the parent waits GRACE = 0.3 s for the child, then kills it) and
+# took 7 on a loaded one (the exit of two processes, starved of CPU).  The failures
+# these tests guard against are of another order: a command that ignored Ctrl-C
+# ran on until its computation ended (exit status 4, not 130) or, stuck in one C
+# call, for a minute.
+CTRL_C = 10
+
+
 @pytest.mark.timeout(120)
 def test_ctrl_c_stops_a_command_stuck_in_sympy():
     """issue 9, item 2: SIGINT had no effect on `derive` (stuck in one C call)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "kl",
-                             "Lomax(a, b)", "Lomax(c, d)"], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = _command("derive", "kl", "Lomax(a, b)", "Lomax(c, d)")
     try:
-        time.sleep(startup_seconds() + 2)
+        _forked_child(proc, settle=0.5)
         assert proc.poll() is None
         t0 = time.monotonic()
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        _, err = proc.communicate(timeout=30)
-        assert time.monotonic() - t0 < 1.5
+        _, err = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - t0
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130 and "interrupted" in err
+    assert proc.returncode == 130 and "interrupted" in err, (proc.returncode, err[-500:])
+    assert elapsed < CTRL_C, elapsed
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_a_command_whose_computation_cannot_react(tmp_path):
+    """What a computation stuck in one long C call looks like to Ctrl-C: Python's
+    SIGINT handler cannot run until the call returns.  Here a theorem script that
+    ignores SIGINT and sleeps for a minute: the command must still stop at once
+    (the parent kills its child GRACE seconds after the Ctrl-C)."""
+    ready = tmp_path / "ready"
+    (tmp_path / "thm_deaf.py").write_text(
+        MARK + "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        f"open({str(ready)!r}, 'w').close()\ntime.sleep(60)\n")
+    proc = _command("prove", "all", "--dir", str(tmp_path))
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ready.exists() and proc.poll() is None, proc.poll()
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=90)
+        elapsed = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and "interrupted" in err, (proc.returncode, err[-500:])
+    assert elapsed < CTRL_C, elapsed  # a minute if the parent waited for its child
 
 
 @pytest.mark.timeout(120)
@@ -566,19 +662,16 @@ def test_ctrl_c_stops_a_command_stuck_in_sympy():
 def test_killing_the_command_kills_its_computation():
     """The command computes in a child process: SIGTERM to the command (an outer
     `timeout`, a test runner) must not leave that child running and eating memory."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "kl",
-                             "Lomax(a, b)", "Lomax(c, d)"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = _command("derive", "kl", "Lomax(a, b)", "Lomax(c, d)")
     try:
-        time.sleep(startup_seconds() + 1)
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        assert len(children) == 1
+        child = _forked_child(proc, settle=0.5)
         proc.terminate()
-        proc.wait(timeout=10)
-        time.sleep(0.5)
-        state = Path(f"/proc/{children[0]}/stat")
+        proc.communicate(timeout=30)
+        state = Path(f"/proc/{child}/stat")
+        deadline = time.monotonic() + 10  # the kernel reaps it in a moment
+        while state.exists() and state.read_text().split()[2] != "Z" \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert not state.exists() or state.read_text().split()[2] == "Z"
     finally:
         if proc.poll() is None:
