@@ -64,7 +64,7 @@ def test_kl_budget_holds_in_a_worker_thread():
         t0 = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            out["value"] = kl_divergence(*hard_kl(), timeout=2)
+            out["value"] = kl_divergence(*hard_kl(), timeout=1)
         out["elapsed"] = time.monotonic() - t0
         out["warnings"] = [w for w in caught if issubclass(w.category, NoClosedFormWarning)]
 
@@ -73,7 +73,7 @@ def test_kl_budget_holds_in_a_worker_thread():
     worker.join(10)
     assert not worker.is_alive(), "the budget did not stop the worker thread"
     assert isinstance(out["value"], KLDivergence)  # unevaluated, not a guess
-    assert out["elapsed"] < 2 + SLACK, out["elapsed"]
+    assert out["elapsed"] < 1 + SLACK, out["elapsed"]
     assert out["warnings"] and "time budget" in str(out["warnings"][0].message)
 
 
@@ -412,8 +412,8 @@ def test_bad_timeout_is_refused_and_poisons_nothing(bad, error):
         entropy(Normal(fresh("N"), 0, 1), timeout=bad)
     assert budget.get_default_timeout() == default
     assert budget._deadline() is None
-    # later valid calls work
-    value = entropy(Normal(fresh("N"), 0, 1), timeout=10)
+    # later valid calls work (the numeric check, 0.3 s a call, is not what is tested here)
+    value = entropy(Normal(fresh("N"), 0, 1), timeout=10, verify=False)
     assert not isinstance(value, sympy.stats.rv.RandomSymbol)
     assert abs(float(value) - 1.4189385332046727) < 1e-12  # log(2 pi e)/2, Cover & Thomas (8.6)
 
@@ -546,10 +546,10 @@ MARGIN = 1.5  # seconds beyond --timeout plus start-up (a loaded machine is slow
     ["table", "--format", "text"],
 ], ids=["derive-engine", "check-engine", "check-dps-2000", "table"])
 def test_timeout_bounds_the_whole_command(argv):
-    proc, elapsed = timed(*argv, timeout=2)
+    proc, elapsed = timed(*argv, timeout=1)
     assert proc.returncode == 5, (proc.returncode, proc.stdout[-500:], proc.stderr[-500:])
     assert "time budget" in proc.stderr and "Traceback" not in proc.stderr
-    assert elapsed < 2 + startup_seconds() + MARGIN, elapsed
+    assert elapsed < 1 + startup_seconds() + MARGIN, elapsed
     if argv[0] == "table":  # what was computed is printed, the rest marked
         assert "not computed: the time budget ran out" in proc.stdout
 
@@ -678,21 +678,30 @@ def test_killing_the_command_kills_its_computation():
             proc.kill()
 
 
-def test_precision_lock_survives_budgets_firing_at_any_bytecode():
+def test_precision_lock_survives_budgets_firing_at_any_bytecode(monkeypatch):
     """A budget's exception landing while workdps takes or releases its lock must
     never leave the lock held (the next numeric check in the process would wait
-    for ever): many short budgets interrupt a loop of workdps blocks."""
+    for ever): many short budgets interrupt a loop of workdps blocks.  The loop
+    is mostly inside shielded blocks, where the watchdog does not inject but tries
+    again ``_REPEAT`` seconds later: a short repeat and frequent thread switches
+    (the watchdog needs the GIL) give the same landings in a tenth of the time."""
     import threading as _th
     from symxent.budget import BudgetExceeded as _BE, budget as _budget
     from symxent import precision
-    for i in range(60):
-        try:
-            with _budget(0.001 + (i % 7) * 0.0007):
-                while True:
-                    with precision.workdps(30):
-                        pass
-        except _BE:
-            pass
+    monkeypatch.setattr(budget, "_REPEAT", 0.002)
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    try:
+        for i in range(100):
+            try:
+                with _budget(0.001 + (i % 7) * 0.0007):
+                    while True:
+                        with precision.workdps(30):
+                            pass
+            except _BE:
+                pass
+    finally:
+        sys.setswitchinterval(saved)
     got = []
 
     def probe():
