@@ -20,6 +20,11 @@ Nothing of the caller's process is touched: no signal handler, no
 ``setitimer``/``alarm`` timer, so the caller's own timers (pytest-timeout,
 ``signal.alarm``) keep running.  ``KeyboardInterrupt`` is never caught here.
 
+It holds under a profile or trace hook (cProfile, coverage, a debugger): an
+exception that is withdrawn is consumed, never cancelled with a NULL exception
+(see :func:`_withdraw`), and a Python-level hook that CPython removed because
+the exception landed inside it is put back when the budget ends.
+
 Budgets nest: an inner budget never extends an outer one.  If a budget ends
 just as the watchdog fires, the pending exception is withdrawn before the
 ``with`` block is left, so it never escapes into the caller's code.
@@ -37,6 +42,7 @@ import itertools
 import math
 import numbers
 import os
+import sys
 import threading
 import time
 
@@ -120,6 +126,7 @@ _watchdog = None              # (thread, pid) of the running watchdog
 _pending = {}                 # thread id -> True while an injected exception may be pending
 _shields = {}                 # thread id -> depth of shielded() blocks: no injection there
 _resources = []               # (mark, restore): per-thread resources a budget's exit restores
+_injected = {}                # thread id -> number of exceptions injected into it so far
 
 
 def register_resource(mark, restore):
@@ -145,6 +152,20 @@ def _inject(tid):
     """Raise BudgetExceeded in thread ``tid`` (caller holds ``_lock``)."""
     if _set_async_exc(tid, BudgetExceeded) == 1:
         _pending[tid] = True
+        _injected[tid] = _injected.get(tid, 0) + 1
+
+
+def _restore_hooks(profile, trace):
+    """Put back the thread's Python-level profile and trace functions if they are
+    gone.  Such a function runs at every call (a debugger's, a pure-Python
+    profiler's), so the budget's exception can land inside it, and CPython removes
+    a profile or trace function that raises.  Only after an injection into this
+    thread (see ``_Budget.__exit__``); a C-level hook (cProfile) runs no bytecode
+    and is never hit (and is not callable: left alone)."""
+    if profile is not None and callable(profile) and sys.getprofile() is None:
+        sys.setprofile(profile)
+    if trace is not None and callable(trace) and sys.gettrace() is None:
+        sys.settrace(trace)
 
 
 def _checkpoint():
@@ -250,7 +271,8 @@ if hasattr(os, "register_at_fork"):
 class _Budget:
     """One ``with budget(...)`` block; see :func:`budget`."""
 
-    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack", "marks")
+    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack", "marks", "hooks",
+                 "injected")
 
     def __init__(self, seconds):
         self.seconds = DEFAULT_SECONDS if seconds is None else validate_timeout(seconds)
@@ -267,6 +289,8 @@ class _Budget:
         self.tid = threading.get_ident()
         self.stack = stack
         self.marks = [mark() for mark, _ in _resources]
+        self.hooks = (sys.getprofile(), sys.gettrace())
+        self.injected = _injected.get(self.tid, 0)
         try:
             with _lock:
                 _ensure_watchdog()
@@ -311,6 +335,8 @@ class _Budget:
                 interrupted = exc
         for (_, restore), m in zip(_resources, self.marks):
             restore(m)
+        if _injected.get(self.tid, 0) != self.injected:
+            _restore_hooks(*self.hooks)
         if interrupted is not None:
             raise interrupted
         return False
