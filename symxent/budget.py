@@ -259,7 +259,10 @@ def _after_fork():
             b.active = False
     _heap = [(b.deadline, next(_seq), b) for _, _, b in _heap if b.active]
     heapq.heapify(_heap)
-    _pending, _watchdog = {}, None
+    # an exception injected into this thread and not yet raised came along: keep
+    # knowing it, so that the budget's exit still withdraws it
+    _pending = {me: True} if _pending.get(me) else {}
+    _watchdog = None
     global _shields
     _shields = {tid: n for tid, n in _shields.items() if tid == me}
 
