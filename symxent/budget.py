@@ -20,6 +20,11 @@ Nothing of the caller's process is touched: no signal handler, no
 ``setitimer``/``alarm`` timer, so the caller's own timers (pytest-timeout,
 ``signal.alarm``) keep running.  ``KeyboardInterrupt`` is never caught here.
 
+It holds under a profile or trace hook (cProfile, coverage, a debugger): an
+exception that is withdrawn is consumed, never cancelled with a NULL exception
+(see :func:`_withdraw`), and a Python-level hook that CPython removed because
+the exception landed inside it is put back when the budget ends.
+
 Budgets nest: an inner budget never extends an outer one.  If a budget ends
 just as the watchdog fires, the pending exception is withdrawn before the
 ``with`` block is left, so it never escapes into the caller's code.
@@ -37,6 +42,7 @@ import itertools
 import math
 import numbers
 import os
+import sys
 import threading
 import time
 
@@ -120,6 +126,7 @@ _watchdog = None              # (thread, pid) of the running watchdog
 _pending = {}                 # thread id -> True while an injected exception may be pending
 _shields = {}                 # thread id -> depth of shielded() blocks: no injection there
 _resources = []               # (mark, restore): per-thread resources a budget's exit restores
+_injected = {}                # thread id -> number of exceptions injected into it so far
 
 
 def register_resource(mark, restore):
@@ -130,21 +137,80 @@ def register_resource(mark, restore):
     gives back whatever was taken inside it and not given back."""
     _resources.append((mark, restore))
 
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc  # (unsigned long, PyObject *)
-_set_async_exc.restype = ctypes.c_int
+# A private prototype (not the shared ctypes.pythonapi attribute, whose argtypes
+# and restype belong to everyone): PyThreadState_SetAsyncExc(unsigned long, PyObject *)
+_set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
+
+
+class _Withdrawn(BaseException):
+    """Replaces a pending BudgetExceeded and is caught at once (see :func:`_withdraw`);
+    never seen outside this module."""
 
 
 def _inject(tid):
     """Raise BudgetExceeded in thread ``tid`` (caller holds ``_lock``)."""
-    if _set_async_exc(ctypes.c_ulong(tid), ctypes.py_object(BudgetExceeded)) == 1:
+    if _set_async_exc(tid, BudgetExceeded) == 1:
         _pending[tid] = True
+        _injected[tid] = _injected.get(tid, 0) + 1
+
+
+def _restore_hooks(profile, trace):
+    """Put back the thread's Python-level profile and trace functions if they are
+    gone.  Such a function runs at every call (a debugger's, a pure-Python
+    profiler's), so the budget's exception can land inside it, and CPython removes
+    a profile or trace function that raises.  Only after an injection into this
+    thread (see ``_Budget.__exit__``); a C-level hook (cProfile) runs no bytecode
+    and is never hit (and is not callable: left alone)."""
+    if profile is not None and callable(profile) and sys.getprofile() is None:
+        sys.setprofile(profile)
+    if trace is not None and callable(trace) and sys.gettrace() is None:
+        sys.settrace(trace)
+
+
+def _checkpoint():
+    """A Python call: CPython tests for a pending asynchronous exception at a
+    function's entry (RESUME), with or without a profile or trace hook."""
 
 
 def _withdraw(tid):
-    """Cancel an exception injected into ``tid`` and not yet raised (caller holds ``_lock``)."""
-    if _pending.pop(tid, False):
-        # a NULL exception clears the thread's pending asynchronous exception, if any
-        _set_async_exc(ctypes.c_ulong(tid), None)
+    """Cancel an exception injected into the current thread ``tid`` and not yet
+    raised (caller holds ``_lock``, so the watchdog cannot inject meanwhile).
+
+    Not with ``PyThreadState_SetAsyncExc(tid, NULL)``: that clears the thread's
+    exception but still raises the interpreter-wide "asynchronous exception
+    pending" flag, which CPython clears only when a thread actually raises one.
+    Untraced code then pays for a useless check at every call; under a profile or
+    trace hook (cProfile, coverage, a debugger) CPython 3.11 re-tests the flag at
+    the next function's entry without moving on, and spins there for ever.  So
+    the pending exception is *replaced* by a private one, raised here at the next
+    check and caught: that clears the flag the ordinary way.  Anything else raised
+    meanwhile (Ctrl-C: the signal handler runs at the same checks) is re-raised
+    once the private exception is consumed, so none is left pending behind it."""
+    if not _pending.pop(tid, False):
+        return
+    if tid != threading.get_ident():  # not used so; keep the old, weaker way
+        _set_async_exc(tid, ctypes.py_object())  # NULL: clears, leaves the flag up
+        return
+    armed = False
+    interrupted = None
+    for _ in range(1000):
+        try:
+            if not armed:
+                _set_async_exc(tid, _Withdrawn)
+                armed = True
+            _checkpoint()
+            for _ in range(2):  # a backward jump: checked there too
+                pass
+        except _Withdrawn:
+            armed = None
+            break
+        except BaseException as exc:  # re-raised below, once ours is consumed
+            interrupted = exc
+    if armed is not None:  # never raised (not seen on CPython 3.11): cancel it
+        _set_async_exc(tid, ctypes.py_object())
+    if interrupted is not None:
+        raise interrupted
 
 
 def _watch():
@@ -193,7 +259,10 @@ def _after_fork():
             b.active = False
     _heap = [(b.deadline, next(_seq), b) for _, _, b in _heap if b.active]
     heapq.heapify(_heap)
-    _pending, _watchdog = {}, None
+    # an exception injected into this thread and not yet raised came along: keep
+    # knowing it, so that the budget's exit still withdraws it
+    _pending = {me: True} if _pending.get(me) else {}
+    _watchdog = None
     global _shields
     _shields = {tid: n for tid, n in _shields.items() if tid == me}
 
@@ -205,7 +274,8 @@ if hasattr(os, "register_at_fork"):
 class _Budget:
     """One ``with budget(...)`` block; see :func:`budget`."""
 
-    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack", "marks")
+    __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack", "marks", "hooks",
+                 "injected")
 
     def __init__(self, seconds):
         self.seconds = DEFAULT_SECONDS if seconds is None else validate_timeout(seconds)
@@ -222,6 +292,8 @@ class _Budget:
         self.tid = threading.get_ident()
         self.stack = stack
         self.marks = [mark() for mark, _ in _resources]
+        self.hooks = (sys.getprofile(), sys.gettrace())
+        self.injected = _injected.get(self.tid, 0)
         try:
             with _lock:
                 _ensure_watchdog()
@@ -266,6 +338,8 @@ class _Budget:
                 interrupted = exc
         for (_, restore), m in zip(_resources, self.marks):
             restore(m)
+        if _injected.get(self.tid, 0) != self.injected:
+            _restore_hooks(*self.hooks)
         if interrupted is not None:
             raise interrupted
         return False

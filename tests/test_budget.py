@@ -64,7 +64,7 @@ def test_kl_budget_holds_in_a_worker_thread():
         t0 = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            out["value"] = kl_divergence(*hard_kl(), timeout=2)
+            out["value"] = kl_divergence(*hard_kl(), timeout=1)
         out["elapsed"] = time.monotonic() - t0
         out["warnings"] = [w for w in caught if issubclass(w.category, NoClosedFormWarning)]
 
@@ -73,7 +73,7 @@ def test_kl_budget_holds_in_a_worker_thread():
     worker.join(10)
     assert not worker.is_alive(), "the budget did not stop the worker thread"
     assert isinstance(out["value"], KLDivergence)  # unevaluated, not a guess
-    assert out["elapsed"] < 2 + SLACK, out["elapsed"]
+    assert out["elapsed"] < 1 + SLACK, out["elapsed"]
     assert out["warnings"] and "time budget" in str(out["warnings"][0].message)
 
 
@@ -304,6 +304,99 @@ def test_swallowed_exception_is_raised_again():
     assert time.monotonic() - t0 < 0.2 + 3 * budget._REPEAT + SLACK
 
 
+# ------------------------------------------------------------ profilers and tracers
+# A profile or trace hook (cProfile, sys.setprofile, sys.settrace: pytest-cov,
+# coverage, debuggers) must not stop the budget: a call under one hung for ever
+# in about 1 run in 3.  Cause: withdrawing an injected exception with
+# PyThreadState_SetAsyncExc(tid, NULL) still raises CPython's interpreter-wide
+# "async exception pending" flag, and only a thread that actually has a pending
+# exception clears it.  Untraced code just pays for a useless check at every
+# call; with a hook, CPython 3.11 re-checks the flag at a function's entry
+# (RESUME) without ever moving on, so the next Python call spins for ever.
+# Each hook runs in a child process (a hang must not take the suite with it).
+_HOOKED = r"""
+import cProfile, sys, threading, time, warnings
+import sympy as sp
+from sympy.stats import Benini
+from symxent import budget, entropy
+warnings.simplefilter("ignore")
+hook = sys.argv[1]
+
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+def noop():
+    pass
+
+def run(where):
+    if hook == "profile":
+        sys.setprofile(lambda frame, event, arg: None)
+    elif hook == "trace":
+        sys.settrace(lambda frame, event, arg: None)
+    else:
+        prof = cProfile.Profile()
+        prof.enable()
+    for i in range(8):  # budgets that fire, then a plain call after each
+        t0 = time.monotonic()
+        try:
+            with budget.budget(0.005):
+                spin(5)
+        except budget.BudgetExceeded:
+            pass
+        noop()
+        print(where, "loop", time.monotonic() - t0, 0.005, flush=True)
+        # CPython drops a Python-level hook that raises (the budget's exception can
+        # land inside it): the budget puts it back
+        assert hook == "cprofile" or (sys.getprofile() or sys.gettrace()) is not None, i
+    a, b, c = sp.symbols("a b c", positive=True)
+    t0 = time.monotonic()
+    value = entropy(Benini("X%s" % where, a, b, c), timeout=0.5)
+    noop()
+    print(where, "entropy", time.monotonic() - t0, 0.5, flush=True)
+    assert hook == "cprofile" or (sys.getprofile() or sys.gettrace()) is not None
+    sys.setprofile(None)
+    sys.settrace(None)
+
+run("main")
+worker = threading.Thread(target=run, args=("worker",))
+worker.start()
+worker.join()
+print("done", flush=True)
+"""
+
+
+@pytest.mark.timeout(90)
+def test_budget_holds_under_a_profiler_or_tracer():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    hooks = ["profile", "trace", "cprofile"]
+    procs = {hook: subprocess.Popen([sys.executable, "-c", _HOOKED, hook], cwd=ROOT, env=env,
+                                    text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for hook in hooks}
+    outs, deadline = {}, time.monotonic() + 45  # about 5 s each on an idle machine
+    try:
+        for hook, proc in procs.items():
+            try:
+                outs[hook] = proc.communicate(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                outs[hook] = proc.communicate()
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+    for hook in hooks:
+        out, err = outs[hook]
+        lines = out.split("\n")
+        assert "done" in lines, (hook, out[-800:], err[-800:])
+        for line in lines:
+            if line and line != "done":
+                where, what, elapsed, seconds = line.split()
+                assert float(elapsed) < float(seconds) + SLACK, (hook, line)
+
+
 # ------------------------------------------------------------ bad timeouts
 BAD = [(float("nan"), ValueError), (float("inf"), ValueError), (-float("inf"), ValueError),
        (1e12, ValueError), (0, ValueError), (0.0, ValueError), (-1, ValueError),
@@ -323,8 +416,8 @@ def test_bad_timeout_is_refused_and_poisons_nothing(bad, error):
         entropy(Normal(fresh("N"), 0, 1), timeout=bad)
     assert budget.get_default_timeout() == default
     assert budget._deadline() is None
-    # later valid calls work
-    value = entropy(Normal(fresh("N"), 0, 1), timeout=10)
+    # later valid calls work (the numeric check, 0.3 s a call, is not what is tested here)
+    value = entropy(Normal(fresh("N"), 0, 1), timeout=10, verify=False)
     assert not isinstance(value, sympy.stats.rv.RandomSymbol)
     assert abs(float(value) - 1.4189385332046727) < 1e-12  # log(2 pi e)/2, Cover & Thomas (8.6)
 
@@ -352,19 +445,55 @@ def test_set_default_timeout_round_trip():
 
 
 # ------------------------------------------------------------ Ctrl-C and import cost
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(60)
 def test_keyboard_interrupt_propagates_out_of_a_computation():
+    """Ctrl-C (here ``interrupt_main``, 0.5 s into a computation that takes
+    several seconds) comes out of the call: no handler in symxent swallows it.
+
+    One loss is CPython's, not symxent's: an exception raised while a finaliser
+    runs (a generator's ``close()`` when SymPy drops a half-consumed
+    ``any(...)``) cannot propagate and goes to ``sys.unraisablehook``,
+    KeyboardInterrupt included.  Only such a reported loss earns another
+    interrupt (a user would press Ctrl-C again); an interrupt lost anywhere else
+    fails the test."""
     import _thread
 
-    timer = threading.Timer(0.5, _thread.interrupt_main)
+    lost, sent, done = [], [], threading.Event()
+
+    def interrupter():
+        if done.wait(0.5):
+            return
+        while len(sent) < 5:
+            sent.append(time.monotonic())
+            _thread.interrupt_main()
+            # wait for the call to end; interrupt again only after a reported loss
+            while not done.wait(0.05):
+                if lost.count(KeyboardInterrupt) >= len(sent):
+                    break
+            else:
+                return
+
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda u: lost.append(u.exc_type)
+    timer = threading.Thread(target=interrupter, daemon=True)
     t0 = time.monotonic()
     timer.start()
     try:
-        with pytest.raises(KeyboardInterrupt):
-            kl_divergence(*hard_kl(), timeout=20)
+        try:
+            value = kl_divergence(*hard_kl(), timeout=20)
+        except KeyboardInterrupt:
+            ended = time.monotonic()
+        else:
+            pytest.fail(f"returned {value} after {time.monotonic() - t0:.1f} s: "
+                        f"{len(sent)} interrupt(s) lost ({lost.count(KeyboardInterrupt)} "
+                        f"of them in a finaliser)")
     finally:
-        timer.cancel()
-    assert time.monotonic() - t0 < 3
+        done.set()
+        timer.join(5)
+        sys.unraisablehook = old
+    assert sent, "the computation ended before the interrupt"
+    assert len(sent) == 1 + lost.count(KeyboardInterrupt), (len(sent), lost)
+    assert ended - sent[-1] < 2, ended - sent[-1]  # out at once (a loaded machine is slow)
     assert budget._deadline() is None
 
 
@@ -421,10 +550,10 @@ MARGIN = 1.5  # seconds beyond --timeout plus start-up (a loaded machine is slow
     ["table", "--format", "text"],
 ], ids=["derive-engine", "check-engine", "check-dps-2000", "table"])
 def test_timeout_bounds_the_whole_command(argv):
-    proc, elapsed = timed(*argv, timeout=2)
+    proc, elapsed = timed(*argv, timeout=1)
     assert proc.returncode == 5, (proc.returncode, proc.stdout[-500:], proc.stderr[-500:])
     assert "time budget" in proc.stderr and "Traceback" not in proc.stderr
-    assert elapsed < 2 + startup_seconds() + MARGIN, elapsed
+    assert elapsed < 1 + startup_seconds() + MARGIN, elapsed
     if argv[0] == "table":  # what was computed is printed, the rest marked
         assert "not computed: the time budget ran out" in proc.stdout
 
@@ -450,26 +579,86 @@ def test_derive_of_a_tiny_location_finishes_within_its_budget():
     assert elapsed < 5 + startup_seconds() + MARGIN
 
 
+def _command(*args):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.Popen([sys.executable, "-m", "symxent", *args], cwd=ROOT, env=env,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _forked_child(proc, settle):
+    """Wait until the command ``proc`` has forked the child that computes, then
+    ``settle`` seconds more; the child's pid.  Polls /proc rather than guessing
+    the start-up time, which a loaded machine stretches; without /proc, sleeps
+    start-up plus ``settle`` and returns None."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if not children.exists():
+        time.sleep(startup_seconds() + settle)
+        return None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        pids = children.read_text().split()
+        if pids:
+            time.sleep(settle)
+            return int(pids[0])
+        time.sleep(0.02)
+    pytest.fail(f"the command did not fork its computation (status {proc.poll()})")
+
+
+# Seconds Ctrl-C may take to stop a command here.  It takes well under one on an
+# idle machine (the parent waits GRACE = 0.3 s for the child, then kills it) and
+# took 7 on a loaded one (the exit of two processes, starved of CPU).  The failures
+# these tests guard against are of another order: a command that ignored Ctrl-C
+# ran on until its computation ended (exit status 4, not 130) or, stuck in one C
+# call, for a minute.
+CTRL_C = 10
+
+
 @pytest.mark.timeout(120)
 def test_ctrl_c_stops_a_command_stuck_in_sympy():
     """issue 9, item 2: SIGINT had no effect on `derive` (stuck in one C call)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "kl",
-                             "Lomax(a, b)", "Lomax(c, d)"], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = _command("derive", "kl", "Lomax(a, b)", "Lomax(c, d)")
     try:
-        time.sleep(startup_seconds() + 2)
+        _forked_child(proc, settle=0.5)
         assert proc.poll() is None
         t0 = time.monotonic()
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        _, err = proc.communicate(timeout=30)
-        assert time.monotonic() - t0 < 1.5
+        _, err = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - t0
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130 and "interrupted" in err
+    assert proc.returncode == 130 and "interrupted" in err, (proc.returncode, err[-500:])
+    assert elapsed < CTRL_C, elapsed
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_a_command_whose_computation_cannot_react(tmp_path):
+    """What a computation stuck in one long C call looks like to Ctrl-C: Python's
+    SIGINT handler cannot run until the call returns.  Here a theorem script that
+    ignores SIGINT and sleeps for a minute: the command must still stop at once
+    (the parent kills its child GRACE seconds after the Ctrl-C)."""
+    ready = tmp_path / "ready"
+    (tmp_path / "thm_deaf.py").write_text(
+        MARK + "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        f"open({str(ready)!r}, 'w').close()\ntime.sleep(60)\n")
+    proc = _command("prove", "all", "--dir", str(tmp_path))
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ready.exists() and proc.poll() is None, proc.poll()
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=90)
+        elapsed = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and "interrupted" in err, (proc.returncode, err[-500:])
+    assert elapsed < CTRL_C, elapsed  # a minute if the parent waited for its child
 
 
 @pytest.mark.timeout(120)
@@ -477,40 +666,46 @@ def test_ctrl_c_stops_a_command_stuck_in_sympy():
 def test_killing_the_command_kills_its_computation():
     """The command computes in a child process: SIGTERM to the command (an outer
     `timeout`, a test runner) must not leave that child running and eating memory."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen([sys.executable, "-m", "symxent", "derive", "kl",
-                             "Lomax(a, b)", "Lomax(c, d)"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = _command("derive", "kl", "Lomax(a, b)", "Lomax(c, d)")
     try:
-        time.sleep(startup_seconds() + 1)
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        assert len(children) == 1
+        child = _forked_child(proc, settle=0.5)
         proc.terminate()
-        proc.wait(timeout=10)
-        time.sleep(0.5)
-        state = Path(f"/proc/{children[0]}/stat")
+        proc.communicate(timeout=30)
+        state = Path(f"/proc/{child}/stat")
+        deadline = time.monotonic() + 10  # the kernel reaps it in a moment
+        while state.exists() and state.read_text().split()[2] != "Z" \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert not state.exists() or state.read_text().split()[2] == "Z"
     finally:
         if proc.poll() is None:
             proc.kill()
 
 
-def test_precision_lock_survives_budgets_firing_at_any_bytecode():
+def test_precision_lock_survives_budgets_firing_at_any_bytecode(monkeypatch):
     """A budget's exception landing while workdps takes or releases its lock must
     never leave the lock held (the next numeric check in the process would wait
-    for ever): many short budgets interrupt a loop of workdps blocks."""
+    for ever): many short budgets interrupt a loop of workdps blocks.  The loop
+    is mostly inside shielded blocks, where the watchdog does not inject but tries
+    again ``_REPEAT`` seconds later: a short repeat and frequent thread switches
+    (the watchdog needs the GIL) give the same landings in a tenth of the time."""
     import threading as _th
     from symxent.budget import BudgetExceeded as _BE, budget as _budget
     from symxent import precision
-    for i in range(60):
-        try:
-            with _budget(0.001 + (i % 7) * 0.0007):
-                while True:
-                    with precision.workdps(30):
-                        pass
-        except _BE:
-            pass
+    monkeypatch.setattr(budget, "_REPEAT", 0.002)
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    try:
+        for i in range(100):
+            try:
+                with _budget(0.001 + (i % 7) * 0.0007):
+                    while True:
+                        with precision.workdps(30):
+                            pass
+            except _BE:
+                pass
+    finally:
+        sys.setswitchinterval(saved)
     got = []
 
     def probe():
