@@ -11,10 +11,10 @@ fails runs until its share of the budget is out.  So one attempt gets about
 :data:`FAILED_CPU` seconds together (after that SymPy is not asked again): a pair
 without a closed form comes back in a few seconds, not after one 5 s share per
 feature and per change of variable.  The budgets are wall-clock, so on a loaded
-machine these are scaled by the load (:meth:`_Pool.load`), and never exceed the
-fixed share used before (:func:`symxent.budget.share`) for one attempt, nor that
-share for the failures of a computation together (they used to take one share
-each): under load a single attempt is not given up sooner than it was.
+machine these are scaled by the load (:meth:`_Pool.load`), so that SymPy gets the
+same CPU time as on an idle one, and one attempt never more than the fixed share
+it had before (:func:`symxent.budget.share`): a closed form that SymPy finds
+today under load is still found.
 """
 from __future__ import annotations
 
@@ -91,8 +91,7 @@ def fallback_seconds(share):
     if pool is None:
         return share
     k = pool.load()
-    failures = min(FAILED_CPU * k, share)  # the failures of a computation: one share at most
-    return max(0.0, min(share, ATTEMPT_CPU * k, failures - pool.failed))
+    return max(0.0, min(share, ATTEMPT_CPU * k, FAILED_CPU * k - pool.failed))
 
 
 @contextmanager
