@@ -43,7 +43,7 @@ def test_give_up_is_quick(make):
     t = time.process_time()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        v = m.doit(timeout=10)
+        v = m.doit(timeout=8)  # wall-clock: bounds the test on a loaded machine
     cpu = time.process_time() - t
     assert isinstance(v, type(m)), f"a closed form appeared: {v}"  # then test it elsewhere
     assert any(issubclass(w.category, NoClosedFormWarning) for w in caught)
