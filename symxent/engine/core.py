@@ -39,6 +39,7 @@ from symxent.engine.canonical import canonical
 from symxent.laws.domain import facts as domain_facts, validate
 from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
 from symxent.engine.rulebase import attempt
+from symxent.engine.sympy_rules import fallback_pool
 from symxent.engine.expfamily import detect
 from symxent.engine.logform import LogForm, log_terms
 from symxent.engine.multivariate import dirichlet, dispatch, mvnormal
@@ -96,7 +97,14 @@ NO_TRACE = _NoTrace()
 
 
 def compute(kind, p, q=None, tr=None):
-    """Closed form of ``kind`` in {entropy, cross_entropy, kl}, or raise NoClosedForm."""
+    """Closed form of ``kind`` in {entropy, cross_entropy, kl}, or raise NoClosedForm.
+
+    Its SymPy fallbacks share one pool of time (:func:`fallback_pool`)."""
+    with fallback_pool():
+        return _compute(kind, p, q, tr)
+
+
+def _compute(kind, p, q, tr):
     tr = NO_TRACE if tr is None else tr
     special = dispatch(kind, p, q, tr, compute)  # products, matrix forms, sizes (multivariate)
     if special is not None:

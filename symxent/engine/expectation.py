@@ -486,7 +486,7 @@ def integral_steps(region, g, depth=0):
         if region.normalized:
             total += G.const
         else:
-            mass, step = _mass(region)
+            mass, step = _mass(region, depth)
             total += G.const * mass
             steps.append(step)
     poly = {f: c for f, c in G.coeff.items() if f.is_polynomial(x) and f.as_poly(x).is_monomial}
@@ -539,11 +539,12 @@ def _polynomial(region, poly, depth):
     return sp.Piecewise((sp.Add(*values), sp.And(*conds)), (sign * sp.oo, True)), steps
 
 
-def _mass(region):
-    """``(int exp(L), step)`` on the region."""
+def _mass(region, depth=0):
+    """``(int exp(L), step)`` on the region; ``depth`` is the number of changes of
+    variable already made (passed on, so that nested substitutions stay bounded)."""
     found = _Z(region.L, region)
     if found is None:
-        return _feature(region, sp.S.One, 0)
+        return _feature(region, sp.S.One, depth)
     r, step = found
     return _guard(r.Z, r.cond, 1), step
 

@@ -42,6 +42,7 @@ import sympy as sp
 from symxent import budget
 from symxent.engine.core import NO_TRACE
 from symxent.engine.expectation import NoClosedForm, Region, integral_steps, split_cases
+from symxent.engine.sympy_rules import fallback_pool
 from symxent.engine.kernels import _exp
 from symxent.engine.logform import LogForm, log_terms
 from symxent.engine.steps import RuleStep
@@ -56,7 +57,14 @@ __all__ = ["mellin", "NoClosedForm"]
 
 
 def mellin(p, q, alpha, tr=None):
-    """``int p**alpha q**(1-alpha)`` in closed form (``q = None``: ``int p**alpha``)."""
+    """``int p**alpha q**(1-alpha)`` in closed form (``q = None``: ``int p**alpha``).
+
+    Its SymPy fallbacks share one pool of time (:func:`fallback_pool`)."""
+    with fallback_pool():
+        return _mellin(p, q, alpha, tr)
+
+
+def _mellin(p, q, alpha, tr):
     tr = NO_TRACE if tr is None else tr
     dp = describe(p)
     dq = describe(q) if q is not None else dp

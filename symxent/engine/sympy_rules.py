@@ -1,8 +1,28 @@
 """The rules that ask SymPy to integrate: an antiderivative on a bounded interval,
 and the last resort, ``integrate`` on the region under a share of the time budget.
 Their results pass :func:`~symxent.engine.rulebase.real_logs` and are rejected
-when they are not real."""
+when they are not real.
+
+How long SymPy may try (:func:`fallback_seconds`).  Where SymPy finds these
+integrals at all it finds them fast: the fallbacks that succeed on the test-suite
+and the sweep (benchmarks/sweep.py) take under 0.8 s of CPU (the slowest seen:
+E[log(x**2 + nu)] under an Exponential law, E[exp(-x/s)] under a Maxwell law),
+while one that fails runs until its share of the budget is out.  So one attempt gets about
+:data:`ATTEMPT_CPU` seconds of CPU, and the attempts of one computation that fail
+:data:`FAILED_CPU` seconds together (after that SymPy is not asked again): a pair
+without a closed form comes back in a few seconds, not after one 5 s share per
+feature and per change of variable.  The budgets are wall-clock, so on a loaded
+machine these are scaled by the load (:meth:`_Pool.load`), so that SymPy gets the
+same CPU time as on an idle one, and one attempt never more than the fixed share
+it had before (:func:`symxent.budget.share`): a closed form that SymPy finds
+today under load is still found.
+"""
 from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
 
 import sympy as sp
 
@@ -10,7 +30,83 @@ from symxent import budget
 from symxent.engine.rulebase import Rule, _cond_value, attempt, real_logs
 from symxent.laws.support import expand_positive_logs
 
-__all__ = ["Elementary", "Integrate"]
+__all__ = ["Elementary", "Integrate", "fallback_pool", "fallback_seconds"]
+
+#: CPU seconds one SymPy attempt may take (scaled by the load, see the module doc).
+ATTEMPT_CPU = 2.0
+#: CPU seconds the failed SymPy attempts of one computation may take together.
+FAILED_CPU = 2.5
+
+_local = threading.local()
+
+
+class _Pool:
+    """The clock of one computation: when it started (wall-clock and this thread's
+    CPU time) and the wall-clock seconds its failed SymPy attempts have used."""
+
+    def __init__(self):
+        self.wall0 = time.monotonic()
+        self.cpu0 = time.thread_time()
+        self.failed = 0.0
+
+    def load(self):
+        """How many wall-clock seconds one CPU second of this thread takes: the larger
+        of this computation's own ratio so far (a tenth of a second added to both, so
+        that a young computation reads as unloaded) and the system's run queue per
+        core (its one-minute load average, where the platform has one); 1 on an idle
+        machine."""
+        wall = time.monotonic() - self.wall0
+        cpu = time.thread_time() - self.cpu0
+        return max(1.0, (wall + 0.1) / (cpu + 0.1), _queue_per_core())
+
+
+def _queue_per_core():
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        return os.getloadavg()[0] / max(cores, 1)
+    except (AttributeError, OSError):  # no load average on this platform
+        return 1.0
+
+
+@contextmanager
+def fallback_pool():
+    """One computation (:func:`symxent.engine.core.compute`,
+    :func:`symxent.engine.mellin.mellin`): its SymPy attempts share one pool for
+    failures.  A nested computation gets its own pool, the outer one is restored."""
+    outer = getattr(_local, "pool", None)
+    _local.pool = _Pool()
+    try:
+        yield
+    finally:
+        _local.pool = outer
+
+
+def fallback_seconds(share):
+    """Wall-clock seconds for one SymPy attempt whose fixed share is ``share``: at most
+    :data:`ATTEMPT_CPU` (scaled by the load) and what is left of the computation's
+    pool for failures; ``share`` outside a computation.  0 when the pool is spent."""
+    pool = getattr(_local, "pool", None)
+    if pool is None:
+        return share
+    k = pool.load()
+    return max(0.0, min(share, ATTEMPT_CPU * k, FAILED_CPU * k - pool.failed))
+
+
+@contextmanager
+def _charged():
+    """Charge the wall-clock time of the block to the pool for failures unless the
+    block marks success (``ok.append(True)``)."""
+    pool = getattr(_local, "pool", None)
+    t0 = time.monotonic()
+    ok = []
+    try:
+        yield ok
+    finally:
+        if pool is not None and not ok:
+            pool.failed += time.monotonic() - t0
 
 
 class Elementary(Rule):
@@ -44,7 +140,10 @@ class Elementary(Rule):
                     return None
         integrand = sp.exp(region.L.expr()) * f
         ends = []
-        with attempt(3):
+        seconds = fallback_seconds(3)
+        if seconds <= 0:
+            return None
+        with _charged() as ok, attempt(seconds):
             F = sp.integrate(sp.expand(integrand), x)
             if F.has(sp.Integral, sp.Piecewise, sp.I):
                 return None
@@ -53,6 +152,7 @@ class Elementary(Rule):
                 if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                     v = sp.limit(F, x, e, d)
                 ends.append(v)
+            ok.append(True)
         if len(ends) != 2:
             return None
         res = real_logs(sp.expand(ends[0] - ends[1]), region)
@@ -63,9 +163,11 @@ class Integrate(Rule):
     """Last resort: SymPy's ``integrate`` on the region, under a share of the time budget.
 
     Accepted only when the result is free of unevaluated integrals and of
-    unresolved convergence conditions.  SymPy gets a quarter of the call's
-    budget (at least 5 s): where it has not found an antiderivative by then it
-    seldom does later, and the caller gets its unevaluated answer sooner.
+    unresolved convergence conditions.  SymPy gets at most a quarter of the
+    call's budget (at least 5 s), and within one computation much less
+    (:func:`fallback_seconds`): where it has not found the integral within a
+    second or two of CPU it seldom does later, and the caller gets its
+    unevaluated answer sooner.
     """
 
     name = "direct integration (SymPy)"
@@ -74,8 +176,12 @@ class Integrate(Rule):
         x = region.x
         integrand = sp.exp(region.L.expr()) * f
         res = None
-        with attempt(budget.share(0.25, 5)):
+        seconds = fallback_seconds(budget.share(0.25, 5))
+        if seconds <= 0:
+            return None
+        with _charged() as ok, attempt(seconds):
             res = sp.integrate(integrand, (x, region.lo, region.hi), conds="piecewise")
+            ok.append(True)
         if res is None:
             return None
         res = real_logs(res, region)
