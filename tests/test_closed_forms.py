@@ -36,9 +36,9 @@ ENGINE_TIMEOUT = 120      # seconds handed to symxent's own timeout
 # exactly as before.  Rows that simplify proves take well under a second of CPU; rows it
 # cannot prove (Piecewise with oo branches, incomplete gamma functions, residual series) spent
 # the full 8 + 8 + 4 s here for nothing (issue 10: the suite's time).
-SIMPLIFY_SECONDS = 2
-EQUALS_SECONDS = 1          # .equals re-simplifies; it rarely concludes where simplify did not
-QUICK_SECONDS = 2
+SIMPLIFY_SECONDS = 1.5
+EQUALS_SECONDS = 0.5          # .equals re-simplifies; it rarely concludes where simplify did not
+QUICK_SECONDS = 1.5
 DIGITS = 25               # required agreement (relative) with the numeric definition
 MAX_NUMERIC_ERROR = mpmath.mpf(10)**-10   # a numeric estimate looser than this is useless here
 
