@@ -4,7 +4,9 @@ For every row of tests/references*.py:
   (1) symbolic  -- the engine's answer is not an unevaluated Entropy/CrossEntropy/KLDivergence
                    (nor an Integral), and  simplify(answer - reference) == 0; when simplify is
                    inconclusive (special functions) we try `.equals`, then compare both expressions
-                   numerically at 40 digits at several admissible parameter points.
+                   numerically at 40 digits at several admissible parameter points.  The proof
+                   attempts have a few seconds of CPU each (SIMPLIFY_SECONDS ...): they can only
+                   make a row pass, the 30-digit comparison is what can make it fail.
   (2) numeric   -- at >= 2 seeded admissible parameter points, the engine's closed form at
                    40 digits agrees with symxent.numeric.core.evaluate (mpmath quadrature/summation of
                    the *definition*) to ~25 digits, within the returned error estimate.
