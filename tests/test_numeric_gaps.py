@@ -59,3 +59,34 @@ def test_wigner_uniform_kl():
         ref = mpmath.quad(lambda t: p(t) * (mpmath.log(p(t)) + mpmath.log(2 * Rv)),
                           [-Rv, 0, Rv])
     agree(evaluate(("kl", WignerSemicircle("X", r), Uniform("Y", -r, r)), {r: rv}), ref)
+
+
+# ---------------------------------------------------------------- Moyal
+# H(Moyal(m1, s1), Moyal(m2, s2)) with a small s2: -log q holds e**(-(x - m2)/s2)/2,
+# exp(e**(2**256)) at the first decay probe (the probe overflowed), and log_form's
+# check of the expanded log q at x = -3 (log q ~ -5e20) was stricter than the
+# rounding of exp(-5e20) itself allows (the expansion was refused, log(q) kept).
+m1, m2 = sp.symbols("m1 m2", real=True)
+s1, s2 = sp.symbols("s1 s2", positive=True)
+
+
+@pytest.mark.parametrize("pt", [("-307/200", "19/100", "153/250", "33/500"),
+                                ("-213/500", "91/100", "643/500", "31/100"),
+                                ("3", "-2", "1/4", "2")])
+def test_moyal_cross_entropy(pt):
+    a, b, c, d = (R(t) for t in pt)
+    with mpmath.workdps(DPS + 15):
+        M1, M2, S1, S2 = (mp(t) for t in (a, b, c, d))
+
+        def log_q(t):   # Moyal density (Walck 2007, "Hand-book on statistical distributions")
+            z = (t - M2) / S2
+            return -(z + mpmath.exp(-z)) / 2 - mpmath.log(S2 * mpmath.sqrt(2 * mpmath.pi))
+        # X = m1 - s1 log U with U = e**(-Z) ~ chi-square(1) (the definition, after
+        # the change of variables u = e**(-(x - m1)/s1), which keeps the far left finite)
+        # and u = w**2 (no endpoint singularity): the density of W is 2 phi(w) on w > 0
+        dens = lambda w: 2 * mpmath.npdf(w)  # noqa: E731
+        ref = mpmath.quad(lambda w: -dens(w) * log_q(M1 - 2 * S1 * mpmath.log(w)),
+                          [0, mpmath.mpf(1) / 8, 1, 2, 4, 8, 16, mpmath.inf])
+    got = evaluate(("cross_entropy", Moyal("X", m1, s1), Moyal("Y", m2, s2)),
+                   {m1: a, m2: b, s1: c, s2: d}, timeout=60)
+    agree(got, ref)

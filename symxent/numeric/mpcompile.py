@@ -359,7 +359,13 @@ def log_form(e, var, points):
         fl = compile_mp(L, (var,))
         for t in pts:
             pv, lv = real_part(fe(t), "density"), real_part(fl(t))
-            if pv > 0 and abs(mpmath.exp(lv) / pv - 1) > mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
+            # both sides carry a relative error of about |log p| ulps (exp of a rounded
+            # large exponent: Moyal's exp(-exp(48)/2) at a test point): the tolerance
+            # grows with |log p|, capped far below the factor a wrong expansion (a lost
+            # sign, a dropped factor) makes at the other test points
+            tol = min(mpmath.mpf(2) ** (-mpmath.mp.prec // 2) * (1 + abs(lv)),
+                      mpmath.mpf(2) ** -20)
+            if pv > 0 and abs(mpmath.exp(lv) / pv - 1) > tol:
                 return sp.log(e)
     except (ValueError, ZeroDivisionError, TypeError, NumericError):
         return sp.log(e)

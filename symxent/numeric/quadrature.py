@@ -259,6 +259,23 @@ def _cancel_polys(e, v):
     return e.xreplace(reps) if reps else e
 
 
+def _closer_fit(fit, fD, vstar, sgn, where, anchor):
+    """The decay fit at v* 2**-+j for smaller j, when the probes at j = 256 ... overflow
+    (Moyal: exp(-e**(-z)/2), and -log q = e**(-z2)/2 + ... with a small scale, is
+    exp(e**(2**256))).  Accepted only when it shows a decay faster than any power;
+    otherwise, as before, the integral is not evaluated."""
+    for div in (4, 16, 32):
+        probe = [j // div for j in _PROBE]
+        try:
+            r, beta, dr, db, sg = fit(fD, [vstar * 2 ** (sgn * j) for j in probe], probe)
+        except OverflowError:
+            continue
+        if r > 1 and dr == 0:
+            return r, beta, dr, db, sg
+        break
+    raise NumericError(f"the integrand overflows {where} x = {anchor}")
+
+
 def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
     """Integrals of exp(Lp) * D over x = anchor + s v, 0 < v < length, for D in Ds.
 
@@ -337,7 +354,8 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
                                                        for j in probe], probe)
                 except OverflowError:   # mpmath's exponent limit: keep the last fit
                     if not n:
-                        raise NumericError(f"the integrand overflows {where} x = {anchor}")
+                        r, beta, dr, db, sg = _closer_fit(fit, fDs[i], vstar, sgn, where,
+                                                          anchor)
                     break
                 if r > dr or (sg and r < -dr) or dr < _RTINY:
                     break
