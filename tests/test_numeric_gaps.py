@@ -135,3 +135,27 @@ def test_skellam(kind, pt):
         q = (kind, P, Skellam("Y", mu2, nu2))
         subs = dict(zip((mu1, nu1, mu2, nu2), vals))
     agree(evaluate(q, subs, timeout=30), ref)
+
+
+# ---------------------------------------------------------------- Hermite
+# The mass exp(-a-b) sum_{j <= k/2} a**(k-2j) b**j / (j! (k-2j)!) (Kemp & Kemp 1965).
+# The reference uses the three-term recurrence of the masses from the generating
+# function G(s) = exp(a (s - 1) + b (s**2 - 1)):  G' = (a + 2 b s) G gives
+# (k + 1) p_{k+1} = a p_k + 2 b p_{k-1}  (Kemp & Kemp 1965; Johnson, Kemp & Kotz,
+# "Univariate Discrete Distributions", 3rd ed., Sec. 9.4).
+from sympy.stats import Hermite  # noqa: E402
+
+ha1, hb1 = sp.symbols("ha1 hb1", positive=True)
+
+
+@pytest.mark.parametrize("pt", [("409/1000", "1173/1000"), ("113/200", "191/200"),
+                                ("7", "1/10")])
+def test_hermite_entropy(pt):
+    A, B = (R(t) for t in pt)
+    with mpmath.workdps(DPS + 20):
+        a, b = mp(A), mp(B)
+        ps = [mpmath.exp(-a - b), a * mpmath.exp(-a - b)]
+        for k in range(1, 400):
+            ps.append((a * ps[k] + 2 * b * ps[k - 1]) / (k + 1))
+        ref = -mpmath.fsum(p * mpmath.log(p) for p in ps if p > 0)
+    agree(evaluate(("entropy", Hermite("X", ha1, hb1)), {ha1: A, hb1: B}, timeout=30), ref)

@@ -81,18 +81,23 @@ def _pmf_log_termwise(pmf, var, sup):
         c = sp.cancel(pmf / S)
         if not c.has(sp.Sum) and len(S.limits) == 1:
             (j, lo, hi), = S.limits
-            fast = (compile_mp(c, (var,)), compile_mp(S.function, (j, var)), j, lo, hi)
+            fast = (compile_mp(c, (var,)), compile_mp(S.function, (j, var)), j, lo, hi,
+                    _term_ratio(S.function, j, var))
 
     def lp(k):
         if not _in_support(k, sup):
             return -_INF
         k = sp.Integer(k)
         if fast is not None:
-            fc, fg, j, lo, hi = fast
+            fc, fg, j, lo, hi, ratio = fast
             a, b = int(lo.xreplace({var: k})), int(hi.xreplace({var: k}))
             km = mpmath.mpf(int(k))
-            v = real_part(fc(km), "probability") * mpmath.fsum(
-                real_part(fg(mpmath.mpf(i), km), "probability") for i in range(a, b + 1))
+            if ratio is None or b - a < 8:
+                inner = mpmath.fsum(real_part(fg(mpmath.mpf(i), km), "probability")
+                                    for i in range(a, b + 1))
+            else:
+                inner = _by_ratio(fg, ratio, a, b, km)
+            v = real_part(fc(km), "probability") * inner
         else:
             e = pmf.xreplace({var: k})
             e = e.replace(lambda t: isinstance(t, sp.Sum), _expand_sum)
@@ -104,6 +109,36 @@ def _pmf_log_termwise(pmf, var, sup):
             raise ParameterError(f"negative probability {v} at {var} = {k}")
         return mpmath.log(v) if v > 0 else -_INF
     return lp
+
+
+def _term_ratio(g, j, k):
+    """g(j + 1, k) / g(j, k) compiled in (j, k) when it is a rational function of j
+    (a hypergeometric term: Hermite's a**(k - 2j) b**j / (j! (k - 2j)!)), else None."""
+    try:
+        r = sp.hypersimp(g, j)
+    except (ValueError, TypeError, NotImplementedError, sp.PolynomialError):
+        return None
+    if r is None or r.has(sp.gamma, sp.factorial, sp.binomial, sp.RisingFactorial):
+        return None
+    return compile_mp(r, (j, k))
+
+
+def _by_ratio(fg, ratio, a, b, km):
+    """sum_{i=a}^{b} g(i, k) from g(a, k) and the term ratio: each term costs a few
+    products instead of powers and factorials (a Hermite mass at k = 1500 has 750
+    terms; a series over k of such masses was O(k**2) powers).  The terms are
+    compared with directly computed ones at both ends; a mismatch (a ratio with a
+    pole, a sign change lost) falls back on the direct sum."""
+    t = real_part(fg(mpmath.mpf(a), km), "probability")
+    terms = [t]
+    for i in range(a, b):
+        t = t * real_part(ratio(mpmath.mpf(i), km), "probability")
+        terms.append(t)
+    last = real_part(fg(mpmath.mpf(b), km), "probability")
+    if abs(terms[-1] - last) > abs(last) * mpmath.mpf(2) ** (-mpmath.mp.prec + 20):
+        return mpmath.fsum(real_part(fg(mpmath.mpf(i), km), "probability")
+                           for i in range(a, b + 1))
+    return mpmath.fsum(terms)
 
 
 def _expand_sum(t):
