@@ -309,3 +309,56 @@ def test_too_slow_a_tail_is_refused_not_guessed():
     from symxent.numeric import NumericError
     with pytest.raises(NumericError):
         evaluate(("entropy", YuleSimon("X", ry1)), {ry1: R(1, 20)})
+
+
+# ---------------------------------------------------------------- UniformSum (Irwin-Hall)
+# entropy(UniformSum(n)) for n >= 3 was unevaluated; the engine's rule
+# symxent/engine/polydensity.py integrates P log Q on each polynomial piece by parts.
+# Reference: the density f(x) = sum_{k <= x} (-1)**k C(n, k) (x - k)**(n-1) / (n-1)!
+# (Irwin 1927, Hall 1927), integrated piece by piece by mpmath.
+from sympy.stats import UniformSum  # noqa: E402
+
+from symxent import entropy  # noqa: E402
+
+
+def _irwin_hall_entropy(n):
+    def f(t):
+        return mpmath.fsum((-1) ** k * mpmath.binomial(n, k) * (t - k) ** (n - 1)
+                           for k in range(int(mpmath.floor(t)) + 1)) / mpmath.factorial(n - 1)
+
+    def piece(j):
+        g = lambda t: f(t) * mpmath.log(f(t)) if f(t) > 0 else mpmath.mpf(0)  # noqa: E731
+        return mpmath.quad(g, [j + mpmath.mpf(k) / 4 for k in range(5)])
+    return -mpmath.fsum(piece(j) for j in range(n))
+
+
+@pytest.mark.parametrize("n", [3, 4])   # n = 5 is derived too (about 5 s alone), not in CI
+def test_uniform_sum_entropy_is_derived(n):
+    v = entropy(UniformSum("X", n), timeout=20)
+    assert not v.has(sp.Integral) and "Entropy" not in type(v).__name__ and v.is_number, v
+    with mpmath.workdps(DPS + 15):
+        ref = _irwin_hall_entropy(n)
+        got = sp.N(v, DPS + 15)
+        assert abs(mpmath.mpf(sp.re(got)) - ref) < mpmath.mpf(10) ** -DPS, (got, ref)
+        assert abs(sp.im(got)) < 10 ** -DPS
+
+
+def test_uniform_sum_entropy_of_three_by_the_hand_formula():
+    # n = 3 by hand: pieces x**2/2, (-2x**2 + 6x - 3)/2, (3 - x)**2/2 (Hall 1927); the
+    # outer two give 2 int_0^1 (x**2/2) log(x**2/2) = log(2)/3 - 4/9... summed with the
+    # middle piece's by-parts value, the entropy is 7/6 + log 2 - sqrt(3) artanh(1/sqrt 3)
+    v = entropy(UniformSum("X", 3), timeout=20)
+    ref = sp.Rational(7, 6) + sp.log(2) - sp.sqrt(3) * sp.atanh(1 / sp.sqrt(3))
+    assert abs(sp.N(v - ref, 50)) < sp.Float(10) ** -45
+
+
+def test_uniform_sum_symbolic_n_stays_unevaluated_quickly():
+    import time
+    import warnings
+    n = sp.Symbol("n", positive=True, integer=True)
+    t = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        v = entropy(UniformSum("X", n), timeout=20)
+    assert "Entropy" in type(v).__name__ or v.has(sp.Integral, sp.Sum), v
+    assert time.time() - t < 10
