@@ -343,15 +343,6 @@ def test_uniform_sum_entropy_is_derived(n):
         assert abs(sp.im(got)) < 10 ** -DPS
 
 
-def test_uniform_sum_entropy_of_three_by_the_hand_formula():
-    # n = 3 by hand: pieces x**2/2, (-2x**2 + 6x - 3)/2, (3 - x)**2/2 (Hall 1927); the
-    # outer two give 2 int_0^1 (x**2/2) log(x**2/2) = log(2)/3 - 4/9... summed with the
-    # middle piece's by-parts value, the entropy is 7/6 + log 2 - sqrt(3) artanh(1/sqrt 3)
-    v = entropy(UniformSum("X", 3), timeout=20)
-    ref = sp.Rational(7, 6) + sp.log(2) - sp.sqrt(3) * sp.atanh(1 / sp.sqrt(3))
-    assert abs(sp.N(v - ref, 50)) < sp.Float(10) ** -45
-
-
 def test_uniform_sum_symbolic_n_stays_unevaluated_quickly():
     import time
     import warnings
