@@ -269,7 +269,8 @@ def _sum_numerically(s, dps):
     if s.function.free_symbols - {k} or not (lo.is_number and hi.is_number):
         raise _NotSummed("a sum with free symbols")
     with workdps(dps + 5):
-        f = sp.lambdify(k, s.function, "mpmath") if not s.function.has(sp.Sum) else \
+        from symxent.numeric.mpcompile import compile_mp  # its besseli: Skellam in ms
+        f = compile_mp(s.function, (k,)) if not s.function.has(sp.Sum) else \
             _nested_terms(s.function, k, dps)
         ends = [-mpmath.inf if e == -sp.oo else mpmath.inf if e == sp.oo else mpmath.mpf(int(e))
                 for e in (lo, hi)]

@@ -16,5 +16,6 @@ the CLI or the testing helpers.
 """
 from symxent.engine.core import NoClosedForm, compute
 import symxent.engine.special  # noqa: F401,E402 - registers the special-function kernels
+import symxent.engine.polydensity  # noqa: F401,E402 - registers its rule (UniformSum pieces)
 
 __all__ = ["NoClosedForm", "compute"]

@@ -74,6 +74,7 @@ from symxent.numeric.expressions import closed_value
 from symxent.numeric.mpcompile import (CANNOT_EVALUATE, NumericError, _const,  # noqa: F401
                                        _expand_log, compile_mp, deep_cancellation, exact,
                                        log_form, real_part)
+from symxent.numeric.multivariate import multinomial, multivariate_t
 from symxent.numeric.quadrature import continuous, dirichlet, mvnormal
 from symxent.precision import workdps
 
@@ -249,7 +250,7 @@ def evaluate(quantity, subs=None, dps=30, timeout=None) -> NumericValue:
     dq = describe(Q) if Q is not None else None
     kinds = {dp.kind} | ({dq.kind} if dq else set())
     if not (kinds <= {"continuous"} or kinds <= {"discrete", "finite"}
-            or kinds in ({"mvnormal"}, {"dirichlet"})):
+            or kinds in ({"mvnormal"}, {"dirichlet"}, {"multinomial"}, {"multivariatet"})):
         raise UnsupportedError(
             f"no numeric definition for a {dp.kind} distribution" if dq is None else
             f"cannot compare a {dp.kind} with a {dq.kind} distribution")
@@ -289,6 +290,10 @@ def _nats(kind, dp, dq, point, dps):
             val, err = _discrete(kind, dp, dq, point, wdps)
         elif kinds == {"mvnormal"}:
             val, err = mvnormal(kind, dp, dq, point, *prec)
+        elif kinds == {"multinomial"}:
+            val, err = multinomial(kind, dp, dq, point, wdps)
+        elif kinds == {"multivariatet"}:
+            val, err = multivariate_t(kind, dp, dq, point, prec)
         else:
             val, err = dirichlet(kind, dp, dq, point, *prec)
         err = abs(err) + (0 if mpmath.isinf(val) else abs(val) * mpmath.mpf(10) ** (-wdps + 3))

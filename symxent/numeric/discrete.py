@@ -18,7 +18,8 @@ import sympy as sp
 
 from symxent import budget as _budget
 from symxent.errors import ParameterError
-from symxent.numeric.mpcompile import NumericError, compile_mp, log_form, real_part
+from symxent.numeric.mpcompile import (NumericError, compile_mp, deep_cancellation, log_form,
+                                       real_part)
 
 __all__ = ["discrete", "series", "int_bounds", "MAX_TERMS"]
 
@@ -81,18 +82,23 @@ def _pmf_log_termwise(pmf, var, sup):
         c = sp.cancel(pmf / S)
         if not c.has(sp.Sum) and len(S.limits) == 1:
             (j, lo, hi), = S.limits
-            fast = (compile_mp(c, (var,)), compile_mp(S.function, (j, var)), j, lo, hi)
+            fast = (compile_mp(c, (var,)), compile_mp(S.function, (j, var)), j, lo, hi,
+                    _term_ratio(S.function, j, var))
 
     def lp(k):
         if not _in_support(k, sup):
             return -_INF
         k = sp.Integer(k)
         if fast is not None:
-            fc, fg, j, lo, hi = fast
+            fc, fg, j, lo, hi, ratio = fast
             a, b = int(lo.xreplace({var: k})), int(hi.xreplace({var: k}))
             km = mpmath.mpf(int(k))
-            v = real_part(fc(km), "probability") * mpmath.fsum(
-                real_part(fg(mpmath.mpf(i), km), "probability") for i in range(a, b + 1))
+            if ratio is None or b - a < 8:
+                inner = mpmath.fsum(real_part(fg(mpmath.mpf(i), km), "probability")
+                                    for i in range(a, b + 1))
+            else:
+                inner = _by_ratio(fg, ratio, a, b, km)
+            v = real_part(fc(km), "probability") * inner
         else:
             e = pmf.xreplace({var: k})
             e = e.replace(lambda t: isinstance(t, sp.Sum), _expand_sum)
@@ -104,6 +110,36 @@ def _pmf_log_termwise(pmf, var, sup):
             raise ParameterError(f"negative probability {v} at {var} = {k}")
         return mpmath.log(v) if v > 0 else -_INF
     return lp
+
+
+def _term_ratio(g, j, k):
+    """g(j + 1, k) / g(j, k) compiled in (j, k) when it is a rational function of j
+    (a hypergeometric term: Hermite's a**(k - 2j) b**j / (j! (k - 2j)!)), else None."""
+    try:
+        r = sp.hypersimp(g, j)
+    except (ValueError, TypeError, NotImplementedError, sp.PolynomialError):
+        return None
+    if r is None or r.has(sp.gamma, sp.factorial, sp.binomial, sp.RisingFactorial):
+        return None
+    return compile_mp(r, (j, k))
+
+
+def _by_ratio(fg, ratio, a, b, km):
+    """sum_{i=a}^{b} g(i, k) from g(a, k) and the term ratio: each term costs a few
+    products instead of powers and factorials (a Hermite mass at k = 1500 has 750
+    terms; a series over k of such masses was O(k**2) powers).  The terms are
+    compared with directly computed ones at both ends; a mismatch (a ratio with a
+    pole, a sign change lost) falls back on the direct sum."""
+    t = real_part(fg(mpmath.mpf(a), km), "probability")
+    terms = [t]
+    for i in range(a, b):
+        t = t * real_part(ratio(mpmath.mpf(i), km), "probability")
+        terms.append(t)
+    last = real_part(fg(mpmath.mpf(b), km), "probability")
+    if abs(terms[-1] - last) > abs(last) * mpmath.mpf(2) ** (-mpmath.mp.prec + 20):
+        return mpmath.fsum(real_part(fg(mpmath.mpf(i), km), "probability")
+                           for i in range(a, b + 1))
+    return mpmath.fsum(terms)
 
 
 def _expand_sum(t):
@@ -140,9 +176,13 @@ def discrete(kind, dp, dq, point, wdps):
         if _INF in terms:
             return _INF, mpmath.mpf(0)
         return mpmath.fsum(terms), eps * (1 + mpmath.fsum(abs(t) for t in terms))
+    smooth = _smooth_term(kind, dp, dq, point)
     total, err = mpmath.mpf(0), mpmath.mpf(0)
     for start, step in _directions(lo, hi):
-        s, e = series(term, start, step, eps)
+        tail = None
+        if smooth is not None:
+            tail = lambda K, _st=step: em_tail(lambda t: smooth(_st * t), _st * K, eps)  # noqa: E731
+        s, e = series(term, start, step, eps, tail)
         if mpmath.isinf(s):
             return s, mpmath.mpf(0)
         total, err = total + s, err + e
@@ -165,13 +205,100 @@ def _directions(lo, hi):
     return [(0, 1), (-1, -1)]
 
 
-def series(term, start, step, eps):
-    """Sum term(k), k = start, start + step, ..., with a ratio-test tail bound."""
+def _smooth_term(kind, dp, dq, point):
+    """The summand as a function of a real k (the mass functions' expressions are
+    analytic in k: Zeta's k**-s/zeta(s), YuleSimon's rho B(k, rho + 1)), for the
+    Euler-Maclaurin tail of a slowly decaying series; None where it has no such
+    form (finite tables, inner sums, Piecewise)."""
+    ds = [d for d in (dp, dq) if d is not None]
+    if any(d.kind != "discrete" or d.pdf.has(sp.Sum, sp.Piecewise, sp.floor) for d in ds):
+        return None
+    x = sp.Dummy("x", positive=True)
+    logs = []
+    for d in ds:
+        lo = int_bounds(d.support.xreplace(point))[0]
+        first = sp.Integer(lo if lo is not None else 0)
+        pmf = d.pdf.xreplace(point).xreplace({d.var: x})
+        try:
+            logs.append(compile_mp(log_form(pmf, x, [first + 1, first + 2, first + 5]), (x,)))
+        except (NumericError, ParameterError, ValueError, TypeError, ZeroDivisionError):
+            return None
+    lp = logs[0]
+
+    def f(t):
+        a = real_part(lp(t))
+        d = {"entropy": lambda: -a, "cross_entropy": lambda: -real_part(logs[1](t)),
+             "kl": lambda: a - real_part(logs[1](t))}[kind]()
+        return mpmath.exp(a) * d
+    return f
+
+
+def em_tail(g, K, eps):
+    """(sum_{k >= K} g(k), error) by the Euler-Maclaurin formula (DLMF 2.10.1):
+    int_K^oo g + g(K)/2 - sum_j B_2j/(2j)! g^(2j-1)(K).  For a tail like
+    c k**-a (log k)**b the derivatives alternate in sign and the terms of the
+    formula decrease and alternate; the remainder is then bounded by the first
+    omitted term (Olver, "Asymptotics and Special Functions", Ch. 8, Sec. 2), here
+    bounded by the last term used.  Terms that do not alternate and decrease
+    raise NumericError: no value is guessed.  ``g`` must take real arguments."""
+    with deep_cancellation():   # log p at x ~ 1e200 cancels ~200 digits (loggamma)
+        return _em_tail(g, mpmath.mpf(K), eps)
+
+
+def _em_tail(g, K, eps):
+    # x = K e**u: a power-law tail becomes an exponentially decaying integrand h(u),
+    # cut at U where it is far below eps (no quadrature node at an astronomically
+    # large x, where YuleSimon's loggamma needs as many digits as x has); beyond U
+    # the rest is bounded by |h(U)| / r for the decay rate r measured on [16, 64],
+    # doubled (a logarithmic factor slows the decay a little)
+    h = lambda u: g(K * mpmath.exp(u)) * K * mpmath.exp(u)  # noqa: E731
+    h16, h64 = abs(h(16)), abs(h(64))
+    if not (h16 and h64) or h64 >= h16:
+        raise NumericError("the series' tail does not decay like a power: cannot bound it")
+    r = (mpmath.log(h16) - mpmath.log(h64)) / 48
+    U = 64 + 1.25 * (mpmath.log(h64) - mpmath.log(eps * (1 + abs(h64)) / 1000)) / r
+    if U > 3000:
+        raise NumericError(f"the series' tail decays too slowly (like k**-(1 + "
+                           f"{mpmath.nstr(r, 3)})) to sum numerically")
+    integral, qerr = mpmath.quad(h, [0, 1, 4, 16, 64, (64 + U) / 2, U], error=True)
+    qerr += 2 * abs(h(U)) / r
+    total = integral + g(K) / 2
+    prev = None
+    for j in range(1, 12):
+        _budget.check()
+        t = mpmath.bernoulli(2 * j) / mpmath.factorial(2 * j) * mpmath.diff(g, K, 2 * j - 1)
+        if prev is not None and (abs(t) > abs(prev) or (t and prev and
+                                                        mpmath.sign(t) == mpmath.sign(prev))):
+            raise NumericError("the Euler-Maclaurin terms of the series' tail do not "
+                               "alternate and decrease: cannot bound the tail")
+        total -= t
+        prev = t
+        if abs(t) <= eps * (1 + abs(total)):
+            break
+    else:
+        raise NumericError("the Euler-Maclaurin tail of the series does not converge")
+    err = 2 * abs(prev) + 10 * abs(qerr)
+    if not err <= abs(eps) ** mpmath.mpf(0.5) * (1 + abs(total)):
+        raise NumericError("the Euler-Maclaurin tail of the series is not accurate enough")
+    return total, err
+
+
+SLOW_AFTER = 2000   # terms summed directly before a slowly decaying tail goes to em_tail
+
+
+def series(term, start, step, eps, tail=None):
+    """Sum term(k), k = start, start + step, ..., with a ratio-test tail bound;
+    ``tail(K)`` (optional) gives (sum of the terms from K on, error) for a tail that
+    decays like a power (term ratios tending to 1), after SLOW_AFTER terms."""
     terms, small, k = [], 0, start
     s = mpmath.mpf(0)
     while len(terms) < MAX_TERMS:
         if not len(terms) % 256:
             _budget.check()
+        if tail is not None and len(terms) >= SLOW_AFTER and terms[-1] and terms[-2]:
+            if abs(terms[-1] / terms[-2]) > 0.99:   # power-law decay: no ratio bound
+                tv, te = tail(k)
+                return mpmath.fsum(terms) + tv, te + eps * (1 + abs(s))
         t = term(sp.Integer(k))
         if mpmath.isinf(t):
             return t, mpmath.mpf(0)

@@ -243,17 +243,50 @@ def _halves(Lp, x, a, b, wdps):
     return out
 
 
+def _cancel_polys(e, v):
+    """``e`` with each log argument and power base that is a polynomial in ``v``
+    expanded exactly: ``R**2 - (R - v)**2`` becomes ``2 R v - v**2``.  With R = 149/40
+    (not a binary fraction) the unexpanded form cancels two rounded constants,
+    and near the anchor (v ~ 2**-256) its value is rounding noise, possibly
+    negative: log of it was complex (WignerSemicircle's entropy)."""
+    reps = {}
+    for a in e.atoms(sp.log, sp.Pow):
+        arg = a.args[0]
+        if arg.has(v) and arg.is_Add and arg.is_polynomial(v):
+            new = sp.expand(arg)
+            if new != arg:
+                reps[arg] = new
+    return e.xreplace(reps) if reps else e
+
+
+def _closer_fit(fit, fD, vstar, sgn, where, anchor):
+    """The decay fit at v* 2**-+j for smaller j, when the probes at j = 256 ... overflow
+    (Moyal: exp(-e**(-z)/2), and -log q = e**(-z2)/2 + ... with a small scale, is
+    exp(e**(2**256))).  Accepted only when it shows a decay faster than any power;
+    otherwise, as before, the integral is not evaluated."""
+    for div in (4, 16, 32):
+        probe = [j // div for j in _PROBE]
+        try:
+            r, beta, dr, db, sg = fit(fD, [vstar * 2 ** (sgn * j) for j in probe], probe)
+        except OverflowError:
+            continue
+        if r > 1 and dr == 0:
+            return r, beta, dr, db, sg
+        break
+    raise NumericError(f"the integrand overflows {where} x = {anchor}")
+
+
 def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
     """Integrals of exp(Lp) * D over x = anchor + s v, 0 < v < length, for D in Ds.
 
     Returns a list of (value, error), one per D (all share the nodes)."""
     v = sp.Dummy("v", positive=True)
     sub = {x: anchor + s * v}
-    Lv = Lp.xreplace(sub)
+    Lv = _cancel_polys(Lp.xreplace(sub), v)
     fL = compile_mp(Lv, (v,))
     fDs = {}
     for i, D in enumerate(Ds):
-        Dv = D.xreplace(sub)
+        Dv = _cancel_polys(D.xreplace(sub), v)
         if Dv != 0:
             fDs[i] = (lambda t, lp: -lp) if D == -Lp else \
                 (lambda t, lp, _f=compile_mp(Dv, (v,)): _f(t))
@@ -321,7 +354,8 @@ def _half(Lp, Ds, x, anchor, s, length, wdps, qdps, edps):
                                                        for j in probe], probe)
                 except OverflowError:   # mpmath's exponent limit: keep the last fit
                     if not n:
-                        raise NumericError(f"the integrand overflows {where} x = {anchor}")
+                        r, beta, dr, db, sg = _closer_fit(fit, fDs[i], vstar, sgn, where,
+                                                          anchor)
                     break
                 if r > dr or (sg and r < -dr) or dr < _RTINY:
                     break
