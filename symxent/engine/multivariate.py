@@ -23,8 +23,12 @@ Dirichlet.  ``log p(x) = sum_i (a_i - 1) log x_i - log B(a)`` is an
 exponential family whose natural parameter ``a_i - 1`` involves ``a_i``
 alone: the Jacobian of the moment identity ``J^T E[T] = grad A``
 (:mod:`symxent.engine.expfamily`) is diagonal, so
-``E[log x_i] = dA/da_i / (d eta_i/d a_i)``, one derivative per coordinate: O(k).
-Numeric or mixed parameters are replaced by positive symbols and put back.
+``E[log x_i] = dA/da_i / (d eta_i/d a_i)``.  The shape ``G(a_0) + sum_i [h(a_i) +
+c(a_i) T(x_i)]`` is read once per process from SymPy's density at size 3 (and
+confirmed at size 4), ``E[T]`` derived there on representative symbols, and each
+coordinate's term substituted: O(k), no expansion, factoring or common denominator
+of a k-term expression.  Numeric or mixed parameters are replaced by positive
+symbols and put back.
 
 Multinomial.  ``log p(x) = log n! - sum_i log x_i! + sum_i x_i log p_i``:
 ``E[x_i] = n p_i`` is the gradient of the log-normaliser ``n log sum_j e^{eta_j}``
