@@ -15,6 +15,9 @@ References (typed in here only, each cited):
            Binomials with the same n: chain rule, Thm. 2.5.3).
   [P01]    W. D. Penny, "KL-divergences of Normal, Gamma, Dirichlet and Wishart
            densities", 2001, eq. 12 (Dirichlet).
+  [W-DIR]  Wikipedia, "Dirichlet distribution": entropy log B(a) + (a0 - K) psi(a0)
+           - sum (a_j - 1) psi(a_j); E[log x_j] = psi(a_j) - psi(a0) (moments section),
+           hence the cross-entropy H(P, Q) = log B(b) - sum (b_j - 1)(psi(a_j) - psi(a0)).
   [W-BIN]  Wikipedia, "Binomial distribution": pmf C(n, k) p^k (1 - p)^(n - k).
 Numeric references are the definitions at 30 digits: mpmath sums of the mass
 function, or :func:`symxent.numeric.core.evaluate` (quadrature of the definition).
@@ -220,6 +223,89 @@ def test_dirichlet_50_categories():
     _close(_num(v4), _num(_dir_kl(al, be)))
     _close(_num(v4), evaluate(KLDivergence(Dirichlet("X", al), Dirichlet("Y", be)), {},
                               dps=DPS).value)
+
+
+def _dir_log_beta(al):
+    return Add(*[loggamma(a) for a in al]) - loggamma(Add(*al))
+
+
+def _dir_entropy(al):                    # [W-DIR]
+    a0 = Add(*al)
+    return (_dir_log_beta(al) + (a0 - len(al)) * digamma(a0)
+            - Add(*[(a - 1) * digamma(a) for a in al]))
+
+
+def _dir_cross(al, be):                  # [W-DIR], E[log x_j] under P
+    a0 = Add(*al)
+    return _dir_log_beta(be) - Add(*[(b - 1) * (digamma(a) - digamma(a0))
+                                     for a, b in zip(al, be)])
+
+
+def _zero(e):
+    """``e`` is identically 0: loggamma/digamma written as log(gamma)/polygamma, logs
+    of products split (every gamma argument here is positive, so gamma > 0)."""
+    from sympy import gamma, polygamma
+    e = e.replace(loggamma, lambda x: log(gamma(x)))   # equal for x > 0
+    return simplify(expand_log(e.rewrite(polygamma), force=True)) == 0
+
+
+def test_dirichlet_entropy_cross_entropy_symbolic_and_50_categories():
+    """S and H of Dirichlet laws: symbolically against [W-DIR] for 6 categories, at
+    30 digits against [W-DIR] and against the definition (stick-breaking Beta
+    integrals, :mod:`symxent.numeric`) for 50 categories."""
+    for k in (6, 50):
+        A = symbols(f"a1:{k + 1}", positive=True)
+        B = symbols(f"b1:{k + 1}", positive=True)
+        P, Q = Dirichlet("X", A), Dirichlet("Y", B)
+        s, h = entropy(P), cross_entropy(P, Q)
+        if k == 6:
+            assert _zero(s - _dir_entropy(A)) and _zero(h - _dir_cross(A, B))
+            continue
+        rng = random.Random(11)
+        at = {v: R(rng.randint(1, 900), rng.randint(1, 90)) for v in A + B}
+        _close(_num(s.xreplace(at)), _num(_dir_entropy(A).xreplace(at)))
+        _close(_num(h.xreplace(at)), _num(_dir_cross(A, B).xreplace(at)))
+        _close(_num(s.xreplace(at)), evaluate(("entropy", P), at, dps=DPS).value)
+        _close(_num(h.xreplace(at)), evaluate(("cross_entropy", P, Q), at, dps=DPS).value)
+
+
+def test_dirichlet_repeated_and_shared_parameters():
+    """A parameter in several coordinates (Dirichlet(a, a, a)), and shared between P
+    and Q: each coordinate keeps its own E[log x_j] (diagonal Jacobian per
+    coordinate, the parameter substituted afterwards)."""
+    a, b = symbols("a b", positive=True)
+    s = entropy(Dirichlet("X", [a, a, a]))
+    assert _zero(s - _dir_entropy([a, a, a]))
+    al, be = [a, a, b], [b, a, R(2)]
+    v = kl_divergence(Dirichlet("X", al), Dirichlet("Y", be))
+    assert _zero(v - _dir_kl(al, be))
+    at = {a: R(7, 3), b: R(2, 9)}
+    _close(_num(v.xreplace(at)), evaluate(KLDivergence(Dirichlet("X", al), Dirichlet("Y", be)),
+                                          at, dps=DPS).value)
+    _close(_num(s.xreplace(at)), evaluate(("entropy", Dirichlet("X", [a, a, a])), at,
+                                          dps=DPS).value)
+
+
+def test_dirichlet_definition_100_categories_matches_penny():
+    """The numeric definition of the KL (stick-breaking Beta integrals, O(k)) for
+    100 categories against [P01] (evaluated in mpmath) at 30 digits, with
+    parameters over four decades."""
+    k = 100
+    A = symbols(f"a1:{k + 1}", positive=True)
+    B = symbols(f"b1:{k + 1}", positive=True)
+    rng = random.Random(5)
+    at = {v: R(rng.randint(1, 10**4), rng.choice([7, 70, 700, 7000])) for v in A + B}
+    with mpmath.workdps(DPS + 20):                       # [P01] eq. 12
+        al = [mpmath.mpf(at[v].p) / at[v].q for v in A]
+        be = [mpmath.mpf(at[v].p) / at[v].q for v in B]
+        a0, b0 = mpmath.fsum(al), mpmath.fsum(be)
+        ref = (mpmath.loggamma(a0) - mpmath.loggamma(b0)
+               - mpmath.fsum(mpmath.loggamma(a) for a in al)
+               + mpmath.fsum(mpmath.loggamma(b) for b in be)
+               + mpmath.fsum((a - b) * (mpmath.digamma(a) - mpmath.digamma(a0))
+                             for a, b in zip(al, be)))
+    _close(ref, evaluate(KLDivergence(Dirichlet("X", A), Dirichlet("Y", B)), at,
+                         dps=DPS).value)
 
 
 # ------------------------------------------------------------ large n

@@ -23,8 +23,12 @@ Dirichlet.  ``log p(x) = sum_i (a_i - 1) log x_i - log B(a)`` is an
 exponential family whose natural parameter ``a_i - 1`` involves ``a_i``
 alone: the Jacobian of the moment identity ``J^T E[T] = grad A``
 (:mod:`symxent.engine.expfamily`) is diagonal, so
-``E[log x_i] = dA/da_i / (d eta_i/d a_i)``, one derivative per coordinate: O(k).
-Numeric or mixed parameters are replaced by positive symbols and put back.
+``E[log x_i] = dA/da_i / (d eta_i/d a_i)``.  The shape ``G(a_0) + sum_i [h(a_i) +
+c(a_i) T(x_i)]`` is read once per process from SymPy's density at size 3 (and
+confirmed at size 4), ``E[T]`` derived there on representative symbols, and each
+coordinate's term substituted: O(k), no expansion, factoring or common denominator
+of a k-term expression.  Numeric or mixed parameters are replaced by positive
+symbols and put back.
 
 Multinomial.  ``log p(x) = log n! - sum_i log x_i! + sum_i x_i log p_i``:
 ``E[x_i] = n p_i`` is the gradient of the log-normaliser ``n log sum_j e^{eta_j}``
@@ -293,14 +297,155 @@ def _separable_means(lp, xs, theta):
     return means if len(used) == len(theta) else None
 
 
-def dirichlet(kind, dp, dq, tr):
-    """S, H, D_KL of Dirichlet laws, O(k) (see module docstring)."""
+_DIR_FORM = []   # the structure read from SymPy's density, once per process
+
+
+def _dirichlet_form():
+    """The Dirichlet log-density as ``G(a_0) + sum_i [h(a_i) + c(a_i) T(x_i)]``, read off
+    SymPy's ``MultivariateBeta`` density of a representative size (3) and confirmed at
+    size 4, with the exponential-family mean ``E[T(x_i)]`` derived from it once, on
+    representative symbols ``t`` (a coordinate's parameter) and ``s`` (``a_0``):
+
+        A = -(G(s) + sum_j h(a_j)),  eta_i = c(a_i),  dA/da_i = E[T_i] c'(a_i)
+
+    (the moment identity ``E[T] = grad A`` with a diagonal Jacobian; the natural
+    parameter of ``T(x_i)`` involves ``a_i`` alone), so
+    ``E[T_i] = -(G'(s) + h'(t)) / c'(t)`` at ``t = a_i``, ``s = a_0``.  Returns
+    ``None`` when the density does not have that shape (the caller falls back to
+    the general path)."""
+    if _DIR_FORM:
+        return _DIR_FORM[0]
+    from sympy.stats import MultivariateBeta
+    t, s = sp.Dummy("t", positive=True), sp.Dummy("s", positive=True)
+    y = sp.Dummy("y", positive=True)
+
+    def log_density(n):
+        r = sp.symbols(f"r1:{n + 1}", positive=True, cls=sp.Dummy)
+        x = sp.symbols(f"x1:{n + 1}", positive=True, cls=sp.Dummy)
+        return r, x, _log_of_product(MultivariateBeta("R", list(r)).pspace.distribution.pdf(*x))
+
+    def read():
+        r, x, lp = log_density(3)
+        total = sp.Add(*r)
+        G, h, stat = sp.S.Zero, [sp.S.Zero] * 3, [sp.S.Zero] * 3
+        for term in sp.Add.make_args(lp):
+            fs = term.free_symbols
+            js = [j for j in range(3) if x[j] in fs or r[j] in fs]
+            if len(js) == 1 and fs <= {x[js[0]], r[js[0]]}:
+                j = js[0]
+                if x[j] in fs:
+                    stat[j] += term.xreplace({r[j]: t, x[j]: y})
+                else:
+                    h[j] += term.xreplace({r[j]: t})
+                continue
+            g = term.xreplace({total: s})
+            if g.free_symbols & (set(r) | set(x)):
+                return None
+            G += g
+        if any(e != h[0] for e in h) or any(e != stat[0] for e in stat):
+            return None   # not the same function in every coordinate
+        c, T = [], set()
+        for u in sp.Add.make_args(stat[0]):
+            uc, uf = u.as_independent(y, as_Add=False)
+            c.append(uc)
+            T.add(uf)
+        if len(T) != 1:
+            return None
+        c, (T,) = sp.Add(*c), T
+        # the same shape at size 4: the identity has to hold for every size
+        r4, x4, lp4 = log_density(4)
+        rebuilt = G.xreplace({s: sp.Add(*r4)}) + sp.Add(*[
+            h[0].xreplace({t: rj}) + c.xreplace({t: rj}) * T.xreplace({y: xj})
+            for rj, xj in zip(r4, x4)])
+        if sp.expand(rebuilt - lp4) != 0:
+            return None
+        dc = sp.diff(c, t)
+        if dc == 0:
+            return None
+        mean = sp.expand(-(sp.diff(G, s) + sp.diff(h[0], t)) / dc)
+        split = [u.as_independent(t, s, as_Add=False) for u in sp.Add.make_args(mean)]
+        return {"G": G, "h": h[0], "c": c, "T": T, "mean": mean, "split": split,
+                "t": t, "s": s, "y": y}
+
+    _DIR_FORM.append(read())
+    return _DIR_FORM[0]
+
+
+def _positive_dirichlet(dp, dq):
     if dp.kind != "dirichlet" or dq.kind != "dirichlet" or len(dp.alpha) != len(dq.alpha):
         raise UnsupportedError("a Dirichlet can only be compared with a Dirichlet of the same size")
-    from sympy.stats import MultivariateBeta
-    k = len(dp.alpha)
     for d in {dp, dq}:
         _positive_parameters(d.rv, d.alpha)
+
+
+def dirichlet(kind, dp, dq, tr):
+    """S, H, D_KL of Dirichlet laws, O(k): per coordinate from the structure of the
+    density (:func:`_dirichlet_form`), no expression in all k coordinates is
+    expanded, factored or put over a common denominator."""
+    _positive_dirichlet(dp, dq)
+    form = _dirichlet_form()
+    if form is None:
+        return _dirichlet_general(kind, dp, dq, tr)
+    k = len(dp.alpha)
+    t, s, y = form["t"], form["s"], form["y"]
+    back = {}
+
+    def symbolic(alpha, tag):
+        out = []
+        for j, v in enumerate(alpha):
+            if not v.is_Symbol:
+                d = fresh_like(v, f"{tag}{j + 1}")
+                back[d] = v
+                v = d
+            out.append(v)
+        return out
+    a = symbolic(dp.alpha, "a")
+    b = symbolic(dq.alpha, "b") if dq is not dp else a
+    a0, b0 = sp.Add(*a), (sp.Add(*b) if b is not a else None)
+    c = lambda v: form["c"].xreplace({t: v})  # noqa: E731
+    h = lambda v: form["h"].xreplace({t: v})  # noqa: E731
+
+    def normaliser(al, al0):   # the terms of the log-density free of x
+        return [form["G"].xreplace({s: al0})] + [h(v) for v in al]
+    if kind == "entropy":
+        coef = [-c(v) for v in a]
+        const = [-u for u in normaliser(a, a0)]
+    elif kind == "cross_entropy":
+        coef = [-c(v) for v in b]
+        const = [-u for u in normaliser(b, b0 if b is not a else a0)]
+    else:
+        coef = [c(u) - c(v) for u, v in zip(a, b)]
+        const = normaliser(a, a0) + [-u for u in normaliser(b, b0 if b is not a else a0)]
+
+    def definition():
+        # the definition as a true line: E_P of the log-density terms, each E[T(x_i)]
+        # an integral over the marginal of x_i, Beta(a_i, a_0 - a_i)
+        xs = sp.symbols(f"x1:{k + 1}", positive=True)
+        tt = sp.Dummy("t", positive=True)
+        g = sp.Add(*const, *[ci * form["T"].xreplace({y: xi}) for ci, xi in zip(coef, xs)])
+        marg = {form["T"].xreplace({y: xi}): sp.Integral(
+            form["T"].xreplace({y: tt}) * tt**(ai - 1) * (1 - tt)**(a0 - ai - 1)
+            / sp.beta(ai, a0 - ai), (tt, 0, 1)) for xi, ai in zip(xs, a)}
+        return g.xreplace(marg).xreplace(back)
+
+    tr.step(definition, "definition: expectation of the log-density terms; the marginals of "
+                        "Dirichlet(a) are Beta(a_i, a_0 - a_i)")
+    acc = {}
+    for ci, ai in zip(coef, a):
+        for uc, uf in form["split"]:   # E[T(x_i)] = sum of uc * uf(a_i, a_0)
+            acc.setdefault(uf.xreplace({t: ai, s: a0}), []).append(ci * uc)
+    total = sp.Add(*[(c_[0] if len(c_) == 1 else sp.factor_terms(sp.Add(*c_)) if len(c_) <= 4
+                      else sp.Add(*c_)) * f for f, c_ in acc.items()], *const)
+    total = total.xreplace(back)
+    tr.step(total, "E[log x_i] = d log B(alpha) / d alpha_i (gradient of the log-normaliser)")
+    return _final(total) if k >= PER_COORDINATE else total
+
+
+def _dirichlet_general(kind, dp, dq, tr):
+    """The general path (SymPy's whole density, expanded): used only when the density
+    does not have the per-coordinate shape that :func:`dirichlet` reads."""
+    from sympy.stats import MultivariateBeta
+    k = len(dp.alpha)
     # numeric or compound parameters -> one positive symbol per coordinate, put back after
     back = {}
 

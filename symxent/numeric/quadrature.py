@@ -608,6 +608,21 @@ def mvnormal(kind, dp, dq, point, wdps, qdps, edps):
                          [(z, -sp.oo, sp.oo) for z in zs], (wdps, qdps, edps))
 
 
+def _dirichlet_alpha(d, point):
+    """The concentration parameters of ``d`` at ``point``: (exact values, mpf values)."""
+    exact_, out = [], []
+    for a in d.alpha:
+        v = sp.sympify(a).xreplace(point)
+        if v.free_symbols:
+            raise ParameterError(f"{d.rv}: no value given for {sorted(map(str, v.free_symbols))}")
+        m = mpmath.mpf(v.p) / v.q if v.is_Rational else compile_mp(v, ())()
+        if not isinstance(m, mpmath.mpf) or not m > 0:
+            raise ParameterError(f"{d.rv}: the concentration parameter {v} is not positive")
+        exact_.append(v)
+        out.append(m)
+    return exact_, out
+
+
 def dirichlet(kind, dp, dq, point, wdps, qdps, edps):
     """Dirichlet: stick-breaking coordinates u in (0, 1)^(K-1) on the simplex,
     x_i = u_i prod_(j<i) (1 - u_j), x_K = prod_(j<K) (1 - u_j).
@@ -615,46 +630,71 @@ def dirichlet(kind, dp, dq, point, wdps, qdps, edps):
     The log-density log Gamma(sum a) - sum log Gamma(a_i) + sum (a_i - 1) log x_i
     (Kotz, Balakrishnan & Johnson, *Continuous Multivariate Distributions* 1,
     2nd ed., eq. 49.1) is written directly as a sum of log u_j and log(1 - u_j)
-    terms, and checked against SymPy's ``MultivariateBeta`` density at one
-    interior point.  The Jacobian is triangular (x_i depends on u_1..u_i only):
-    the product of its diagonal prod_(j<i) (1 - u_j)."""
-    from sympy.stats import MultivariateBeta
-    alpha = [sp.sympify(a).xreplace(point) for a in dp.alpha]
-    K = len(alpha)
-    us = sp.symbols(f"u1:{K}", real=True, cls=sp.Dummy)
-    log1 = [sp.log(1 - u) for u in us]
-    at = {u: sp.Rational(1, 3 + j) for j, u in enumerate(us)}
+    terms, kept as their coefficients (numbers, O(K)), and checked against
+    SymPy's ``MultivariateBeta`` density at one interior point.  The Jacobian is
+    triangular (x_i depends on u_1..u_i only): the product of its diagonal
+    prod_(j<i) (1 - u_j) = prod_j (1 - u_j)^(K - 1 - j) (1-based j).
 
-    def log_density(alphas):
-        if len(alphas) != K:
+    The integrand exp(L_P + log J) * D, with D = -L_P, -L_Q or L_P - L_Q linear in
+    the log u_j, log(1 - u_j), is a product of one Beta integrand per u_j times a
+    sum of one-variable terms, so by Fubini the K-1 dimensional integral is a sum
+    of products of 1-D Beta integrals (Gradshteyn & Ryzhik 8.380.1, 4.253.1):
+    int_0^1 u^A (1-u)^B du = B(A+1, B+1), and with log u (log(1 - u)) inside,
+    B(A+1, B+1) (psi(A+1) - psi(A+B+2)) (psi(B+1) in place of psi(A+1)): O(K)
+    digamma and log-gamma values.  The normaliser prod_j B(A_j+1, B_j+1) exp(c)
+    is computed, not assumed to be 1."""
+    from sympy.stats import MultivariateBeta
+    ex_p, alpha = _dirichlet_alpha(dp, point)
+    K = len(alpha)
+    one = mpmath.mpf(1)
+    ustar = [one / (3 + j) for j in range(K - 1)]
+    xstar, rest = [], one
+    for u in ustar:
+        xstar.append(rest * u)
+        rest = rest * (1 - u)
+    xstar.append(rest)
+
+    def log_density(d):
+        """(c, A, B): L = c + sum_j A_j log u_j + B_j log(1 - u_j), j < K - 1."""
+        ex, al = _dirichlet_alpha(d, point)
+        if len(al) != K:
             raise UnsupportedError("Dirichlet distributions with different numbers of components")
-        terms = [sp.loggamma(sp.Add(*alphas))] + [-sp.loggamma(a) for a in alphas]
-        tail = sp.S.Zero                       # sum over i > j of (a_i - 1)
-        for j in range(K - 1, -1, -1):
+        c = mpmath.loggamma(mpmath.fsum(al)) - mpmath.fsum(mpmath.loggamma(v) for v in al)
+        A, B, tail = [None] * (K - 1), [None] * (K - 1), mpmath.mpf(0)
+        for j in range(K - 1, -1, -1):   # tail = sum over i > j of (a_i - 1)
             if j < K - 1:
-                terms += [(alphas[j] - 1) * sp.log(us[j]), tail * log1[j]]
-            tail += alphas[j] - 1
-        L = sp.expand(sp.Add(*terms))
-        # the same density as SymPy's, at one interior point
-        rest, xs = sp.S.One, []
-        for u in us:
-            xs.append(rest * at[u])
-            rest = rest * (1 - at[u])
-        xs.append(rest)
-        # SymPy's density at symbolic x, evaluated at the point by mpmath (at the
-        # rational point itself SymPy would merge the K powers' rational bases)
-        xv = sp.symbols(f"x1:{K + 1}", positive=True, cls=sp.Dummy)
-        pdf = MultivariateBeta("W", list(alphas)).pspace.distribution.pdf(*xv)
-        ref = mpmath.log(compile_mp(pdf, xv)(*[mpmath.mpf(x.p) / x.q for x in xs]))
-        got = compile_mp(L.xreplace(at), ())()
+                A[j], B[j] = al[j] - 1, tail
+            tail += al[j] - 1
+        # the same density as SymPy's, at one interior point (x as floats of the
+        # working precision: SymPy multiplies the K powers out numerically)
+        got = c + mpmath.fsum(a * mpmath.log(u) + b * mpmath.log(1 - u)
+                              for a, b, u in zip(A, B, ustar))
+        prec = mpmath.mp.dps + 5
+        pdf = MultivariateBeta("W", ex).pspace.distribution.pdf(
+            *[sp.Float(x, prec) for x in xstar])
+        ref = mpmath.log(compile_mp(pdf, ())())
         if abs(got - ref) > (1 + abs(ref)) * mpmath.mpf(2) ** (-mpmath.mp.prec // 2):
             raise NumericError("the Dirichlet log-density disagrees with SymPy's density")
-        return L
+        return c, A, B
 
-    Lp = log_density(alpha)
-    Lq = log_density([sp.sympify(a).xreplace(point) for a in dq.alpha]) \
-        if dq is not None else None
-    log_jac = sp.Add(*[(K - 2 - j) * log1[j] for j in range(K - 1)])
-    with deep_cancellation():
-        return separable(Lp + log_jac, sp.expand(_D(kind, Lp, Lq)),
-                         [(u, sp.S.Zero, sp.S.One) for u in us], (wdps, qdps, edps))
+    cp, Ap, Bp = log_density(dp)
+    if kind == "entropy":
+        d0, dA, dB = -cp, [-a for a in Ap], [-b for b in Bp]
+    else:
+        cq, Aq, Bq = log_density(dq)
+        if kind == "cross_entropy":
+            d0, dA, dB = -cq, [-a for a in Aq], [-b for b in Bq]
+        else:
+            d0, dA, dB = cp - cq, [a - b for a, b in zip(Ap, Aq)], \
+                [a - b for a, b in zip(Bp, Bq)]
+    # exponents of u_j and 1 - u_j in exp(L_P + log J)
+    log_z, terms = cp, [d0]
+    for j in range(K - 1):
+        A, B = Ap[j], Bp[j] + (K - 2 - j)
+        log_z += mpmath.log(mpmath.beta(A + 1, B + 1))
+        psi_ab = mpmath.digamma(A + B + 2)
+        terms += [dA[j] * (mpmath.digamma(A + 1) - psi_ab),
+                  dB[j] * (mpmath.digamma(B + 1) - psi_ab)]
+    z = mpmath.exp(log_z)
+    tiny = mpmath.mpf(10) ** (-mpmath.mp.dps + 3)
+    return z * mpmath.fsum(terms), z * mpmath.fsum(abs(t) for t in terms) * tiny * K
