@@ -25,7 +25,7 @@ import mpmath
 
 from symxent.budget import register_resource, shielded
 
-__all__ = ["workdps"]
+__all__ = ["workdps", "exclusive"]
 
 _LOCK = threading.RLock()
 _held = threading.local()  # .stack: this thread's workdps blocks that hold the lock
@@ -49,9 +49,19 @@ def _restore(mark):
 register_resource(lambda: len(_stack()), _restore)
 
 
+def exclusive():
+    """The precision lock without a change of precision: SymPy's own numeric
+    evaluation (``evalf`` of a function sets ``mpmath.workprec`` for its call) runs
+    all through the engine, and in another thread it would change the precision
+    under a numeric check.  :func:`symxent.measures` holds this for a whole
+    computation, engine and check, so one symxent computation at a time touches
+    mpmath's precision (Python's GIL runs one at a time anyway)."""
+    return workdps(None)
+
+
 class workdps:
     """``mpmath.workdps(dps)`` under the process-wide precision lock (a context
-    manager).  The lock is taken by polling, 50 ms at a time, each try shielded
+    manager; ``dps=None`` keeps the precision).  The lock is taken by polling, 50 ms at a time, each try shielded
     from the budget's exception; between tries the budget can interrupt.  The
     exception can still land on the way into or out of a shielded block; the
     handlers below then finish what the block did (the watchdog repeats an
@@ -73,8 +83,9 @@ class workdps:
                     if _LOCK.acquire(timeout=0.05):
                         self._held = True
                         _stack().append(self)
-                        self._inner = mpmath.workdps(self.dps)
-                        self._inner.__enter__()
+                        if self.dps is not None:
+                            self._inner = mpmath.workdps(self.dps)
+                            self._inner.__enter__()
             except BaseException:
                 self._leave(None, None, None)
                 raise
