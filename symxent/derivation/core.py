@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from symxent.precision import exclusive
 from symxent.budget import BudgetExceeded, budget
 from symxent.derivation.checking import _Checker
 from symxent.errors import ParameterError, SymxentError, strict_sympify
@@ -185,7 +186,7 @@ class Derivation:
             raise ValueError(f"numeric checks use between 15 and 5000 digits, got {dps!r}")
         results, new_steps = [], []
         try:
-            with budget(timeout):
+            with budget(timeout), exclusive():
                 checker = _Checker(self, dps=dps, points=points, seed=seed)
                 for i, step in enumerate(self.steps, 1):
                     status, detail = checker.check_step(i)
@@ -266,7 +267,7 @@ def derive(quantity, *, check=True, dps=30, points=3, seed=0, timeout=None):
                 f"{rv}: parameter {index + 1} = {value} is on the boundary of its domain, "
                 f"where the measure is a limit; derive it with a symbolic parameter, or "
                 f"use entropy()/kl_divergence(), which take the limit")
-    with budget(timeout):
+    with budget(timeout), exclusive():
         steps = (quantity._symxent_trace() if hasattr(quantity, "_symxent_trace")  # divergences
                  else engine.trace(quantity))
         d = Derivation(quantity, [tuple(s) for s in steps], title=str(quantity))

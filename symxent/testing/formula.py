@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
-from symxent.precision import workdps
+from symxent.precision import exclusive, workdps
 
 __all__ = ["assert_formula", "check_formula", "FormulaReport", "PointCheck"]
 
@@ -208,7 +208,7 @@ def check_formula(formula, quantity, *, dps=30, points=20, seed=None,
     """
     from symxent import budget
     timeout = budget.validate_timeout(timeout)
-    with budget.budget(timeout):
+    with budget.budget(timeout), exclusive():
         try:
             return _check_formula(formula, quantity, dps, points, seed, symbolic_timeout)
         except budget.BudgetExceeded:

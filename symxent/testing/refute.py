@@ -36,7 +36,7 @@ from sympy.core.relational import Relational
 
 from symxent.budget import BudgetExceeded
 from symxent.errors import SymxentError, UnsupportedError
-from symxent.precision import workdps
+from symxent.precision import exclusive, workdps
 
 __all__ = ["refute", "Witness", "admissible"]
 
@@ -158,7 +158,7 @@ def refute(claim, *, points=200, seed=0, dps=30, timeout=60, confirm=8):
     from symxent import budget
     timeout = budget.validate_timeout(timeout)
     try:
-        with budget.budget(timeout):
+        with budget.budget(timeout), exclusive():
             return _refute(claim, points, seed, dps, timeout, confirm)
     except budget.BudgetExceeded:
         raise budget.BudgetExceeded(
