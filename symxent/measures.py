@@ -593,14 +593,51 @@ def _finite_rational(rvs):
     for rv in rvs:
         if rv is None:
             continue
-        atoms = getattr(rv.pspace.distribution, "dict", None) \
-            if type(rv.pspace).__name__ == "SingleFinitePSpace" else None
-        try:
-            masses = list(dict(atoms).values()) if atoms is not None else None
-        except TypeError:
+        if type(rv.pspace).__name__ != "SingleFinitePSpace":
             return False
-        if masses is None or not all(
-                isinstance(w, sp.Expr) and w.is_rational_function() for w in masses):
+        dist = rv.pspace.distribution
+        params = set().union(*(sp.sympify(a).free_symbols for a in dist.args))
+        masses = _masses(dist)
+        if masses is None or not all(_finite_order(w, params) for w in masses):
+            return False
+    return True
+
+
+def _masses(dist):
+    """The masses of a finite law: the mass function of a symbolic atom, piece by piece,
+    for SymPy's named families (Binomial(10^4, p): building 10^4 masses takes a
+    minute), else atom by atom; None when neither can be read."""
+    pmf = getattr(dist, "pmf", None)
+    if pmf is not None and type(dist).__module__ == "sympy.stats.frv_types" \
+            and type(dist).__name__ != "FiniteDistributionHandmade":
+        # a named family (Binomial, BetaBinomial, Hypergeometric, ...): its mass
+        # function is one formula (SymPy's .set builds every mass first)
+        k = sp.Dummy("k", integer=True)
+        w = pmf(k)
+        if isinstance(w, sp.Piecewise):
+            if any(c.free_symbols - {k} for _, c in w.args):
+                return None
+            return [e for e, _ in w.args]
+        return [w]
+    atoms = getattr(dist, "dict", None)
+    try:
+        return list(dict(atoms).values()) if atoms is not None else None
+    except TypeError:
+        return None
+
+
+def _finite_order(w, params):
+    """Does the mass ``w`` vanish to a finite order (a power of the distance) wherever it
+    vanishes?  A product of factors free of the parameters, rational functions of them,
+    and powers of those with an exponent free of them (p**k (1 - p)**(n - k))."""
+    if not isinstance(w, sp.Expr):
+        return False
+    for f in sp.Mul.make_args(w):
+        if not f.free_symbols & params:
+            continue
+        if f.is_Pow and not f.exp.free_symbols & params:
+            f = f.base
+        if not f.is_rational_function(*params):
             return False
     return True
 
