@@ -613,12 +613,18 @@ def _masses(dist):
         # a named family (Binomial, BetaBinomial, Hypergeometric, ...): its mass
         # function is one formula (SymPy's .set builds every mass first)
         k = sp.Dummy("k", integer=True)
-        w = pmf(k)
-        if isinstance(w, sp.Piecewise):
+        try:
+            w = pmf(k)
+        except (TypeError, ValueError):  # RobustSoliton's needs a number: atom by atom
+            w = None
+        if w is None:
+            pass
+        elif isinstance(w, sp.Piecewise):
             if any(c.free_symbols - {k} for _, c in w.args):
                 return None
             return [e for e, _ in w.args]
-        return [w]
+        else:
+            return [w]
     atoms = getattr(dist, "dict", None)
     try:
         return list(dict(atoms).values()) if atoms is not None else None

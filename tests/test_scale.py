@@ -466,3 +466,18 @@ def test_which_finite_laws_skip_the_boundary_branches():
     assert _finite_rational([FiniteRV("F", {0: t / (1 + t), 1: 1 / (1 + t)})])
     assert not _finite_rational([FiniteRV("G", {0: exp(-1 / t), 1: 1 - exp(-1 / t)})])
     assert not _finite_rational([Exponential("E", t)])
+
+
+def test_finite_law_whose_mass_function_needs_a_number():
+    """RobustSoliton's mass function raises TypeError for a symbolic atom: its masses
+    are read atom by atom (the sweep's RobustSoliton cases raised that TypeError).
+    SymPy writes these masses with 15-digit floats: compared at 12 digits."""
+    from sympy.stats import RobustSoliton
+    from symxent.measures import _finite_rational
+    X = RobustSoliton("R", 4, R(1, 2), R(1, 10))
+    assert _finite_rational([X])
+    v = entropy(X)
+    with mpmath.workdps(DPS + 10):              # [CT] eq. 2.1 over the four masses
+        ms = [mpmath.mpf(str(m.evalf(DPS + 10))) for m in X.pspace.distribution.dict.values()]
+        ref = -mpmath.fsum(m * mpmath.log(m) for m in ms if m != 0)
+    _close(_num(v), ref, dps=12)
