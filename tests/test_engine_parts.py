@@ -130,3 +130,20 @@ def test_an_unexpected_failure_in_a_rule_propagates_only_in_strict_mode(monkeypa
     monkeypatch.setenv("SYMXENT_STRICT", "1")
     with pytest.raises(AttributeError):
         expectation.integral(region, x)
+
+
+def test_known_le_with_an_undefined_side_decides_nothing():
+    """An end value that is nan (0 * oo at an end of the support) made ``sp.Le`` raise
+    TypeError('Invalid NaN comparison') out of kl_divergence(ShiftedGompertz, ...)
+    (the sweep's two ShiftedGompertz errors); it is undecided, not an error."""
+    import warnings
+    import sympy as sp
+    from sympy.stats import ShiftedGompertz
+    from symxent import KLDivergence, kl_divergence
+    from symxent.laws.support import known_le
+    assert known_le(0, sp.nan) is not sp.true
+    b1, b2, e1, e2 = sp.symbols("b1 b2 eta1 eta2", positive=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        v = kl_divergence(ShiftedGompertz("X", b1, e1), ShiftedGompertz("Y", b2, e2), timeout=10)
+    assert isinstance(v, KLDivergence) or v.is_real is not False

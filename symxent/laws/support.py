@@ -254,7 +254,10 @@ def support_contains(inner, outer, facts=()):
 
 
 def known_le(u, v, facts=()):
-    """``u <= v`` as a SymPy boolean, decided where assumptions or facts allow."""
+    """``u <= v`` as a SymPy boolean, decided where assumptions or facts allow (an
+    undefined side, ``nan``, decides nothing: the relation comes back unevaluated)."""
+    if any(isinstance(e, sp.Basic) and e.has(sp.nan) for e in (u, v)):
+        return sp.Le(u, v, evaluate=False)
     if u == v or u is sp.S.NegativeInfinity or v is sp.oo:
         return sp.true
     if u is sp.oo or v is sp.S.NegativeInfinity:
