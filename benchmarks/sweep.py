@@ -133,7 +133,24 @@ def _nested_series(s):
     return total
 
 
+def _derivatives_numerically(expr):
+    """Each ``Subs(Derivative(f(xi), xi), xi, a)`` at a number ``a`` (zeta'(s + 1) of
+    the Zeta law; SymPy's evalf of it recurses without end) replaced by mpmath's
+    numeric derivative of ``f`` at ``a``."""
+    reps = {}
+    for s in expr.atoms(sp.Subs):
+        d = s.expr
+        if isinstance(d, sp.Derivative) and len(s.variables) == 1 and len(d.variables) == 1 \
+                and d.variables[0] == s.variables[0] and s.point[0].is_number:
+            f = sp.lambdify(s.variables[0], d.expr, "mpmath")
+            at = mpmath.mpf(str(sp.N(s.point[0], mpmath.mp.dps)))
+            reps[s] = sp.Float(str(mpmath.diff(f, at, d.derivative_count)), mpmath.mp.dps)
+    return expr.xreplace(reps)
+
+
 def _number(v, dps=30):
+    if v.has(sp.Subs):
+        v = _derivatives_numerically(v)
     if v.has(sp.Sum):
         v = _sums_numerically(v)
     v = sp.N(v, dps)
