@@ -264,3 +264,29 @@ def test_other_multivariate_laws_are_refused_by_name():
     L = MultivariateLaplace("L", [0, 0], [[1, 0], [0, 1]])
     with pytest.raises(UnsupportedError, match="MultivariateLaplace"):
         entropy(L)
+
+
+def test_matrix_form_against_an_explicit_normal():
+    """A MatrixSymbol normal against one with an explicit mean and covariance (their
+    shape is Python ints: the dimension check raised AttributeError 'int' object has
+    no attribute 'is_integer').  [W-MVN] KL at concrete matrices, 30 digits."""
+    import warnings
+    import mpmath
+    from sympy import Matrix, MatrixSymbol, Rational as R, log, pi
+    from sympy.stats import MultivariateNormal
+    from symxent import entropy, kl_divergence
+    a, A = MatrixSymbol("a", 2, 1), MatrixSymbol("A", 2, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        v = kl_divergence(MultivariateNormal("P", a, A),
+                          MultivariateNormal("Q", [0, 0], [[1, 0], [0, 1]]))
+        h = entropy(MultivariateNormal("R", [0, 0], A))
+    S1, m1 = Matrix([[2, R(1, 2)], [R(1, 2), 1]]), Matrix([R(1, 3), -1])
+    got = v.xreplace({A: S1, a: m1}).doit()
+    # [W-MVN] with S2 = I, m2 = 0: (tr S1 + m1^T m1 - k - log det S1) / 2
+    ref = (S1.trace() + (m1.T * m1)[0, 0] - 2 - log(S1.det())) / 2
+    with mpmath.workdps(40):
+        assert abs(mpmath.mpf(str((got - ref).evalf(40)))) < mpmath.mpf(10) ** -30
+    # entropy (k/2)(1 + log 2 pi) + log det S / 2  [W-MVN]
+    href = 1 + log(2 * pi) + log(S1.det()) / 2
+    assert abs((h.xreplace({A: S1}).doit() - href).evalf(40)) < 1e-30

@@ -56,7 +56,7 @@ def _parts(rv):
         mean = sp.ImmutableMatrix(mean)
     if not isinstance(cov, MatrixExpr):
         cov = sp.ImmutableMatrix(cov)
-    n = mean.shape[0]
+    n = sp.sympify(mean.shape[0])  # an explicit matrix's shape is made of Python ints
     if sp.simplify(mean.shape[1] - 1) != 0 or sp.simplify(cov.shape[0] - n) != 0 \
             or sp.simplify(cov.shape[1] - n) != 0:
         raise ParameterError(
