@@ -99,6 +99,8 @@ def _stack():
 
 def _deadline():
     stack = getattr(_state, "stack", None)
+    while stack and not stack[-1].active:  # left behind by an exception at __exit__'s entry
+        stack.pop()
     return stack[-1].deadline if stack else None
 
 
@@ -213,6 +215,50 @@ def _withdraw(tid):
         raise interrupted
 
 
+def _with_body(frame):
+    """``(frame, start, end)``: the bytecode offsets of the body of the ``with``
+    statement that ``frame`` is entering (it is at its BEFORE_WITH), or None when
+    the budget is not entered by a ``with`` statement (then never judged ended).
+
+    The body is the span of the exception-table entries that lead to the ``with``
+    statement's own handler (nested ``try`` blocks lie inside that span).  Why:
+    the budget's exception can land at the very entry of ``__exit__``, before any
+    ``try`` in it can catch it; it then leaves the ``with`` statement with the
+    budget still active, and the watchdog would raise it again and again in the
+    caller's later code.  The watchdog fires only while the frame is in the body
+    (:func:`_inside`)."""
+    try:
+        code = frame.f_code
+        if _BEFORE_WITH is None or code.co_code[frame.f_lasti] != _BEFORE_WITH:
+            return None
+        table = _parse_table(code)
+        at = frame.f_lasti + 2
+        handler = next(e.target for e in table if e.start <= at < e.end)
+        spans = [(e.start, e.end) for e in table if e.target == handler]
+        # from the BEFORE_WITH itself: __enter__ may still be running when the watchdog looks
+        return frame, frame.f_lasti, max(b for _, b in spans)
+    except (AttributeError, IndexError, StopIteration, ValueError, TypeError):
+        return None
+
+
+def _inside(b):
+    """Is the budget's thread still in its ``with`` body (caller holds ``_lock``)?
+    A frame suspended in the body (a generator) counts as inside."""
+    body = b.body
+    if body is None:
+        return True
+    frame, start, end = body
+    return start <= frame.f_lasti < end
+
+
+try:  # CPython's exception table (3.11+): private, so optional
+    import dis as _dis
+    _parse_table = _dis._parse_exception_table
+    _BEFORE_WITH = _dis.opmap.get("BEFORE_WITH")
+except (ImportError, AttributeError):
+    _BEFORE_WITH = None
+
+
 def _watch():
     with _lock:
         while True:
@@ -227,6 +273,9 @@ def _watch():
                 _wake.wait(deadline - now)
                 continue
             heapq.heappop(_heap)
+            if not _inside(b):  # its block has ended without __exit__: never fire
+                b.active = False
+                continue
             # fire for the innermost active budget of that thread: it has the
             # earliest deadline, so it is the one that is overrun (not inside a
             # shielded() block: tried again after _REPEAT)
@@ -275,7 +324,7 @@ class _Budget:
     """One ``with budget(...)`` block; see :func:`budget`."""
 
     __slots__ = ("seconds", "deadline", "tid", "active", "fired", "stack", "marks", "hooks",
-                 "injected")
+                 "injected", "body")
 
     def __init__(self, seconds):
         self.seconds = DEFAULT_SECONDS if seconds is None else validate_timeout(seconds)
@@ -294,9 +343,12 @@ class _Budget:
         self.marks = [mark() for mark, _ in _resources]
         self.hooks = (sys.getprofile(), sys.gettrace())
         self.injected = _injected.get(self.tid, 0)
+        self.body = _with_body(sys._getframe(1))
         try:
             with _lock:
                 _ensure_watchdog()
+                # budgets left behind by an exception at the entry of __exit__
+                stack[:] = [x for x in stack if x.active]
                 self.active = True
                 stack.append(self)
                 heapq.heappush(_heap, (self.deadline, next(_seq), self))
@@ -309,12 +361,12 @@ class _Budget:
 
     def _close(self):
         with _lock:
-            if self.active:
-                self.active = False
-                if self.stack and self.stack[-1] is self:
-                    self.stack.pop()
-                elif self in self.stack:
-                    self.stack.remove(self)
+            self.active = False
+            self.body = None
+            if self.stack and self.stack[-1] is self:
+                self.stack.pop()
+            elif self in self.stack:
+                self.stack.remove(self)
             if self.fired:
                 self.fired = False
                 _withdraw(self.tid)

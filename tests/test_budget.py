@@ -717,3 +717,39 @@ def test_precision_lock_survives_budgets_firing_at_any_bytecode(monkeypatch):
     t.start()
     t.join()
     assert got == [True], "the precision lock was left held"
+
+
+@pytest.mark.timeout(30)
+def test_an_exception_at_the_entry_of_exit_leaves_no_budget_behind(monkeypatch):
+    """The watchdog's exception can be pending when the body ends; it is then raised
+    at the very entry of ``__exit__``, before any ``try`` there, and leaves the
+    ``with`` statement with the budget still active.  The watchdog used to raise it
+    again every ``_REPEAT`` seconds in whatever the thread ran next (pytest's own
+    code: INTERNALERROR in CI under load).  Simulated here by an ``__exit__`` that
+    raises before doing anything, once."""
+    original = budget._Budget.__exit__
+
+    def raises_at_entry(self, *exc):
+        monkeypatch.setattr(budget._Budget, "__exit__", original)
+        raise budget.BudgetExceeded()
+
+    monkeypatch.setattr(budget._Budget, "__exit__", raises_at_entry)
+    escaped = 0
+    try:
+        with budget.budget(0.3):
+            spin(0.01)
+    except budget.BudgetExceeded:
+        escaped += 1
+    assert escaped == 1             # the exception left with the block
+    stray = 0
+    end = time.monotonic() + 1.0    # past the budget's deadline and several repeats
+    while time.monotonic() < end:
+        try:
+            spin(0.01)
+        except budget.BudgetExceeded:
+            stray += 1
+    assert stray == 0
+    assert budget._deadline() is None
+    budget.check()                  # no stale deadline either
+    with budget.budget(5):          # a later budget is not cut short by the stale one
+        spin(0.05)
