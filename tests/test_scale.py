@@ -481,3 +481,10 @@ def test_finite_law_whose_mass_function_needs_a_number():
         ms = [mpmath.mpf(str(m.evalf(DPS + 10))) for m in X.pspace.distribution.dict.values()]
         ref = -mpmath.fsum(m * mpmath.log(m) for m in ms if m != 0)
     _close(_num(v), ref, dps=12)
+
+
+def test_categorical_of_fewer_than_two_categories_is_a_parameter_error():
+    from symxent import Categorical
+    for k in (0, 1, -3):
+        with pytest.raises(ParameterError, match="at least 2 categories"):
+            Categorical("X", k)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import FiniteRV
 
-from symxent.errors import strict_sympify
+from symxent.errors import ParameterError, strict_sympify
 
 __all__ = ["Categorical"]
 
@@ -24,7 +24,8 @@ def Categorical(name, probs, prefix=None):
     """
     if isinstance(probs, int):
         if probs < 2:
-            raise ValueError("a categorical distribution needs at least 2 categories")
+            raise ParameterError(f"Categorical({name!r}, {probs}): a categorical distribution "
+                                 f"needs at least 2 categories")
         stem = f"p{{}}_{name}" if prefix is None else f"{prefix}{{}}"
         ps = [sp.Symbol(stem.format(i), positive=True) for i in range(1, probs)]
         probs = ps + [1 - sp.Add(*ps)]
