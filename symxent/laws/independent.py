@@ -167,18 +167,19 @@ def independent(X, limits):
                                "use one product over all the factors")
     if not isinstance(X, RandomSymbol):
         raise UnsupportedError(
-            f"independent takes one sympy.stats random variable, got {X!r}: products of "
-            "dependent variables (expressions in several random variables) are not supported")
+            f"independent takes one sympy.stats random variable, got {X!r}: an expression "
+            "of random variables (a transformed or dependent variable) is not supported")
     if not isinstance(i, (sp.Symbol, sp.Idx)):
         raise ParameterError(f"the index of independent(...) must be a Symbol or Idx, got {i!r}")
     if isinstance(i, sp.Symbol) and i.is_integer is not True:
         raise ParameterError(f"the index {i} must be an integer: Symbol('{i}', integer=True) "
-                             "or Idx('{i}')")
+                             f"or Idx('{i}')")
     for end in (a, b):
         if end.is_integer is not True:
+            advice = (f"declare {end} integer=True" if end.free_symbols else
+                      f"{end} is not an integer")
             raise ParameterError(
-                f"the index range ({a}, {b}) of independent({X}, ...) is not integer: "
-                f"declare {end} integer=True")
+                f"the index range ({a}, {b}) of independent({X}, ...) is not integer: {advice}")
         if i in end.free_symbols:
             raise ParameterError(f"the index range ({a}, {b}) must not involve the index {i}")
     size = sp.expand(b - a + 1)
