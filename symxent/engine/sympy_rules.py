@@ -30,7 +30,7 @@ from symxent import budget
 from symxent.engine.rulebase import Rule, _cond_value, attempt, real_logs
 from symxent.laws.support import expand_positive_logs
 
-__all__ = ["Elementary", "Integrate", "fallback_pool", "fallback_seconds"]
+__all__ = ["Elementary", "Integrate", "fallback_pool", "fallback_seconds", "load_factor"]
 
 #: CPU seconds one SymPy attempt may take (scaled by the load, see the module doc).
 ATTEMPT_CPU = 2.0
@@ -82,6 +82,13 @@ def fallback_pool():
         yield
     finally:
         _local.pool = outer
+
+
+def load_factor():
+    """Wall-clock seconds per CPU second for this thread now (see ``_Pool.load``): the
+    current computation's ratio, or the run queue per core outside one; at least 1."""
+    pool = getattr(_local, "pool", None)
+    return pool.load() if pool is not None else max(1.0, _queue_per_core())
 
 
 def fallback_seconds(share):
