@@ -378,6 +378,19 @@ def _positive_dirichlet(dp, dq):
         _positive_parameters(d.rv, d.alpha)
 
 
+
+def _symbolic(alpha, tag, back):
+    """The parameters with each one that is not a Symbol replaced by a fresh positive
+    symbol (``back`` maps it to the parameter, to be put back after)."""
+    out = []
+    for j, v in enumerate(alpha):
+        if not v.is_Symbol:
+            d = fresh_like(v, f"{tag}{j + 1}")
+            back[d] = v
+            v = d
+        out.append(v)
+    return out
+
 def dirichlet(kind, dp, dq, tr):
     """S, H, D_KL of Dirichlet laws, O(k): per coordinate from the structure of the
     density (:func:`_dirichlet_form`), no expression in all k coordinates is
@@ -390,17 +403,8 @@ def dirichlet(kind, dp, dq, tr):
     t, s, y = form["t"], form["s"], form["y"]
     back = {}
 
-    def symbolic(alpha, tag):
-        out = []
-        for j, v in enumerate(alpha):
-            if not v.is_Symbol:
-                d = fresh_like(v, f"{tag}{j + 1}")
-                back[d] = v
-                v = d
-            out.append(v)
-        return out
-    a = symbolic(dp.alpha, "a")
-    b = symbolic(dq.alpha, "b") if dq is not dp else a
+    a = _symbolic(dp.alpha, "a", back)
+    b = _symbolic(dq.alpha, "b", back) if dq is not dp else a
     a0, b0 = sp.Add(*a), (sp.Add(*b) if b is not a else None)
     c = lambda v: form["c"].xreplace({t: v})  # noqa: E731
     h = lambda v: form["h"].xreplace({t: v})  # noqa: E731
@@ -449,17 +453,8 @@ def _dirichlet_general(kind, dp, dq, tr):
     # numeric or compound parameters -> one positive symbol per coordinate, put back after
     back = {}
 
-    def symbolic(alpha, tag):
-        out = []
-        for j, v in enumerate(alpha):
-            if not v.is_Symbol:
-                d = fresh_like(v, f"{tag}{j + 1}")
-                back[d] = v
-                v = d
-            out.append(v)
-        return out
-    a = symbolic(dp.alpha, "a")
-    b = symbolic(dq.alpha, "b") if dq is not dp else a
+    a = _symbolic(dp.alpha, "a", back)
+    b = _symbolic(dq.alpha, "b", back) if dq is not dp else a
     xs = sp.symbols(f"x1:{k + 1}", positive=True)
 
     def log_density(alpha):

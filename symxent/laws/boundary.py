@@ -27,7 +27,7 @@ from symxent.laws.domain import domain_conditions, sample_point
 from symxent.laws.support import describe
 
 __all__ = ["boundary_points", "on_boundary", "undefined_at", "with_boundary", "positive_where",
-           "atom_sum", "continuous_at"]
+           "atom_sum", "continuous_at", "finite_rational", "one_sided_limit"]
 
 
 def _closed_parts(rv):
@@ -276,3 +276,114 @@ def atom_sum(kind, atoms, term):
         # a branch "finite + oo" (the other atoms are finite under its condition) is oo
         total = total.replace(lambda e: e.is_Add and sp.oo in e.args, lambda e: sp.oo)
     return total
+
+
+#: functions that may jump: a value at the end point says nothing about the limit there
+_JUMPS = (sp.Piecewise, sp.floor, sp.ceiling, sp.frac, sp.sign, sp.Heaviside, sp.DiracDelta,
+          sp.Integral, sp.Limit, sp.Derivative, sp.Subs, sp.Product)
+
+
+def _written_out(s):
+    """A ``Sum`` of numbers over numeric bounds as the sum of its terms (SymPy's
+    ``doit`` first looks for a symbolic antidifference: 2 s for 201 terms)."""
+    if len(s.limits) == 1:
+        k, a, b = s.limits[0]
+        if a.is_Integer and b.is_Integer and b - a <= 10**4:
+            return sp.Add(*[s.function.xreplace({k: sp.Integer(j)}) for j in range(a, b + 1)])
+    return s.doit()
+
+
+def one_sided_limit(value, t, v, side):
+    """``lim value`` as ``t -> v`` from ``side``.  The terms of ``value`` that hold a
+    ``Sum`` of finitely many terms are summed at ``v``, term by term, when that value
+    is defined and finite and nothing in them may jump (no Piecewise, floor, sign,
+    ...): the limit of a finite sum of functions continuous where defined is the sum
+    of their values.  So the residual sum over k = 0..200 of Binomial(200, t) masses
+    is exact at t = 1 (0**(200 - k) is 0 or 1) instead of SymPy's ``limit`` over its
+    201 expanded terms (25 s).  The other terms (``(t - 1) log(1 - t)``, whose
+    pieces are infinite apart) go to ``sympy.limit`` together.  The boundary law's
+    value is then checked against its numeric definition like any other."""
+    rest, summed = [], []
+    for term in sp.Add.make_args(value):
+        if term.has(sp.Sum) and not term.has(*_JUMPS) and all(
+                all(b.is_number and b.is_finite for b in s.limits[0][1:])
+                for s in term.atoms(sp.Sum)):
+            at = term.xreplace({t: v}).replace(lambda e: isinstance(e, sp.Sum), _written_out)
+            if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo, t, sp.Sum) and at.is_finite:
+                summed.append(at)
+                continue
+        rest.append(term)
+    if not summed:
+        return sp.limit(value, t, v, side)
+    rest = sp.Add(*rest)
+    return sp.Add(sp.limit(rest, t, v, side) if rest.has(t) else rest, *summed)
+
+
+def finite_rational(rvs):
+    """Are all laws finite, each mass a rational function of the parameters?  Then S, H
+    and D_KL have no jump at a boundary of one parameter, and the interior closed form
+    needs no branch there: each term ``p log p``, ``-p log q``, ``p log(p/q)`` tends to
+    the boundary law's term -- 0 where p -> 0 (p and q vanish to finite orders a, b,
+    and eps^a log eps^(a-b) -> 0), ``+oo`` where only q -> 0, which is the boundary
+    law's +oo ([CT] eq. 2.1, 2.26, with 0 log 0 = 0 and p log(p/0) = +oo); no term
+    tends to -oo, so the limits add.  The closed form equals the atom sum in the
+    interior, so it has the same limits.  (Not so for masses such as exp(-1/t),
+    which vanish faster than any power: they go the general way.)  A categorical of
+    k symbolic probabilities has k such boundaries, each a boundary law to derive:
+    O(k^2) where this is O(k)."""
+    for rv in rvs:
+        if rv is None:
+            continue
+        if type(rv.pspace).__name__ != "SingleFinitePSpace":
+            return False
+        dist = rv.pspace.distribution
+        params = set().union(*(sp.sympify(a).free_symbols for a in dist.args))
+        masses = _masses(dist)
+        if masses is None or not all(_finite_order(w, params) for w in masses):
+            return False
+    return True
+
+
+def _masses(dist):
+    """The masses of a finite law: the mass function of a symbolic atom, piece by piece,
+    for SymPy's named families (Binomial(10^4, p): building 10^4 masses takes a
+    minute), else atom by atom; None when neither can be read."""
+    pmf = getattr(dist, "pmf", None)
+    if pmf is not None and type(dist).__module__ == "sympy.stats.frv_types" \
+            and type(dist).__name__ != "FiniteDistributionHandmade":
+        # a named family (Binomial, BetaBinomial, Hypergeometric, ...): its mass
+        # function is one formula (SymPy's .set builds every mass first)
+        k = sp.Dummy("k", integer=True)
+        try:
+            w = pmf(k)
+        except (TypeError, ValueError):  # RobustSoliton's needs a number: atom by atom
+            w = None
+        if w is None:
+            pass
+        elif isinstance(w, sp.Piecewise):
+            if any(c.free_symbols - {k} for _, c in w.args):
+                return None
+            return [e for e, _ in w.args]
+        else:
+            return [w]
+    atoms = getattr(dist, "dict", None)
+    try:
+        return list(dict(atoms).values()) if atoms is not None else None
+    except TypeError:
+        return None
+
+
+def _finite_order(w, params):
+    """Does the mass ``w`` vanish to a finite order (a power of the distance) wherever it
+    vanishes?  A product of factors free of the parameters, rational functions of them,
+    and powers of those with an exponent free of them (p**k (1 - p)**(n - k))."""
+    if not isinstance(w, sp.Expr):
+        return False
+    for f in sp.Mul.make_args(w):
+        if not f.free_symbols & params:
+            continue
+        if f.is_Pow and not f.exp.free_symbols & params:
+            f = f.base
+        if not f.is_rational_function(*params):
+            return False
+    return True
