@@ -288,7 +288,11 @@ def _construct(family, args, name, symbols, text):
         rv = family.constructor(name, *values)
     except ParseError:
         raise
-    except Exception as exc:  # sympy's own domain checks raise ValueError & co.
+    except (ValueError, TypeError, AttributeError, IndexError, NotImplementedError) as exc:
+        # SymPy's own checks: ValueError for a parameter outside its domain,
+        # TypeError/AttributeError/IndexError for arguments of the wrong kind or
+        # shape (a matrix where a number goes, a short list), NotImplementedError
+        # for combinations SymPy does not support
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ParseError(
             f"invalid parameters for {family.signature()}: {detail} (in {_show(text)})"

@@ -222,6 +222,8 @@ def kl_notation(definition, P="P", Q="Q"):
 
 # ======================================================= notation unfolded
 from symxent.numeric.core import is_measure  # noqa: E402  (one definition)
+from symxent.engine.rulebase import DOES_NOT_APPLY, SYMPY_BUGS, unexpected  # noqa: E402
+from symxent.errors import SymxentError  # noqa: E402
 
 
 def unfold(e):
@@ -258,7 +260,7 @@ def unfold_measures(e):
     for m in {a for a in sp.preorder_traversal(e) if is_measure(a)}:
         try:
             sub[m] = m.rewrite(sp.Integral if describe(m.p).kind == "continuous" else sp.Sum)
-        except Exception:  # no definition available: stays opaque
+        except SymxentError:  # no definition available (UnsupportedError): stays opaque
             pass
     return e.xreplace(sub) if sub else e
 
@@ -323,7 +325,10 @@ def _absorb_log_base(e, base):
             try:
                 linear = sp.simplify(sp.diff(scaled, t, 2), doit=False) == 0 and \
                     sp.simplify(scaled.subs(t, 0), doit=False) == 0
-            except Exception:
+            except DOES_NOT_APPLY:  # simplify failed: not shown as a log in base b
+                linear = False
+            except SYMPY_BUGS as exc:
+                unexpected(exc)
                 linear = False
             if linear:
                 return rest.xreplace({l: _LogB(l.args[0], base) for l in logs})

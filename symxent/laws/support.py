@@ -133,7 +133,9 @@ def describe(rv) -> Dist:
         large = family == "Binomial" and dist.args[0].is_Integer and dist.args[0] > LARGE_COUNT
         try:
             values = None if large else dict(dist.dict)  # n + 1 atoms: not for a large n
-        except Exception:
+        except (TypeError, ValueError):
+            # a symbolic size: SymPy's dict is an unevaluated Density, not iterable
+            # (TypeError); ValueError where SymPy cannot enumerate the atoms
             values = None
         if family == "Binomial" and (values is None or not dist.args[0].is_Integer):
             n, p = dist.args[0], dist.args[1]

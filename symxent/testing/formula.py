@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
+from symxent.engine.rulebase import DOES_NOT_APPLY, SYMPY_BUGS, unexpected
+from symxent.errors import SymxentError
 from symxent.precision import exclusive, workdps
 
 __all__ = ["assert_formula", "check_formula", "FormulaReport", "PointCheck"]
@@ -137,7 +139,7 @@ def _symbolic(formula, quantity, timeout):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             closed = quantity.doit(timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 -- any engine failure only skips this step
+    except (SymxentError, BudgetExceeded) as exc:  # the engine declined: no comparison
         return f"no closed form ({type(exc).__name__})", None
     if any(is_measure(a) for a in sp.preorder_traversal(closed)):
         return "no closed form", None
@@ -146,7 +148,10 @@ def _symbolic(formula, quantity, timeout):
             d = sp.simplify(formula - closed)
     except BudgetExceeded:
         return "not decided (time budget)", closed
-    except Exception:  # noqa: BLE001
+    except DOES_NOT_APPLY:  # simplify failed: the numeric comparison decides
+        return "not decided", closed
+    except SYMPY_BUGS as exc:
+        unexpected(exc)
         return "not decided", closed
     if d == 0:
         return "equal", closed
@@ -166,7 +171,10 @@ def _formula_value(formula, point, dps):
         return None
     try:
         v = e.evalf(dps + 10)
-    except Exception:  # noqa: BLE001
+    except (*DOES_NOT_APPLY, ArithmeticError):  # no value there: the point decides nothing
+        return None
+    except SYMPY_BUGS as exc:
+        unexpected(exc)
         return None
     if v in (sp.oo, -sp.oo):
         return mpmath.inf if v == sp.oo else -mpmath.inf
