@@ -1,6 +1,6 @@
 """Run the test-suite in parallel shares, one pytest process per core.
 
-    python tests/run.py [pytest options]
+    python tests/run.py [--jobs N] [pytest options]
 
 Each process runs ``python -m pytest -q --shard K/N`` (the K-th of N interleaved
 shares of the collected tests, see ``tests/conftest.py``); N is the number of
@@ -21,6 +21,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def main(argv):
     n = max(2, min(4, os.cpu_count() or 2))
+    if argv[:1] == ["--jobs"] and len(argv) > 1:   # --jobs N: that many shares
+        n, argv = int(argv[1]), argv[2:]
     start = time.time()
     procs = []
     for k in range(1, n + 1):
