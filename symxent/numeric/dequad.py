@@ -18,11 +18,41 @@ in one pass.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import mpmath
 
 __all__ = ["de_quad"]
 
 _TAU = 7                      # nodes: |tau| <= _TAU
+
+#: Node tables, as ``mpmath.quad``'s rules cache theirs: per working precision and
+#: rule, ``tau -> (abscissa, weight)`` of the rule on (0, oo) or (0, 1) (scaled
+#: to (0, length) by the caller).  Computing a node costs sinh, cosh and exp at
+#: the working precision, a quarter of the time of a typical integral; the
+#: same nodes recur in every integral at one precision.  A few precisions are
+#: kept (least recently used first out).
+_NODES = OrderedDict()
+_PRECISIONS_KEPT = 6
+_NODES_KEPT = 8192            # per table: the nodes of the first ~8 levels
+
+
+def _table(finite):
+    key = (mpmath.mp.prec, finite)
+    table = _NODES.get(key)
+    if table is None:
+        table = _NODES[key] = {}
+        while len(_NODES) > _PRECISIONS_KEPT:
+            try:
+                _NODES.popitem(last=False)
+            except KeyError:   # emptied by another thread meanwhile
+                break
+    else:
+        try:
+            _NODES.move_to_end(key)
+        except KeyError:   # dropped by another thread meanwhile: still usable
+            pass
+    return table
 
 
 def de_quad(g, n, length=None, maxlevel=9):
@@ -36,15 +66,26 @@ def de_quad(g, n, length=None, maxlevel=9):
     """
     eps = mpmath.eps
     hp = mpmath.pi / 2
+    table = _table(length is not None)
 
-    def node(tau):
+    def rule(tau):
+        """(abscissa, weight) at tau: exp-sinh on (0, oo), tanh-sinh on (0, 1)."""
         e = hp * mpmath.sinh(tau)
         if length is None:
             t = mpmath.exp(e)
-            w = t * hp * mpmath.cosh(tau)
-        else:
-            t = length / (1 + mpmath.exp(-2 * e))
-            w = length * hp * mpmath.cosh(tau) / (2 * mpmath.cosh(e) ** 2)
+            return t, t * hp * mpmath.cosh(tau)
+        return 1 / (1 + mpmath.exp(-2 * e)), hp * mpmath.cosh(tau) / (2 * mpmath.cosh(e) ** 2)
+
+    def node(tau):
+        key = tau._mpf_
+        tw = table.get(key)
+        if tw is None:
+            tw = rule(tau)
+            if len(table) < _NODES_KEPT:
+                table[key] = tw
+        t, w = tw
+        if length is not None:
+            t, w = length * t, length * w
         return [y * w for y in g(t)]
 
     # level 1 (h = 1/2) scans all of |tau| <= _TAU; later levels only the range
