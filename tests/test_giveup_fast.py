@@ -81,3 +81,17 @@ def test_fallback_seconds_on_an_idle_machine(monkeypatch):
     monkeypatch.setattr(sympy_rules._Pool, "load", lambda self: 100.0)
     with sympy_rules.fallback_pool():
         assert sympy_rules.fallback_seconds(5) == 5
+
+
+def test_load_is_the_computations_own_once_measured(monkeypatch):
+    """A busy machine whose load average reads 3 per core, while this thread gets
+    its core: after MEASURED seconds the computation's own wall/CPU ratio (about 1)
+    is its load, so a failed SymPy attempt gets the CPU it is meant to, not three
+    times as much; a young computation still takes the load average as its prior."""
+    monkeypatch.setattr(sympy_rules, "_queue_per_core", lambda: 3.0)
+    pool = sympy_rules._Pool()
+    assert pool.load() == 3.0                      # young: the load average decides
+    end = time.monotonic() + sympy_rules.MEASURED + 0.05
+    while time.monotonic() < end:                  # busy: CPU time ~ wall time
+        pass
+    assert pool.load() < 1.5

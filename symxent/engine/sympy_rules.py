@@ -50,14 +50,27 @@ class _Pool:
         self.failed = 0.0
 
     def load(self):
-        """How many wall-clock seconds one CPU second of this thread takes: the larger
-        of this computation's own ratio so far (a tenth of a second added to both, so
+        """How many wall-clock seconds one CPU second of this thread takes: this
+        computation's own ratio once it has run for :data:`MEASURED` seconds (what
+        the load does to this very thread, other threads of the process included);
+        before that the larger of that ratio (a tenth of a second added to both, so
         that a young computation reads as unloaded) and the system's run queue per
-        core (its one-minute load average, where the platform has one); 1 on an idle
-        machine."""
+        core (its one-minute load average, where the platform has one).  At least 1.
+
+        The load average alone overstates the slowdown when the machine is busy
+        but this thread still gets a core (two processes on two cores read as
+        load 1-1.5): a failed SymPy attempt then took up to 1.5 times the CPU it
+        is meant to have."""
         wall = time.monotonic() - self.wall0
         cpu = time.thread_time() - self.cpu0
-        return max(1.0, (wall + 0.1) / (cpu + 0.1), _queue_per_core())
+        own = (wall + 0.1) / (cpu + 0.1)
+        if wall >= MEASURED:
+            return max(1.0, own)
+        return max(1.0, own, _queue_per_core())
+
+
+#: wall-clock seconds after which a computation's own CPU ratio is its load
+MEASURED = 0.5
 
 
 def _queue_per_core():
